@@ -1,0 +1,318 @@
+//! Checkpoints: generator, discriminator, both optimisers, configuration and step count in one
+//! self-checking byte string.
+//!
+//! Layout (little-endian): magic `GANPLAY\0` · format version u32 · CRC-32 of the rest u32 ·
+//! step u64 · position of the latent-noise generator u128 · then five length-prefixed (u64) sections: configuration JSON, generator,
+//! discriminator, G optimiser, D optimiser (each a burnpack record).
+
+use burn::module::Module;
+use burn::store::ModuleRecord;
+use burn::tensor::{Bytes, Device};
+
+use crate::config::GanConfig;
+use crate::discriminator::Discriminator;
+use crate::generator::Generator;
+use crate::training::Gan;
+
+/// First bytes of every checkpoint.
+pub const MAGIC: &[u8; 8] = b"GANPLAY\0";
+/// Version of the layout written by this build.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER: usize = 8 + 4 + 4;
+
+/// Why bytes are not a checkpoint this build can load.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CheckpointError {
+    /// Shorter than the header, or a section runs past the end.
+    #[error("the file is truncated ({0})")]
+    Truncated(String),
+    /// Does not start with the magic bytes.
+    #[error("not a GAN Playground checkpoint")]
+    Foreign,
+    /// Written by another version of the layout.
+    #[error("checkpoint format version {found} is not supported (this page reads version {FORMAT_VERSION})")]
+    Version {
+        /// The version in the file.
+        found: u32,
+    },
+    /// The checksum does not match: the bytes were damaged.
+    #[error("the checkpoint is damaged (checksum mismatch)")]
+    Checksum,
+    /// The configuration section is not a valid configuration.
+    #[error("the checkpoint's configuration is invalid: {0}")]
+    Config(String),
+    /// A network's weights do not fit the configuration.
+    #[error("the checkpoint's {part} does not match its configuration: {reason}")]
+    Mismatch {
+        /// Which part.
+        part: &'static str,
+        /// burn's reason.
+        reason: String,
+    },
+    /// Serialising failed (should not happen for a live model).
+    #[error("could not write the checkpoint: {0}")]
+    Write(String),
+}
+
+/// Serialises the whole training state.
+pub fn save(gan: &Gan) -> Result<Vec<u8>, CheckpointError> {
+    let write = |e: burn::store::RecordError| CheckpointError::Write(e.to_string());
+    let config = serde_json::to_vec(&gan.config).map_err(|e| CheckpointError::Write(e.to_string()))?;
+    let generator = gan.generator.clone().into_record().into_bytes().map_err(write)?;
+    let discriminator = gan.discriminator.clone().into_record().into_bytes().map_err(write)?;
+    let optim_g = gan.optim_g.into_bytes().map_err(write)?;
+    let optim_d = gan.optim_d.into_bytes().map_err(write)?;
+
+    let mut body = Vec::new();
+    body.extend(gan.step.to_le_bytes());
+    body.extend(gan.noise_position().to_le_bytes());
+    for section in [&config[..], &generator, &discriminator, &optim_g, &optim_d] {
+        body.extend((section.len() as u64).to_le_bytes());
+        body.extend_from_slice(section);
+    }
+    let mut out = Vec::with_capacity(HEADER + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend(FORMAT_VERSION.to_le_bytes());
+    out.extend(crc32fast::hash(&body).to_le_bytes());
+    out.extend(body);
+    Ok(out)
+}
+
+/// Reads the configuration and step count without building the networks.
+pub fn peek(bytes: &[u8]) -> Result<(GanConfig, u64), CheckpointError> {
+    let sections = Sections::parse(bytes)?;
+    Ok((sections.config()?, sections.step))
+}
+
+/// Rebuilds the training state on `device`. Never panics on bad bytes: every check that can
+/// fail runs before burn sees the records.
+pub fn load(bytes: &[u8], device: &Device) -> Result<Gan, CheckpointError> {
+    let sections = Sections::parse(bytes)?;
+    let config = sections.config()?;
+    // Records load into plain tensors; `Gan::from_parts` moves them onto the autodiff device
+    // as fresh leaves.
+    let device = device.clone().without_autodiff();
+    let mismatch = |part| move |e: burn::store::RecordError| CheckpointError::Mismatch {
+        part,
+        reason: e.to_string(),
+    };
+    let record = |b: &[u8]| {
+        ModuleRecord::from_bytes(Bytes::from_bytes_vec(b.to_vec()))
+    };
+    let generator = Generator::new(&config, &device)
+        .try_load_record(record(sections.parts[1]).map_err(mismatch("generator"))?)
+        .map_err(mismatch("generator"))?;
+    let discriminator = Discriminator::new(&config, &device)
+        .try_load_record(record(sections.parts[2]).map_err(mismatch("discriminator"))?)
+        .map_err(mismatch("discriminator"))?;
+    let mut gan = Gan::from_parts(config, generator, discriminator, &device);
+    gan.optim_g = gan
+        .optim_g
+        .clone()
+        .from_bytes(Bytes::from_bytes_vec(sections.parts[3].to_vec()))
+        .map_err(mismatch("generator optimiser"))?;
+    gan.optim_d = gan
+        .optim_d
+        .clone()
+        .from_bytes(Bytes::from_bytes_vec(sections.parts[4].to_vec()))
+        .map_err(mismatch("discriminator optimiser"))?;
+    gan.step = sections.step;
+    gan.set_noise_position(sections.noise);
+    Ok(gan)
+}
+
+/// The checked sections of a checkpoint.
+struct Sections<'a> {
+    step: u64,
+    noise: u128,
+    parts: [&'a [u8]; 5],
+}
+
+impl<'a> Sections<'a> {
+    fn parse(bytes: &'a [u8]) -> Result<Self, CheckpointError> {
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(if bytes.len() < MAGIC.len() && MAGIC.starts_with(bytes) {
+                CheckpointError::Truncated(format!("{} bytes", bytes.len()))
+            } else {
+                CheckpointError::Foreign
+            });
+        }
+        if bytes.len() < HEADER + 24 {
+            return Err(CheckpointError::Truncated(format!("{} bytes", bytes.len())));
+        }
+        let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
+        let found = u32_at(8);
+        if found != FORMAT_VERSION {
+            return Err(CheckpointError::Version { found });
+        }
+        let body = &bytes[HEADER..];
+        let step = u64::from_le_bytes(body[..8].try_into().expect("8 bytes"));
+        let noise = u128::from_le_bytes(body[8..24].try_into().expect("16 bytes"));
+        let mut rest = &body[24..];
+        let mut parts: [&[u8]; 5] = [&[]; 5];
+        for (i, part) in parts.iter_mut().enumerate() {
+            if rest.len() < 8 {
+                return Err(CheckpointError::Truncated(format!("section {i} has no length")));
+            }
+            let len = u64::from_le_bytes(rest[..8].try_into().expect("8 bytes"));
+            rest = &rest[8..];
+            if len > rest.len() as u64 {
+                return Err(CheckpointError::Truncated(format!(
+                    "section {i} needs {len} bytes, {} left",
+                    rest.len()
+                )));
+            }
+            let (head, tail) = rest.split_at(len as usize);
+            *part = head;
+            rest = tail;
+        }
+        // The checksum last: a cut file reports itself as truncated, not as damaged.
+        if crc32fast::hash(body) != u32_at(12) {
+            return Err(CheckpointError::Checksum);
+        }
+        Ok(Self { step, noise, parts })
+    }
+
+    fn config(&self) -> Result<GanConfig, CheckpointError> {
+        let config: GanConfig = serde_json::from_slice(self.parts[0])
+            .map_err(|e| CheckpointError::Config(e.to_string()))?;
+        config
+            .validate()
+            .map_err(|e| CheckpointError::Config(e.to_string()))?;
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::procedural::Procedural;
+    use rand::{Rng, SeedableRng};
+
+    fn trained() -> (Gan, crate::data::Dataset) {
+        let device = Device::flex();
+        let config = GanConfig::new()
+            .with_generator_width(4)
+            .with_discriminator_width(4)
+            .with_latent_size(8)
+            .with_batch_size(4);
+        let mut data = Procedural::Stripes.dataset(8, 3, 32, &device, 0);
+        let mut gan = Gan::new(config, &device).unwrap();
+        for _ in 0..2 {
+            gan.train_step(&mut data);
+        }
+        (gan, data)
+    }
+
+    /// Every float tensor of a module (parameters and batch-norm statistics), in visit order.
+    fn floats<M: Module>(module: &M) -> Vec<burn::tensor::TensorData> {
+        struct Collect(Vec<burn::tensor::TensorData>);
+        impl burn::module::ModuleVisitor for Collect {
+            fn visit_float<const D: usize>(&mut self, param: &burn::module::Param<burn::tensor::Tensor<D>>) {
+                self.0.push(param.val().into_data());
+            }
+        }
+        let mut collect = Collect(Vec::new());
+        module.visit(&mut collect);
+        collect.0
+    }
+
+    #[test]
+    fn save_load_is_exact_and_training_continues_identically() {
+        let (mut gan, _) = trained();
+        let bytes = save(&gan).unwrap();
+        let mut back = load(&bytes, &Device::flex()).unwrap();
+        assert_eq!(back.config, gan.config);
+        assert_eq!(back.step, 2);
+        assert!(floats(&back.generator) == floats(&gan.generator), "same generator");
+        assert!(floats(&back.discriminator) == floats(&gan.discriminator), "same discriminator");
+        // Same weights and optimiser state: the next step gives the same result.
+        let device = Device::flex();
+        let mut d1 = Procedural::Stripes.dataset(8, 3, 32, &device, 3);
+        let mut d2 = Procedural::Stripes.dataset(8, 3, 32, &device, 3);
+        let a = pollster::block_on(gan.generator_step().read()).unwrap();
+        let b = pollster::block_on(back.generator_step().read()).unwrap();
+        assert_eq!(a, b);
+        gan.discriminator_step(&mut d1);
+        back.discriminator_step(&mut d2);
+        assert_eq!(
+            gan.discriminator.output.weight.val().into_data(),
+            back.discriminator.output.weight.val().into_data()
+        );
+        assert_eq!(peek(&bytes).unwrap(), (gan.config.clone(), 2));
+    }
+
+    #[test]
+    fn malformed_bytes_are_refused() {
+        let (gan, _) = trained();
+        let bytes = save(&gan).unwrap();
+        let device = Device::flex();
+        let err = |b: &[u8]| load(b, &device).err().expect("must fail");
+        assert_eq!(err(b""), CheckpointError::Truncated("0 bytes".into()));
+        assert_eq!(err(b"PK\x03\x04 a zip file"), CheckpointError::Foreign);
+        assert!(matches!(err(&bytes[..bytes.len() - 1]), CheckpointError::Truncated(_)));
+        assert!(matches!(err(&bytes[..30]), CheckpointError::Truncated(_)));
+        let mut newer = bytes.clone();
+        newer[8] = 9;
+        assert_eq!(err(&newer), CheckpointError::Version { found: 9 });
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        assert_eq!(err(&flipped), CheckpointError::Checksum);
+    }
+
+    #[test]
+    fn mismatched_weights_are_refused() {
+        // A checkpoint whose configuration says width 8 but whose records hold width 4.
+        let (gan, _) = trained();
+        let mut wider = gan.config.clone();
+        wider.generator_width = 8;
+        let bytes = save(&gan).unwrap();
+        let sections = Sections::parse(&bytes).unwrap();
+        let config = serde_json::to_vec(&wider).unwrap();
+        let mut body = Vec::new();
+        body.extend(sections.step.to_le_bytes());
+        body.extend(sections.noise.to_le_bytes());
+        for part in [&config[..], sections.parts[1], sections.parts[2], sections.parts[3], sections.parts[4]] {
+            body.extend((part.len() as u64).to_le_bytes());
+            body.extend_from_slice(part);
+        }
+        let mut forged = Vec::new();
+        forged.extend_from_slice(MAGIC);
+        forged.extend(FORMAT_VERSION.to_le_bytes());
+        forged.extend(crc32fast::hash(&body).to_le_bytes());
+        forged.extend(body);
+        let err = load(&forged, &Device::flex()).err().unwrap();
+        assert!(matches!(err, CheckpointError::Mismatch { part: "generator", .. }), "{err}");
+    }
+
+    #[test]
+    fn random_corruptions_never_panic() {
+        let (gan, _) = trained();
+        let bytes = save(&gan).unwrap();
+        let device = Device::flex();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for i in 0..200 {
+            let mut b = bytes.clone();
+            match i % 4 {
+                0 => {
+                    let at = rng.random_range(0..b.len());
+                    b[at] = rng.random();
+                }
+                1 => b.truncate(rng.random_range(0..b.len())),
+                2 => {
+                    let at = rng.random_range(0..b.len());
+                    b.insert(at, rng.random());
+                }
+                _ => {
+                    let at = rng.random_range(HEADER..b.len());
+                    let len = rng.random_range(1..64).min(b.len() - at);
+                    b[at..at + len].iter_mut().for_each(|x| *x = rng.random());
+                }
+            }
+            if b != bytes {
+                assert!(load(&b, &device).is_err(), "corruption {i} was accepted");
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The one configuration of a DCGAN run: architecture, loss and optimiser settings.
+
+use burn::config::Config;
+use serde::{Deserialize, Serialize};
+
+/// The adversarial objective, chosen in [`GanConfig::loss`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum LossKind {
+    /// Non-saturating binary cross-entropy (Goodfellow et al. 2014, as used by DCGAN).
+    #[default]
+    Bce,
+    /// Hinge loss (Lim & Ye 2017; Miyato et al. 2018).
+    Hinge,
+    /// Wasserstein loss with weight clipping on the critic (Arjovsky et al. 2017).
+    ///
+    /// burn's autodiff is first-order only, so the gradient penalty of WGAN-GP (a gradient of
+    /// a gradient) cannot be taken; weight clipping is the original WGAN remedy.
+    WganClip,
+}
+
+impl LossKind {
+    /// Every loss, in the order a UI lists them.
+    pub const ALL: [LossKind; 3] = [LossKind::Bce, LossKind::Hinge, LossKind::WganClip];
+
+    /// A short human name.
+    pub fn label(self) -> &'static str {
+        match self {
+            LossKind::Bce => "Non-saturating BCE",
+            LossKind::Hinge => "Hinge",
+            LossKind::WganClip => "WGAN (weight clipping)",
+        }
+    }
+}
+
+/// Everything that defines a DCGAN and how it trains.
+#[derive(Config, Debug, PartialEq)]
+pub struct GanConfig {
+    /// Side of the square images, in pixels: 32 or 64.
+    #[config(default = 32)]
+    pub image_size: usize,
+    /// Colour channels: 1 (grey) or 3 (RGB).
+    #[config(default = 3)]
+    pub channels: usize,
+    /// Length of the latent vector z fed to the generator.
+    #[config(default = 64)]
+    pub latent_size: usize,
+    /// Feature maps of the generator's last hidden layer (the others are multiples).
+    #[config(default = 64)]
+    pub generator_width: usize,
+    /// Feature maps of the discriminator's first layer (the others are multiples).
+    #[config(default = 64)]
+    pub discriminator_width: usize,
+    /// The adversarial objective.
+    #[config(default = "LossKind::Bce")]
+    pub loss: LossKind,
+    /// Adam learning rate of the generator (DCGAN: 2e-4).
+    #[config(default = 2e-4)]
+    pub learning_rate_g: f64,
+    /// Adam learning rate of the discriminator (DCGAN: 2e-4).
+    #[config(default = 2e-4)]
+    pub learning_rate_d: f64,
+    /// Adam β1 (DCGAN: 0.5, lower than Adam's usual 0.9 to steady training).
+    #[config(default = 0.5)]
+    pub beta1: f32,
+    /// Adam β2.
+    #[config(default = 0.999)]
+    pub beta2: f32,
+    /// Images per training batch.
+    #[config(default = 64)]
+    pub batch_size: usize,
+    /// Discriminator updates before each generator update.
+    #[config(default = 1)]
+    pub d_steps: usize,
+    /// Weight clip of the WGAN critic (only with [`LossKind::WganClip`]).
+    #[config(default = 0.01)]
+    pub wgan_clip: f32,
+    /// Seed of weight initialisation, latent noise and batch order.
+    #[config(default = 0)]
+    pub seed: u64,
+}
+
+/// A configuration that cannot build a model, with the reason.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct ConfigError(pub String);
+
+impl GanConfig {
+    /// Checks every field; the networks assume a valid configuration.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |why: String| Err(ConfigError(why));
+        if !matches!(self.image_size, 32 | 64) {
+            return fail(format!("image size must be 32 or 64, not {}", self.image_size));
+        }
+        if !matches!(self.channels, 1 | 3) {
+            return fail(format!("channels must be 1 or 3, not {}", self.channels));
+        }
+        if !(1..=512).contains(&self.latent_size) {
+            return fail(format!("latent size must be 1..=512, not {}", self.latent_size));
+        }
+        for (name, width) in [
+            ("generator", self.generator_width),
+            ("discriminator", self.discriminator_width),
+        ] {
+            if !(1..=512).contains(&width) {
+                return fail(format!("{name} width must be 1..=512, not {width}"));
+            }
+        }
+        for (name, lr) in [("G", self.learning_rate_g), ("D", self.learning_rate_d)] {
+            if !(lr.is_finite() && lr > 0.0 && lr < 1.0) {
+                return fail(format!("learning rate of {name} must be in (0, 1), not {lr}"));
+            }
+        }
+        for (name, beta) in [("β1", self.beta1), ("β2", self.beta2)] {
+            if !(beta.is_finite() && (0.0..1.0).contains(&beta)) {
+                return fail(format!("{name} must be in [0, 1), not {beta}"));
+            }
+        }
+        if !(2..=1024).contains(&self.batch_size) {
+            // Batch norm needs at least two samples to have a variance.
+            return fail(format!("batch size must be 2..=1024, not {}", self.batch_size));
+        }
+        if !(1..=10).contains(&self.d_steps) {
+            return fail(format!("D steps per G step must be 1..=10, not {}", self.d_steps));
+        }
+        if !(self.wgan_clip.is_finite() && self.wgan_clip > 0.0) {
+            return fail(format!("WGAN clip must be positive, not {}", self.wgan_clip));
+        }
+        Ok(())
+    }
+
+    /// Number of stride-2 up/down-sampling layers between 4×4 and the image size.
+    pub fn resampling_layers(&self) -> usize {
+        // 32 = 4·2³, 64 = 4·2⁴.
+        (self.image_size / 4).trailing_zeros() as usize
+    }
+
+    /// True when two configurations give networks of the same shapes (and so can share weights).
+    pub fn same_architecture(&self, other: &GanConfig) -> bool {
+        self.image_size == other.image_size
+            && self.channels == other.channels
+            && self.latent_size == other.latent_size
+            && self.generator_width == other.generator_width
+            && self.discriminator_width == other.discriminator_width
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_dcgan_and_valid() {
+        let config = GanConfig::new();
+        assert_eq!(config.learning_rate_g, 2e-4);
+        assert_eq!(config.beta1, 0.5);
+        assert_eq!(config.latent_size, 64);
+        assert!(config.validate().is_ok());
+        assert_eq!(config.resampling_layers(), 3);
+        assert_eq!(config.clone().with_image_size(64).resampling_layers(), 4);
+    }
+
+    #[test]
+    fn invalid_fields_are_named() {
+        let err = GanConfig::new().with_image_size(48).validate().unwrap_err();
+        assert!(err.0.contains("image size"), "{err}");
+        let err = GanConfig::new().with_batch_size(1).validate().unwrap_err();
+        assert!(err.0.contains("batch size"), "{err}");
+        let err = GanConfig::new().with_learning_rate_d(f64::NAN).validate().unwrap_err();
+        assert!(err.0.contains("learning rate of D"), "{err}");
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let config = GanConfig::new().with_loss(LossKind::Hinge).with_seed(7);
+        let json = serde_json::to_string(&config).unwrap();
+        let back: GanConfig = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, config);
+    }
+}

@@ -1,0 +1,313 @@
+//! User images in and out: decoding with limits, EXIF orientation, alpha on white, centre crop,
+//! resize, conversion to and from the model's [-1, 1] pixels, PNG encoding and sample grids.
+
+use std::io::Cursor;
+
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, Rgba, RgbaImage};
+
+/// Largest file accepted, in bytes (50 MB).
+pub const MAX_FILE_BYTES: usize = 50 * 1000 * 1000;
+/// Largest image accepted, in pixels as declared by its header (40 megapixels).
+pub const MAX_PIXELS: u64 = 40 * 1000 * 1000;
+
+/// Why an image was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ImageErrorKind {
+    /// The file has no bytes.
+    #[error("the file is empty")]
+    Empty,
+    /// The file is over [`MAX_FILE_BYTES`].
+    #[error("the file is {bytes} bytes, over the limit of {MAX_FILE_BYTES}")]
+    FileTooLarge {
+        /// Its size.
+        bytes: usize,
+    },
+    /// No supported image format recognised its first bytes.
+    #[error("not an image in a supported format (PNG, JPEG, GIF, WebP or BMP)")]
+    NotAnImage,
+    /// A recognised image format that this build does not decode.
+    #[error("{0} images are not supported (use PNG, JPEG, GIF, WebP or BMP)")]
+    UnsupportedFormat(String),
+    /// The header declares more pixels than [`MAX_PIXELS`], or a zero side.
+    #[error("the image declares {width}×{height} pixels, outside 1 to {MAX_PIXELS} pixels")]
+    BadDimensions {
+        /// Declared width.
+        width: u32,
+        /// Declared height.
+        height: u32,
+    },
+    /// The decoder failed: truncated or corrupt data.
+    #[error("the image data is corrupt or truncated ({0})")]
+    Corrupt(String),
+}
+
+/// An image that could not be loaded: the file's name and why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}: {kind}")]
+pub struct ImageError {
+    /// The file's name, as the user gave it.
+    pub file: String,
+    /// The reason.
+    pub kind: ImageErrorKind,
+}
+
+/// Decodes `bytes` (PNG, JPEG, GIF's first frame, WebP, BMP) into an upright image.
+///
+/// The size and the header's dimensions are checked before any pixel is decoded.
+pub fn decode(file: &str, bytes: &[u8]) -> Result<DynamicImage, ImageError> {
+    let fail = |kind| ImageError {
+        file: file.to_string(),
+        kind,
+    };
+    if bytes.is_empty() {
+        return Err(fail(ImageErrorKind::Empty));
+    }
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(fail(ImageErrorKind::FileTooLarge { bytes: bytes.len() }));
+    }
+    let format = image::guess_format(bytes).map_err(|_| fail(ImageErrorKind::NotAnImage))?;
+    if !matches!(
+        format,
+        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP | ImageFormat::Bmp
+    ) {
+        return Err(fail(ImageErrorKind::UnsupportedFormat(format!("{format:?}"))));
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    // Side limits stop absurd headers inside the decoders; the product is checked below.
+    limits.max_image_width = Some(MAX_PIXELS as u32);
+    limits.max_image_height = Some(MAX_PIXELS as u32);
+    limits.max_alloc = Some(MAX_PIXELS * 4 * 2);
+    reader.limits(limits);
+    let corrupt = |e: image::ImageError| match e {
+        image::ImageError::Limits(_) => ImageErrorKind::BadDimensions {
+            width: 0,
+            height: 0,
+        },
+        other => ImageErrorKind::Corrupt(other.to_string()),
+    };
+    let mut decoder = reader.into_decoder().map_err(|e| fail(corrupt(e)))?;
+    let (width, height) = decoder.dimensions();
+    if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(fail(ImageErrorKind::BadDimensions { width, height }));
+    }
+    // A broken EXIF block should not cost the user the image: treat it as upright.
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| fail(corrupt(e)))?;
+    image.apply_orientation(orientation);
+    Ok(image)
+}
+
+/// Composites alpha over white, crops the centre square, resizes it to `size` with a
+/// Lanczos filter and returns `channels × size × size` values in [-1, 1] (grey: luma).
+pub fn prepare(image: &DynamicImage, size: usize, channels: usize) -> Vec<f32> {
+    let rgba = image.to_rgba32f();
+    let (w, h) = rgba.dimensions();
+    let side = w.min(h);
+    let square = image::imageops::crop_imm(&rgba, (w - side) / 2, (h - side) / 2, side, side)
+        .to_image();
+    let small = image::imageops::resize(&square, size as u32, size as u32, FilterType::Lanczos3);
+    let rgb: Vec<[f32; 3]> = small
+        .pixels()
+        .map(|p| {
+            let a = p[3].clamp(0.0, 1.0);
+            std::array::from_fn(|c| (p[c] * a + (1.0 - a)).clamp(0.0, 1.0))
+        })
+        .collect();
+    let mut out = Vec::with_capacity(channels * size * size);
+    for c in 0..channels {
+        out.extend(rgb.iter().map(|p| {
+            let v = if channels == 1 {
+                0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2]
+            } else {
+                p[c]
+            };
+            v * 2.0 - 1.0
+        }));
+    }
+    out
+}
+
+/// Decodes and prepares in one go: what loading a user's file does.
+pub fn load(file: &str, bytes: &[u8], size: usize, channels: usize) -> Result<Vec<f32>, ImageError> {
+    Ok(prepare(&decode(file, bytes)?, size, channels))
+}
+
+/// One image of `channels × size × size` values in [-1, 1] as opaque RGBA8.
+pub fn to_rgba(pixels: &[f32], channels: usize, size: usize) -> RgbaImage {
+    let plane = size * size;
+    let byte = |v: f32| ((v.clamp(-1.0, 1.0) + 1.0) * 127.5).round() as u8;
+    RgbaImage::from_fn(size as u32, size as u32, |x, y| {
+        let i = y as usize * size + x as usize;
+        let c = |k: usize| byte(pixels[if channels == 1 { i } else { k * plane + i }]);
+        Rgba([c(0), c(1), c(2), 255])
+    })
+}
+
+/// PNG bytes of an RGBA image.
+pub fn encode_png(image: &RgbaImage) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, ImageFormat::Png)
+        .expect("encoding an in-memory RGBA8 PNG cannot fail");
+    out.into_inner()
+}
+
+/// A `columns × rows` grid of images (each `channels × size × size` in [-1, 1], laid one after
+/// another in `pixels`) with `gap` pixels of dark border; missing images stay dark.
+pub fn grid(
+    pixels: &[f32],
+    channels: usize,
+    size: usize,
+    columns: usize,
+    rows: usize,
+    gap: usize,
+) -> RgbaImage {
+    let cell = size + gap;
+    let (w, h) = ((columns * cell + gap) as u32, (rows * cell + gap) as u32);
+    let mut out = RgbaImage::from_pixel(w, h, Rgba([24, 24, 32, 255]));
+    let per_image = channels * size * size;
+    for (i, image) in pixels.chunks_exact(per_image).take(columns * rows).enumerate() {
+        let tile = to_rgba(image, channels, size);
+        let (x, y) = ((i % columns) * cell + gap, (i / columns) * cell + gap);
+        image::imageops::replace(&mut out, &tile, x as i64, y as i64);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ImageEncoder, Rgb, RgbImage};
+
+    fn encoded(format: ImageFormat, image: &DynamicImage) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        image.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    }
+
+    /// A 40×20 image: left half red, right half blue.
+    fn halves() -> DynamicImage {
+        DynamicImage::ImageRgb8(RgbImage::from_fn(40, 20, |x, _| {
+            if x < 20 { Rgb([255, 0, 0]) } else { Rgb([0, 0, 255]) }
+        }))
+    }
+
+    #[test]
+    fn decodes_every_format() {
+        let image = halves();
+        for format in [
+            ImageFormat::Png,
+            ImageFormat::Jpeg,
+            ImageFormat::Gif,
+            ImageFormat::WebP,
+            ImageFormat::Bmp,
+        ] {
+            let bytes = encoded(format, &image);
+            let back = decode("x", &bytes).unwrap_or_else(|e| panic!("{format:?}: {e}"));
+            assert_eq!((back.width(), back.height()), (40, 20), "{format:?}");
+            let px = back.to_rgb8();
+            // Lossy formats (JPEG, GIF's palette) stay near the colours.
+            assert!(px.get_pixel(5, 10)[0] > 200 && px.get_pixel(35, 10)[2] > 200, "{format:?}");
+        }
+    }
+
+    #[test]
+    fn prepare_crops_the_centre_and_scales_to_unit_range() {
+        // Centre crop of 40×20 is x in 10..30: half red, half blue.
+        let p = prepare(&halves(), 8, 3);
+        assert_eq!(p.len(), 3 * 64);
+        assert!(p.iter().all(|v| (-1.0..=1.0).contains(v)));
+        let (red, blue) = (&p[0..64], &p[128..192]);
+        assert!(red[8] > 0.9 && blue[8] < -0.9, "left of the crop is red");
+        assert!(red[15] < -0.9 && blue[15] > 0.9, "right of the crop is blue");
+        assert_eq!(prepare(&halves(), 8, 1).len(), 64);
+    }
+
+    #[test]
+    fn transparent_pixels_become_white() {
+        let clear = DynamicImage::ImageRgba8(RgbaImage::from_pixel(4, 4, Rgba([0, 0, 0, 0])));
+        let p = prepare(&clear, 4, 3);
+        assert!(p.iter().all(|&v| (v - 1.0).abs() < 1e-5));
+    }
+
+    #[test]
+    fn exif_orientation_is_applied() {
+        // A JPEG of a 40×20 image whose EXIF says "rotate 90° clockwise": upright it is 20×40.
+        let mut jpeg = encoded(ImageFormat::Jpeg, &halves());
+        // APP1 Exif segment, big-endian TIFF with one IFD entry: Orientation (0x0112) = 6.
+        let tiff: [u8; 26] = [
+            b'M', b'M', 0, 42, 0, 0, 0, 8, // header, IFD at 8
+            0, 1, // one entry
+            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, // Orientation, SHORT, 1, value 6
+            0, 0, 0, 0, // no next IFD
+        ];
+        let mut app1 = vec![0xFF, 0xE1];
+        let len = (2 + 6 + tiff.len()) as u16;
+        app1.extend(len.to_be_bytes());
+        app1.extend(b"Exif\0\0");
+        app1.extend(tiff);
+        jpeg.splice(2..2, app1);
+        let upright = decode("rotated.jpg", &jpeg).unwrap();
+        assert_eq!((upright.width(), upright.height()), (20, 40));
+    }
+
+    #[test]
+    fn bad_files_get_named_reasons() {
+        let kind = |name: &str, bytes: &[u8]| {
+            let err = decode(name, bytes).unwrap_err();
+            assert_eq!(err.file, name);
+            assert!(err.to_string().starts_with(name));
+            err.kind
+        };
+        assert_eq!(kind("empty.png", b""), ImageErrorKind::Empty);
+        assert_eq!(kind("notes.txt", b"hello, this is text"), ImageErrorKind::NotAnImage);
+        let huge = vec![0u8; MAX_FILE_BYTES + 1];
+        assert!(matches!(kind("big.png", &huge), ImageErrorKind::FileTooLarge { .. }));
+        let tiff = b"II*\0\x08\0\0\0\0\0\0\0\0\0";
+        assert!(matches!(kind("scan.tif", tiff), ImageErrorKind::UnsupportedFormat(_)));
+        let png = encoded(ImageFormat::Png, &halves());
+        assert!(matches!(kind("cut.png", &png[..png.len() / 2]), ImageErrorKind::Corrupt(_)));
+        let mut garbage = png.clone();
+        for b in garbage.iter_mut().skip(40) {
+            *b ^= 0x5A;
+        }
+        assert!(matches!(kind("garbage.png", &garbage), ImageErrorKind::Corrupt(_)));
+    }
+
+    #[test]
+    fn absurd_dimensions_are_refused_before_decoding() {
+        // A valid PNG header declaring 100000×100000 pixels, with no pixel data at all.
+        let mut header = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut header)
+            .write_image(&[0; 3], 1, 1, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        // IHDR width/height are at bytes 16..24; the CRC after them is now wrong, so patch it.
+        header[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        header[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        let crc = crc32fast::hash(&header[12..29]);
+        header[29..33].copy_from_slice(&crc.to_be_bytes());
+        let err = decode("absurd.png", &header).unwrap_err();
+        assert!(matches!(err.kind, ImageErrorKind::BadDimensions { .. }), "{err}");
+        assert!(err.to_string().contains("absurd.png"));
+    }
+
+    #[test]
+    fn rgba_png_and_grid_round_trip() {
+        let p = prepare(&halves(), 8, 3);
+        let png = encode_png(&to_rgba(&p, 3, 8));
+        let back = decode("grid.png", &png).unwrap();
+        assert_eq!(prepare(&back, 8, 3).len(), p.len());
+        let back = back.to_rgba8();
+        assert_eq!(back.get_pixel(1, 1)[0], ((p[9] + 1.0) * 127.5).round() as u8);
+        let two: Vec<f32> = [p.clone(), p].concat();
+        let g = grid(&two, 3, 8, 2, 2, 1);
+        assert_eq!(g.dimensions(), (19, 19));
+        assert_eq!(g.get_pixel(0, 0), &Rgba([24, 24, 32, 255]));
+        assert_ne!(g.get_pixel(10, 1), &Rgba([24, 24, 32, 255]));
+        assert_eq!(g.get_pixel(15, 15), &Rgba([24, 24, 32, 255]), "missing images stay dark");
+    }
+}

@@ -1,0 +1,31 @@
+//! The DCGAN of GAN Playground, in burn, for every backend: the same code trains natively
+//! (CPU or GPU) and in the browser (WebGPU or the CPU fallback).
+//!
+//! - [`config`]: [`GanConfig`], the one description of a run.
+//! - [`generator`], [`discriminator`]: the networks of Radford et al. (2016).
+//! - [`loss`], [`training`]: adversarial losses and the training step.
+//! - [`data`], [`procedural`], [`images`]: training images, built-in sets, user files.
+//! - [`latent`], [`principal`]: interpolation and principal directions of z.
+//! - [`checkpoint`]: saving and loading the whole training state.
+//! - [`swd`]: the sliced Wasserstein distance used as the quality score.
+
+pub mod checkpoint;
+pub mod config;
+pub mod data;
+pub mod discriminator;
+pub mod generator;
+pub mod images;
+mod init;
+pub mod latent;
+pub mod loss;
+pub mod principal;
+pub mod procedural;
+pub mod swd;
+pub mod training;
+
+pub use burn;
+pub use config::{GanConfig, LossKind};
+pub use data::Dataset;
+pub use discriminator::Discriminator;
+pub use generator::Generator;
+pub use training::{Gan, StepStats, StepValues};

@@ -1,0 +1,335 @@
+//! The adversarial training step: k discriminator updates, then one generator update.
+
+use burn::module::{Module, ModuleMapper, Param};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, ExecutionError, Tensor, TensorData};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::config::{ConfigError, GanConfig};
+use crate::data::Dataset;
+use crate::discriminator::Discriminator;
+use crate::generator::Generator;
+use crate::latent::normal_vector;
+
+/// Losses and mean D outputs of one step, still on the device so that a browser can read them
+/// back asynchronously; `None` where the step did not compute the value.
+pub struct StepStats {
+    /// Discriminator loss of the last D update, `[1]`.
+    pub d_loss: Option<Tensor<1>>,
+    /// Generator loss, `[1]`.
+    pub g_loss: Option<Tensor<1>>,
+    /// Mean D(x) on the real batch, `[1]`.
+    pub d_real: Option<Tensor<1>>,
+    /// Mean D(G(z)), `[1]`.
+    pub d_fake: Option<Tensor<1>>,
+}
+
+/// [`StepStats`] read back to the host.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct StepValues {
+    /// Discriminator loss.
+    pub d_loss: Option<f32>,
+    /// Generator loss.
+    pub g_loss: Option<f32>,
+    /// Mean D(x).
+    pub d_real: Option<f32>,
+    /// Mean D(G(z)).
+    pub d_fake: Option<f32>,
+}
+
+impl StepValues {
+    /// True when every value present is a finite number.
+    pub fn is_finite(&self) -> bool {
+        [self.d_loss, self.g_loss, self.d_real, self.d_fake]
+            .iter()
+            .flatten()
+            .all(|v| v.is_finite())
+    }
+}
+
+impl StepStats {
+    /// Reads every present value with one asynchronous device read.
+    pub async fn read(self) -> Result<StepValues, ExecutionError> {
+        let slots = [self.d_loss, self.g_loss, self.d_real, self.d_fake];
+        let present: Vec<Tensor<1>> = slots.iter().flatten().cloned().collect();
+        if present.is_empty() {
+            return Ok(StepValues::default());
+        }
+        let data = Tensor::cat(present, 0).into_data_async().await?;
+        let mut values = data.iter::<f32>();
+        let mut next = |slot: &Option<Tensor<1>>| slot.as_ref().and_then(|_| values.next());
+        Ok(StepValues {
+            d_loss: next(&slots[0]),
+            g_loss: next(&slots[1]),
+            d_real: next(&slots[2]),
+            d_fake: next(&slots[3]),
+        })
+    }
+}
+
+/// A DCGAN with its optimisers, on an autodiff device.
+pub struct Gan {
+    /// The configuration it was built from.
+    pub config: GanConfig,
+    /// The generator (training mode).
+    pub generator: Generator,
+    /// The discriminator (training mode).
+    pub discriminator: Discriminator,
+    /// Adam of the generator.
+    pub optim_g: ModuleOptimizer,
+    /// Adam of the discriminator.
+    pub optim_d: ModuleOptimizer,
+    /// Generator updates done so far.
+    pub step: u64,
+    device: Device,
+    noise: ChaCha8Rng,
+}
+
+/// Clamps every float parameter into [−c, c]: WGAN's Lipschitz constraint on the critic.
+struct WeightClip(f32);
+
+impl ModuleMapper for WeightClip {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let c = self.0 as f64;
+        param.map(|t| {
+            let grad = t.is_require_grad();
+            t.clamp(-c, c).detach().set_require_grad(grad)
+        })
+    }
+}
+
+fn adam(config: &GanConfig) -> ModuleOptimizer {
+    AdamConfig::new()
+        .with_beta_1(config.beta1)
+        .with_beta_2(config.beta2)
+        // PyTorch's default; burn's is 1e-5. Matching it keeps parity with the reference.
+        .with_epsilon(1e-8)
+        .init()
+}
+
+impl Gan {
+    /// A freshly initialised DCGAN (weights seeded by `config.seed`) on `device`, which gets
+    /// autodiff enabled.
+    pub fn new(config: GanConfig, device: &Device) -> Result<Self, ConfigError> {
+        config.validate()?;
+        let device = device.clone().autodiff();
+        device.seed(config.seed);
+        let generator = Generator::new(&config, &device).materialize();
+        let discriminator = Discriminator::new(&config, &device).materialize();
+        Ok(Self::from_parts(config, generator, discriminator, &device))
+    }
+
+    /// A DCGAN from existing networks (e.g. a checkpoint), with fresh optimisers.
+    pub fn from_parts(
+        config: GanConfig,
+        generator: Generator,
+        discriminator: Discriminator,
+        device: &Device,
+    ) -> Self {
+        let device = device.clone().autodiff();
+        let noise = ChaCha8Rng::seed_from_u64(config.seed ^ 0x9E37_79B9_7F4A_7C15);
+        Self {
+            optim_g: adam(&config),
+            optim_d: adam(&config),
+            generator: generator.to_device(&device).train(),
+            discriminator: discriminator.to_device(&device).train(),
+            config,
+            step: 0,
+            device,
+            noise,
+        }
+    }
+
+    /// The autodiff device it trains on.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// Where the training noise generator stands (saved in checkpoints so that a resumed run
+    /// draws the same noise as an uninterrupted one).
+    pub fn noise_position(&self) -> u128 {
+        self.noise.get_word_pos()
+    }
+
+    /// Moves the training noise generator to `position` (see [`Gan::noise_position`]).
+    pub fn set_noise_position(&mut self, position: u128) {
+        self.noise.set_word_pos(position);
+    }
+
+    /// A batch of latent vectors from the training noise generator, `[batch, latent]`.
+    fn noise(&mut self, batch: usize) -> Tensor<2> {
+        let latent = self.config.latent_size;
+        let z: Vec<f32> = (0..batch)
+            .flat_map(|_| normal_vector(&mut self.noise, latent))
+            .collect();
+        Tensor::from_data(TensorData::new(z, [batch, latent]), &self.device)
+    }
+
+    /// One discriminator update on `real` and on `fake` (both `[batch, c, s, s]`); `fake` is
+    /// detached so that no gradient reaches the generator.
+    fn update_discriminator(&mut self, real: Tensor<4>, fake: Tensor<4>) -> StepStats {
+        let loss = self.config.loss;
+        let d_real = self.discriminator.forward(real); // [batch]
+        let d_fake = self.discriminator.forward(fake.detach()); // [batch]
+        let d_loss = loss.discriminator_loss(d_real.clone(), d_fake.clone()); // [1]
+        let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
+        let lr = self.config.learning_rate_d;
+        self.discriminator = self.optim_d.step(lr, self.discriminator.clone(), grads);
+        if loss == crate::config::LossKind::WganClip {
+            let clip = WeightClip(self.config.wgan_clip);
+            self.discriminator = self.discriminator.clone().map(&mut { clip });
+        }
+        StepStats {
+            d_loss: Some(d_loss.detach().inner()),
+            g_loss: None,
+            d_real: Some(loss.mean_output(d_real.detach().inner())),
+            d_fake: Some(loss.mean_output(d_fake.detach().inner())),
+        }
+    }
+
+    /// One generator update through the current discriminator on `fake = G(z)` (still tracked).
+    fn update_generator(&mut self, fake: Tensor<4>) -> Tensor<1> {
+        let d_fake = self.discriminator.forward(fake); // [batch]
+        let g_loss = self.config.loss.generator_loss(d_fake); // [1]
+        // Only the generator's parameters are taken from the gradients: D is left as it is.
+        let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
+        let lr = self.config.learning_rate_g;
+        self.generator = self.optim_g.step(lr, self.generator.clone(), grads);
+        self.step += 1;
+        g_loss.detach().inner()
+    }
+
+    /// One full step: `d_steps` discriminator updates on batches from `data`, then one generator
+    /// update that reuses the last fake batch (as the PyTorch reference does).
+    pub fn train_step(&mut self, data: &mut Dataset) -> StepStats {
+        let batch = self.config.batch_size;
+        let mut stats = None;
+        let mut fake = None;
+        for _ in 0..self.config.d_steps {
+            let z = self.noise(batch);
+            let generated = self.generator.forward(z); // [batch, c, s, s]
+            let real = data.next_batch(batch);
+            stats = Some(self.update_discriminator(real, generated.clone()));
+            fake = Some(generated);
+        }
+        let mut stats = stats.expect("d_steps ≥ 1 is validated");
+        let fake = fake.expect("d_steps ≥ 1 is validated");
+        stats.g_loss = Some(self.update_generator(fake));
+        stats
+    }
+
+    /// Only the discriminator: one update on a real and a generated batch.
+    pub fn discriminator_step(&mut self, data: &mut Dataset) -> StepStats {
+        let batch = self.config.batch_size;
+        let z = self.noise(batch);
+        let fake = self.generator.forward(z);
+        let real = data.next_batch(batch);
+        self.update_discriminator(real, fake)
+    }
+
+    /// Only the generator: one update against the current discriminator.
+    pub fn generator_step(&mut self) -> StepStats {
+        let batch = self.config.batch_size;
+        let z = self.noise(batch);
+        let fake = self.generator.forward(z);
+        let g_loss = self.update_generator(fake);
+        StepStats {
+            d_loss: None,
+            g_loss: Some(g_loss),
+            d_real: None,
+            d_fake: None,
+        }
+    }
+
+    /// The generator in inference mode (batch norm on running statistics, no autodiff): what
+    /// samples, sliders and exports use.
+    pub fn inference_generator(&self) -> Generator {
+        self.generator.valid()
+    }
+
+    /// Images for the latent vectors `z` (`[n, latent]`) from the inference generator.
+    ///
+    /// - returns `[n, channels, size, size]` in [-1, 1]
+    pub fn sample(&self, z: &[Vec<f32>]) -> Tensor<4> {
+        let generator = self.inference_generator();
+        let latent = self.config.latent_size;
+        let flat: Vec<f32> = z.concat();
+        let device = self.device.clone().without_autodiff();
+        let z = Tensor::<2>::from_data(TensorData::new(flat, [z.len(), latent]), &device);
+        generator.forward(z)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::LossKind;
+    use crate::procedural::Procedural;
+
+    fn tiny(loss: LossKind) -> GanConfig {
+        GanConfig::new()
+            .with_generator_width(8)
+            .with_discriminator_width(8)
+            .with_latent_size(16)
+            .with_batch_size(8)
+            .with_loss(loss)
+    }
+
+    #[test]
+    fn every_loss_trains_with_finite_values() {
+        let device = Device::flex();
+        for loss in LossKind::ALL {
+            let config = tiny(loss).with_d_steps(2);
+            let mut data = Procedural::Rings.dataset(32, 3, 32, &device, 0);
+            let mut gan = Gan::new(config, &device).unwrap();
+            for _ in 0..3 {
+                let values = pollster::block_on(gan.train_step(&mut data).read()).unwrap();
+                assert!(values.is_finite(), "{loss:?}: {values:?}");
+                assert!(values.d_loss.is_some() && values.g_loss.is_some());
+            }
+            assert_eq!(gan.step, 3);
+        }
+    }
+
+    #[test]
+    fn single_network_steps_change_only_that_network() {
+        let device = Device::flex();
+        let mut data = Procedural::Rings.dataset(16, 3, 32, &device, 0);
+        let mut gan = Gan::new(tiny(LossKind::Bce), &device).unwrap();
+        let g0 = gan.generator.output.weight.val().into_data();
+        let d0 = gan.discriminator.output.weight.val().into_data();
+        let values = pollster::block_on(gan.discriminator_step(&mut data).read()).unwrap();
+        assert!(values.g_loss.is_none() && values.d_loss.is_some());
+        assert_eq!(gan.generator.output.weight.val().into_data(), g0);
+        let d1 = gan.discriminator.output.weight.val().into_data();
+        assert_ne!(d1, d0);
+        let values = pollster::block_on(gan.generator_step().read()).unwrap();
+        assert!(values.d_loss.is_none() && values.g_loss.is_some());
+        assert_ne!(gan.generator.output.weight.val().into_data(), g0);
+        assert_eq!(gan.discriminator.output.weight.val().into_data(), d1);
+    }
+
+    #[test]
+    fn wgan_clips_the_critic() {
+        let device = Device::flex();
+        let mut data = Procedural::Rings.dataset(16, 3, 32, &device, 0);
+        let mut gan = Gan::new(tiny(LossKind::WganClip), &device).unwrap();
+        gan.discriminator_step(&mut data);
+        let w = gan.discriminator.input.weight.val().into_data().try_to_vec::<f32>().unwrap();
+        assert!(w.iter().all(|v| v.abs() <= 0.01 + 1e-7));
+    }
+
+    #[test]
+    fn same_seed_same_training() {
+        let device = Device::flex();
+        let run = || {
+            let mut data = Procedural::Rings.dataset(16, 3, 32, &device, 0);
+            let mut gan = Gan::new(tiny(LossKind::Bce), &device).unwrap();
+            (0..2)
+                .map(|_| pollster::block_on(gan.train_step(&mut data).read()).unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(run(), run());
+    }
+}
