@@ -30,7 +30,9 @@ pub enum CheckpointError {
     #[error("not a GAN Playground checkpoint")]
     Foreign,
     /// Written by another version of the layout.
-    #[error("checkpoint format version {found} is not supported (this page reads version {FORMAT_VERSION})")]
+    #[error(
+        "checkpoint format version {found} is not supported (this page reads version {FORMAT_VERSION})"
+    )]
     Version {
         /// The version in the file.
         found: u32,
@@ -57,9 +59,20 @@ pub enum CheckpointError {
 /// Serialises the whole training state.
 pub fn save(gan: &Gan) -> Result<Vec<u8>, CheckpointError> {
     let write = |e: burn::store::RecordError| CheckpointError::Write(e.to_string());
-    let config = serde_json::to_vec(&gan.config).map_err(|e| CheckpointError::Write(e.to_string()))?;
-    let generator = gan.generator.clone().into_record().into_bytes().map_err(write)?;
-    let discriminator = gan.discriminator.clone().into_record().into_bytes().map_err(write)?;
+    let config =
+        serde_json::to_vec(&gan.config).map_err(|e| CheckpointError::Write(e.to_string()))?;
+    let generator = gan
+        .generator
+        .clone()
+        .into_record()
+        .into_bytes()
+        .map_err(write)?;
+    let discriminator = gan
+        .discriminator
+        .clone()
+        .into_record()
+        .into_bytes()
+        .map_err(write)?;
     let optim_g = gan.optim_g.into_bytes().map_err(write)?;
     let optim_d = gan.optim_d.into_bytes().map_err(write)?;
 
@@ -92,13 +105,13 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<Gan, CheckpointError> {
     // Records load into plain tensors; `Gan::from_parts` moves them onto the autodiff device
     // as fresh leaves.
     let device = device.clone().without_autodiff();
-    let mismatch = |part| move |e: burn::store::RecordError| CheckpointError::Mismatch {
-        part,
-        reason: e.to_string(),
+    let mismatch = |part| {
+        move |e: burn::store::RecordError| CheckpointError::Mismatch {
+            part,
+            reason: e.to_string(),
+        }
     };
-    let record = |b: &[u8]| {
-        ModuleRecord::from_bytes(Bytes::from_bytes_vec(b.to_vec()))
-    };
+    let record = |b: &[u8]| ModuleRecord::from_bytes(Bytes::from_bytes_vec(b.to_vec()));
     let generator = Generator::new(&config, &device)
         .try_load_record(record(sections.parts[1]).map_err(mismatch("generator"))?)
         .map_err(mismatch("generator"))?;
@@ -152,7 +165,9 @@ impl<'a> Sections<'a> {
         let mut parts: [&[u8]; 5] = [&[]; 5];
         for (i, part) in parts.iter_mut().enumerate() {
             if rest.len() < 8 {
-                return Err(CheckpointError::Truncated(format!("section {i} has no length")));
+                return Err(CheckpointError::Truncated(format!(
+                    "section {i} has no length"
+                )));
             }
             let len = u64::from_le_bytes(rest[..8].try_into().expect("8 bytes"));
             rest = &rest[8..];
@@ -208,7 +223,10 @@ mod tests {
     fn floats<M: Module>(module: &M) -> Vec<burn::tensor::TensorData> {
         struct Collect(Vec<burn::tensor::TensorData>);
         impl burn::module::ModuleVisitor for Collect {
-            fn visit_float<const D: usize>(&mut self, param: &burn::module::Param<burn::tensor::Tensor<D>>) {
+            fn visit_float<const D: usize>(
+                &mut self,
+                param: &burn::module::Param<burn::tensor::Tensor<D>>,
+            ) {
                 self.0.push(param.val().into_data());
             }
         }
@@ -224,8 +242,14 @@ mod tests {
         let mut back = load(&bytes, &Device::flex()).unwrap();
         assert_eq!(back.config, gan.config);
         assert_eq!(back.step, 2);
-        assert!(floats(&back.generator) == floats(&gan.generator), "same generator");
-        assert!(floats(&back.discriminator) == floats(&gan.discriminator), "same discriminator");
+        assert!(
+            floats(&back.generator) == floats(&gan.generator),
+            "same generator"
+        );
+        assert!(
+            floats(&back.discriminator) == floats(&gan.discriminator),
+            "same discriminator"
+        );
         // Same weights and optimiser state: the next step gives the same result.
         let device = Device::flex();
         let mut d1 = Procedural::Stripes.dataset(8, 3, 32, &device, 3);
@@ -250,7 +274,10 @@ mod tests {
         let err = |b: &[u8]| load(b, &device).err().expect("must fail");
         assert_eq!(err(b""), CheckpointError::Truncated("0 bytes".into()));
         assert_eq!(err(b"PK\x03\x04 a zip file"), CheckpointError::Foreign);
-        assert!(matches!(err(&bytes[..bytes.len() - 1]), CheckpointError::Truncated(_)));
+        assert!(matches!(
+            err(&bytes[..bytes.len() - 1]),
+            CheckpointError::Truncated(_)
+        ));
         assert!(matches!(err(&bytes[..30]), CheckpointError::Truncated(_)));
         let mut newer = bytes.clone();
         newer[8] = 9;
@@ -273,7 +300,13 @@ mod tests {
         let mut body = Vec::new();
         body.extend(sections.step.to_le_bytes());
         body.extend(sections.noise.to_le_bytes());
-        for part in [&config[..], sections.parts[1], sections.parts[2], sections.parts[3], sections.parts[4]] {
+        for part in [
+            &config[..],
+            sections.parts[1],
+            sections.parts[2],
+            sections.parts[3],
+            sections.parts[4],
+        ] {
             body.extend((part.len() as u64).to_le_bytes());
             body.extend_from_slice(part);
         }
@@ -283,7 +316,16 @@ mod tests {
         forged.extend(crc32fast::hash(&body).to_le_bytes());
         forged.extend(body);
         let err = load(&forged, &Device::flex()).err().unwrap();
-        assert!(matches!(err, CheckpointError::Mismatch { part: "generator", .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                CheckpointError::Mismatch {
+                    part: "generator",
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -89,13 +89,19 @@ impl GanConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let fail = |why: String| Err(ConfigError(why));
         if !matches!(self.image_size, 32 | 64) {
-            return fail(format!("image size must be 32 or 64, not {}", self.image_size));
+            return fail(format!(
+                "image size must be 32 or 64, not {}",
+                self.image_size
+            ));
         }
         if !matches!(self.channels, 1 | 3) {
             return fail(format!("channels must be 1 or 3, not {}", self.channels));
         }
         if !(1..=512).contains(&self.latent_size) {
-            return fail(format!("latent size must be 1..=512, not {}", self.latent_size));
+            return fail(format!(
+                "latent size must be 1..=512, not {}",
+                self.latent_size
+            ));
         }
         for (name, width) in [
             ("generator", self.generator_width),
@@ -107,7 +113,9 @@ impl GanConfig {
         }
         for (name, lr) in [("G", self.learning_rate_g), ("D", self.learning_rate_d)] {
             if !(lr.is_finite() && lr > 0.0 && lr < 1.0) {
-                return fail(format!("learning rate of {name} must be in (0, 1), not {lr}"));
+                return fail(format!(
+                    "learning rate of {name} must be in (0, 1), not {lr}"
+                ));
             }
         }
         for (name, beta) in [("β1", self.beta1), ("β2", self.beta2)] {
@@ -117,13 +125,22 @@ impl GanConfig {
         }
         if !(2..=1024).contains(&self.batch_size) {
             // Batch norm needs at least two samples to have a variance.
-            return fail(format!("batch size must be 2..=1024, not {}", self.batch_size));
+            return fail(format!(
+                "batch size must be 2..=1024, not {}",
+                self.batch_size
+            ));
         }
         if !(1..=10).contains(&self.d_steps) {
-            return fail(format!("D steps per G step must be 1..=10, not {}", self.d_steps));
+            return fail(format!(
+                "D steps per G step must be 1..=10, not {}",
+                self.d_steps
+            ));
         }
         if !(self.wgan_clip.is_finite() && self.wgan_clip > 0.0) {
-            return fail(format!("WGAN clip must be positive, not {}", self.wgan_clip));
+            return fail(format!(
+                "WGAN clip must be positive, not {}",
+                self.wgan_clip
+            ));
         }
         Ok(())
     }
@@ -165,7 +182,10 @@ mod tests {
         assert!(err.0.contains("image size"), "{err}");
         let err = GanConfig::new().with_batch_size(1).validate().unwrap_err();
         assert!(err.0.contains("batch size"), "{err}");
-        let err = GanConfig::new().with_learning_rate_d(f64::NAN).validate().unwrap_err();
+        let err = GanConfig::new()
+            .with_learning_rate_d(f64::NAN)
+            .validate()
+            .unwrap_err();
         assert!(err.0.contains("learning rate of D"), "{err}");
     }
 

@@ -85,7 +85,13 @@ impl Dataset {
             return picked;
         }
         let mask: Vec<f32> = (0..batch)
-            .map(|_| if rand::Rng::random::<bool>(&mut self.rng) { 1.0 } else { 0.0 })
+            .map(|_| {
+                if rand::Rng::random::<bool>(&mut self.rng) {
+                    1.0
+                } else {
+                    0.0
+                }
+            })
             .collect();
         let mask = Tensor::<4>::from_data(TensorData::new(mask, [batch, 1, 1, 1]), &device);
         let mirrored = picked.clone().flip([3]);
@@ -132,7 +138,11 @@ mod tests {
         assert_eq!(data.epoch(), 0);
         data.next_batch(3);
         assert_eq!(data.epoch(), 1);
-        let again = numbered(5, &device).next_batch(5).into_data().try_to_vec::<f32>().unwrap();
+        let again = numbered(5, &device)
+            .next_batch(5)
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap();
         assert_eq!(again, batch, "same seed, same order");
     }
 

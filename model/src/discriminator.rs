@@ -2,8 +2,8 @@
 
 use burn::module::Module;
 use burn::nn::BatchNorm;
-use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::PaddingConfig2d;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::tensor::activation::leaky_relu;
 use burn::tensor::{Device, Tensor};
 

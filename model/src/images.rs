@@ -69,9 +69,15 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<DynamicImage, ImageError> {
     let format = image::guess_format(bytes).map_err(|_| fail(ImageErrorKind::NotAnImage))?;
     if !matches!(
         format,
-        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP | ImageFormat::Bmp
+        ImageFormat::Png
+            | ImageFormat::Jpeg
+            | ImageFormat::Gif
+            | ImageFormat::WebP
+            | ImageFormat::Bmp
     ) {
-        return Err(fail(ImageErrorKind::UnsupportedFormat(format!("{format:?}"))));
+        return Err(fail(ImageErrorKind::UnsupportedFormat(format!(
+            "{format:?}"
+        ))));
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
@@ -107,8 +113,8 @@ pub fn prepare(image: &DynamicImage, size: usize, channels: usize) -> Vec<f32> {
     let rgba = image.to_rgba32f();
     let (w, h) = rgba.dimensions();
     let side = w.min(h);
-    let square = image::imageops::crop_imm(&rgba, (w - side) / 2, (h - side) / 2, side, side)
-        .to_image();
+    let square =
+        image::imageops::crop_imm(&rgba, (w - side) / 2, (h - side) / 2, side, side).to_image();
     let small = image::imageops::resize(&square, size as u32, size as u32, FilterType::Lanczos3);
     let rgb: Vec<[f32; 3]> = small
         .pixels()
@@ -132,7 +138,12 @@ pub fn prepare(image: &DynamicImage, size: usize, channels: usize) -> Vec<f32> {
 }
 
 /// Decodes and prepares in one go: what loading a user's file does.
-pub fn load(file: &str, bytes: &[u8], size: usize, channels: usize) -> Result<Vec<f32>, ImageError> {
+pub fn load(
+    file: &str,
+    bytes: &[u8],
+    size: usize,
+    channels: usize,
+) -> Result<Vec<f32>, ImageError> {
     Ok(prepare(&decode(file, bytes)?, size, channels))
 }
 
@@ -170,7 +181,11 @@ pub fn grid(
     let (w, h) = ((columns * cell + gap) as u32, (rows * cell + gap) as u32);
     let mut out = RgbaImage::from_pixel(w, h, Rgba([24, 24, 32, 255]));
     let per_image = channels * size * size;
-    for (i, image) in pixels.chunks_exact(per_image).take(columns * rows).enumerate() {
+    for (i, image) in pixels
+        .chunks_exact(per_image)
+        .take(columns * rows)
+        .enumerate()
+    {
         let tile = to_rgba(image, channels, size);
         let (x, y) = ((i % columns) * cell + gap, (i / columns) * cell + gap);
         image::imageops::replace(&mut out, &tile, x as i64, y as i64);
@@ -192,7 +207,11 @@ mod tests {
     /// A 40×20 image: left half red, right half blue.
     fn halves() -> DynamicImage {
         DynamicImage::ImageRgb8(RgbImage::from_fn(40, 20, |x, _| {
-            if x < 20 { Rgb([255, 0, 0]) } else { Rgb([0, 0, 255]) }
+            if x < 20 {
+                Rgb([255, 0, 0])
+            } else {
+                Rgb([0, 0, 255])
+            }
         }))
     }
 
@@ -211,7 +230,10 @@ mod tests {
             assert_eq!((back.width(), back.height()), (40, 20), "{format:?}");
             let px = back.to_rgb8();
             // Lossy formats (JPEG, GIF's palette) stay near the colours.
-            assert!(px.get_pixel(5, 10)[0] > 200 && px.get_pixel(35, 10)[2] > 200, "{format:?}");
+            assert!(
+                px.get_pixel(5, 10)[0] > 200 && px.get_pixel(35, 10)[2] > 200,
+                "{format:?}"
+            );
         }
     }
 
@@ -223,7 +245,10 @@ mod tests {
         assert!(p.iter().all(|v| (-1.0..=1.0).contains(v)));
         let (red, blue) = (&p[0..64], &p[128..192]);
         assert!(red[8] > 0.9 && blue[8] < -0.9, "left of the crop is red");
-        assert!(red[15] < -0.9 && blue[15] > 0.9, "right of the crop is blue");
+        assert!(
+            red[15] < -0.9 && blue[15] > 0.9,
+            "right of the crop is blue"
+        );
         assert_eq!(prepare(&halves(), 8, 1).len(), 64);
     }
 
@@ -264,18 +289,33 @@ mod tests {
             err.kind
         };
         assert_eq!(kind("empty.png", b""), ImageErrorKind::Empty);
-        assert_eq!(kind("notes.txt", b"hello, this is text"), ImageErrorKind::NotAnImage);
+        assert_eq!(
+            kind("notes.txt", b"hello, this is text"),
+            ImageErrorKind::NotAnImage
+        );
         let huge = vec![0u8; MAX_FILE_BYTES + 1];
-        assert!(matches!(kind("big.png", &huge), ImageErrorKind::FileTooLarge { .. }));
+        assert!(matches!(
+            kind("big.png", &huge),
+            ImageErrorKind::FileTooLarge { .. }
+        ));
         let tiff = b"II*\0\x08\0\0\0\0\0\0\0\0\0";
-        assert!(matches!(kind("scan.tif", tiff), ImageErrorKind::UnsupportedFormat(_)));
+        assert!(matches!(
+            kind("scan.tif", tiff),
+            ImageErrorKind::UnsupportedFormat(_)
+        ));
         let png = encoded(ImageFormat::Png, &halves());
-        assert!(matches!(kind("cut.png", &png[..png.len() / 2]), ImageErrorKind::Corrupt(_)));
+        assert!(matches!(
+            kind("cut.png", &png[..png.len() / 2]),
+            ImageErrorKind::Corrupt(_)
+        ));
         let mut garbage = png.clone();
         for b in garbage.iter_mut().skip(40) {
             *b ^= 0x5A;
         }
-        assert!(matches!(kind("garbage.png", &garbage), ImageErrorKind::Corrupt(_)));
+        assert!(matches!(
+            kind("garbage.png", &garbage),
+            ImageErrorKind::Corrupt(_)
+        ));
     }
 
     #[test]
@@ -291,7 +331,10 @@ mod tests {
         let crc = crc32fast::hash(&header[12..29]);
         header[29..33].copy_from_slice(&crc.to_be_bytes());
         let err = decode("absurd.png", &header).unwrap_err();
-        assert!(matches!(err.kind, ImageErrorKind::BadDimensions { .. }), "{err}");
+        assert!(
+            matches!(err.kind, ImageErrorKind::BadDimensions { .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("absurd.png"));
     }
 
@@ -302,12 +345,19 @@ mod tests {
         let back = decode("grid.png", &png).unwrap();
         assert_eq!(prepare(&back, 8, 3).len(), p.len());
         let back = back.to_rgba8();
-        assert_eq!(back.get_pixel(1, 1)[0], ((p[9] + 1.0) * 127.5).round() as u8);
+        assert_eq!(
+            back.get_pixel(1, 1)[0],
+            ((p[9] + 1.0) * 127.5).round() as u8
+        );
         let two: Vec<f32> = [p.clone(), p].concat();
         let g = grid(&two, 3, 8, 2, 2, 1);
         assert_eq!(g.dimensions(), (19, 19));
         assert_eq!(g.get_pixel(0, 0), &Rgba([24, 24, 32, 255]));
         assert_ne!(g.get_pixel(10, 1), &Rgba([24, 24, 32, 255]));
-        assert_eq!(g.get_pixel(15, 15), &Rgba([24, 24, 32, 255]), "missing images stay dark");
+        assert_eq!(
+            g.get_pixel(15, 15),
+            &Rgba([24, 24, 32, 255]),
+            "missing images stay dark"
+        );
     }
 }

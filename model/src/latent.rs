@@ -138,7 +138,10 @@ mod tests {
         let all: Vec<f32> = a.concat();
         let mean = all.iter().sum::<f32>() / all.len() as f32;
         let var = all.iter().map(|x| (x - mean).powi(2)).sum::<f32>() / all.len() as f32;
-        assert!(mean.abs() < 0.05 && (var - 1.0).abs() < 0.08, "{mean} {var}");
+        assert!(
+            mean.abs() < 0.05 && (var - 1.0).abs() < 0.08,
+            "{mean} {var}"
+        );
     }
 
     #[test]
@@ -165,7 +168,10 @@ mod tests {
         let c: Vec<f32> = a.iter().map(|x| -x).collect();
         let mid = slerp(&a, &c, 0.5);
         assert!((norm(&mid) - 3.0).abs() < 1e-4);
-        assert!(dot(&mid, &a).abs() < 1e-3, "midpoint of opposite vectors is orthogonal");
+        assert!(
+            dot(&mid, &a).abs() < 1e-3,
+            "midpoint of opposite vectors is orthogonal"
+        );
         assert!(close(&slerp(&a, &c, 1.0), &c, 1e-4));
         assert!(mid.iter().all(|x| x.is_finite()));
     }

@@ -28,17 +28,20 @@ impl PrincipalDirections {
     ) -> Result<Self, ExecutionError> {
         let latent = generator.latent_size;
         let z: Vec<f32> = seeded_normal(seed, samples, latent).concat();
-        let z_tensor = Tensor::<2>::from_data(TensorData::new(z.clone(), [samples, latent]), device);
+        let z_tensor =
+            Tensor::<2>::from_data(TensorData::new(z.clone(), [samples, latent]), device);
         let acts = generator.first_layer(z_tensor); // [samples, features]
         let centred = acts.clone() - acts.mean_dim(0); // [samples, features]
         // The samples×samples Gram matrix has the same non-zero spectrum as the covariance and
         // is far smaller than features×features.
         let gram = centred.clone().matmul(centred.transpose()); // [samples, samples]
-        let gram = gram.into_data_async().await?.try_to_vec::<f32>().map_err(|e| {
-            ExecutionError::WithContext {
+        let gram = gram
+            .into_data_async()
+            .await?
+            .try_to_vec::<f32>()
+            .map_err(|e| ExecutionError::WithContext {
                 reason: format!("reading the Gram matrix: {e:?}"),
-            }
-        })?;
+            })?;
         Ok(Self::from_gram(&z, &gram, samples, latent, count))
     }
 
@@ -106,7 +109,11 @@ mod tests {
                 assert!((dot - expected).abs() < 1e-4, "⟨d{i}, d{j}⟩ = {dot}");
             }
         }
-        assert!(pd.variances.windows(2).all(|w| w[0] >= w[1]), "{:?}", pd.variances);
+        assert!(
+            pd.variances.windows(2).all(|w| w[0] >= w[1]),
+            "{:?}",
+            pd.variances
+        );
         assert!(pd.variances[0] > 0.0);
     }
 
@@ -142,7 +149,9 @@ mod tests {
     #[test]
     fn generator_directions_are_orthonormal_and_ordered() {
         let device = burn::tensor::Device::flex();
-        let config = GanConfig::new().with_generator_width(8).with_latent_size(32);
+        let config = GanConfig::new()
+            .with_generator_width(8)
+            .with_latent_size(32);
         let g = Generator::new(&config, &device);
         let pd = pollster::block_on(PrincipalDirections::compute(&g, 256, 10, 1, &device)).unwrap();
         check_orthonormal_and_ordered(&pd, 10, 32);

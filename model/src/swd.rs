@@ -2,8 +2,8 @@
 //! (Karras et al. 2018, `metrics/sliced_wasserstein.py`): a quality score that falls as the
 //! generated images' local structure approaches the real images' at every scale.
 
-use rand::SeedableRng;
 use rand::Rng;
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
@@ -82,7 +82,10 @@ impl Batch {
             for y in 0..s {
                 for x in 0..s {
                     tmp[base + y * s + x] = (0..5)
-                        .map(|k| GAUSS[k] * self.data[base + y * s + mirror(x as isize + k as isize - 2, s)])
+                        .map(|k| {
+                            GAUSS[k]
+                                * self.data[base + y * s + mirror(x as isize + k as isize - 2, s)]
+                        })
                         .sum();
                 }
             }
@@ -90,7 +93,10 @@ impl Batch {
                 for x in 0..s {
                     out[base + y * s + x] = gain
                         * (0..5)
-                            .map(|k| GAUSS[k] * tmp[base + mirror(y as isize + k as isize - 2, s) * s + x])
+                            .map(|k| {
+                                GAUSS[k]
+                                    * tmp[base + mirror(y as isize + k as isize - 2, s) * s + x]
+                            })
                             .sum::<f32>();
                 }
             }
@@ -110,7 +116,11 @@ impl Batch {
                 }
             }
         }
-        Batch { data, size: half, ..*self }
+        Batch {
+            data,
+            size: half,
+            ..*self
+        }
     }
 
     /// cv2.pyrUp: zero-stuff to double size, blur with gain 4.
@@ -125,7 +135,12 @@ impl Batch {
                 }
             }
         }
-        Batch { data, size, ..*self }.blur(4.0)
+        Batch {
+            data,
+            size,
+            ..*self
+        }
+        .blur(4.0)
     }
 }
 
@@ -135,7 +150,10 @@ fn laplacian_pyramid(images: Batch, levels: usize) -> Vec<Batch> {
         let down = pyramid.last().expect("not empty").down();
         let up = down.up();
         let fine = pyramid.last_mut().expect("not empty");
-        fine.data.iter_mut().zip(&up.data).for_each(|(f, u)| *f -= u);
+        fine.data
+            .iter_mut()
+            .zip(&up.data)
+            .for_each(|(f, u)| *f -= u);
         pyramid.push(down);
     }
     pyramid
@@ -169,7 +187,12 @@ fn normalise(desc: &mut [Vec<f32>], channels: usize) {
     for c in 0..channels {
         let range = c * per_channel..(c + 1) * per_channel;
         let n = (desc.len() * per_channel) as f64;
-        let mean = desc.iter().flat_map(|d| &d[range.clone()]).map(|&v| v as f64).sum::<f64>() / n;
+        let mean = desc
+            .iter()
+            .flat_map(|d| &d[range.clone()])
+            .map(|&v| v as f64)
+            .sum::<f64>()
+            / n;
         let var = desc
             .iter()
             .flat_map(|d| &d[range.clone()])
@@ -178,7 +201,9 @@ fn normalise(desc: &mut [Vec<f32>], channels: usize) {
             / n;
         let std = var.sqrt().max(1e-8);
         for d in desc.iter_mut() {
-            d[range.clone()].iter_mut().for_each(|v| *v = ((*v as f64 - mean) / std) as f32);
+            d[range.clone()]
+                .iter_mut()
+                .for_each(|v| *v = ((*v as f64 - mean) / std) as f32);
         }
     }
 }
@@ -201,7 +226,11 @@ fn sliced(a: &[Vec<f32>], b: &[Vec<f32>], config: &SwdConfig, rng: &mut ChaCha8R
                 p
             };
             let (pa, pb) = (project(a), project(b));
-            sum += pa.iter().zip(&pb).map(|(x, y)| (x - y).abs() as f64).sum::<f64>();
+            sum += pa
+                .iter()
+                .zip(&pb)
+                .map(|(x, y)| (x - y).abs() as f64)
+                .sum::<f64>();
         }
         total += sum / (config.directions * a.len()) as f64;
     }
@@ -217,11 +246,22 @@ pub fn sliced_wasserstein(
     config: &SwdConfig,
 ) -> Swd {
     assert_eq!(real.len(), fake.len(), "SWD compares equally many images");
-    assert!(size >= 16 && size > config.patch, "SWD needs images of at least 16×16");
+    assert!(
+        size >= 16 && size > config.patch,
+        "SWD needs images of at least 16×16"
+    );
     let count = real.len() / (channels * size * size);
     let levels = (size / 16).trailing_zeros() as usize + 1; // 32 → 2 levels, 64 → 3
     let pyramid = |data: &[f32]| {
-        laplacian_pyramid(Batch { data: data.to_vec(), count, channels, size }, levels)
+        laplacian_pyramid(
+            Batch {
+                data: data.to_vec(),
+                count,
+                channels,
+                size,
+            },
+            levels,
+        )
     };
     let (pa, pb) = (pyramid(real), pyramid(fake));
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
@@ -246,7 +286,12 @@ mod tests {
     use crate::procedural::Procedural;
 
     fn quick() -> SwdConfig {
-        SwdConfig { patches_per_image: 32, repeats: 2, directions: 32, ..Default::default() }
+        SwdConfig {
+            patches_per_image: 32,
+            repeats: 2,
+            directions: 32,
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -259,9 +304,22 @@ mod tests {
     #[test]
     fn pyramid_reconstructs_the_image() {
         let data = Procedural::Rings.pixels(2, 3, 32, 0);
-        let pyr = laplacian_pyramid(Batch { data: data.clone(), count: 2, channels: 3, size: 32 }, 2);
+        let pyr = laplacian_pyramid(
+            Batch {
+                data: data.clone(),
+                count: 2,
+                channels: 3,
+                size: 32,
+            },
+            2,
+        );
         assert_eq!(pyr[1].size, 16);
-        let rebuilt: Vec<f32> = pyr[0].data.iter().zip(&pyr[1].up().data).map(|(a, b)| a + b).collect();
+        let rebuilt: Vec<f32> = pyr[0]
+            .data
+            .iter()
+            .zip(&pyr[1].up().data)
+            .map(|(a, b)| a + b)
+            .collect();
         assert!(rebuilt.iter().zip(&data).all(|(a, b)| (a - b).abs() < 1e-5));
     }
 
@@ -273,6 +331,9 @@ mod tests {
         let same = sliced_wasserstein(&rings_a, &rings_b, 3, 32, &quick());
         let other = sliced_wasserstein(&rings_a, &stripes, 3, 32, &quick());
         assert_eq!(same.levels.len(), 2);
-        assert!(same.mean * 2.0 < other.mean, "same {same:?} vs other {other:?}");
+        assert!(
+            same.mean * 2.0 < other.mean,
+            "same {same:?} vs other {other:?}"
+        );
     }
 }

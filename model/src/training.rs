@@ -316,7 +316,14 @@ mod tests {
         let mut data = Procedural::Rings.dataset(16, 3, 32, &device, 0);
         let mut gan = Gan::new(tiny(LossKind::WganClip), &device).unwrap();
         gan.discriminator_step(&mut data);
-        let w = gan.discriminator.input.weight.val().into_data().try_to_vec::<f32>().unwrap();
+        let w = gan
+            .discriminator
+            .input
+            .weight
+            .val()
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap();
         assert!(w.iter().all(|v| v.abs() <= 0.01 + 1e-7));
     }
 
