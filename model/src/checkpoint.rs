@@ -12,6 +12,7 @@ use burn::tensor::{Bytes, Device};
 use crate::config::GanConfig;
 use crate::discriminator::Discriminator;
 use crate::generator::Generator;
+use crate::snapshot::to_device_async;
 use crate::training::Gan;
 
 /// First bytes of every checkpoint.
@@ -56,30 +57,61 @@ pub enum CheckpointError {
     Write(String),
 }
 
-/// Serialises the whole training state.
+/// Serialises the whole training state (reads tensors synchronously: native and CPU only).
 pub fn save(gan: &Gan) -> Result<Vec<u8>, CheckpointError> {
-    let write = |e: burn::store::RecordError| CheckpointError::Write(e.to_string());
+    let generator = record_bytes(gan.generator.clone())?;
+    let discriminator = record_bytes(gan.discriminator.clone())?;
+    let optim_g = gan.optim_g.into_bytes().map_err(write_error)?;
+    let optim_d = gan.optim_d.into_bytes().map_err(write_error)?;
+    encode(gan, &generator, &discriminator, &optim_g, &optim_d)
+}
+
+/// Serialises the training state with asynchronous reads only, as WebGPU requires. The
+/// optimiser state can only be read synchronously: with `with_optimizer` false (any device
+/// without synchronous reads) its sections are left empty and a load starts Adam afresh.
+pub async fn save_async(gan: &Gan, with_optimizer: bool) -> Result<Vec<u8>, CheckpointError> {
+    let cpu = Device::flex();
+    let read = |e: burn::tensor::ExecutionError| CheckpointError::Write(e.to_string());
+    let generator = to_device_async(&gan.generator, &cpu).await.map_err(read)?;
+    let discriminator = to_device_async(&gan.discriminator, &cpu).await.map_err(read)?;
+    let (optim_g, optim_d) = if with_optimizer {
+        (
+            gan.optim_g.into_bytes().map_err(write_error)?.to_vec(),
+            gan.optim_d.into_bytes().map_err(write_error)?.to_vec(),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    encode(
+        gan,
+        &record_bytes(generator)?,
+        &record_bytes(discriminator)?,
+        &optim_g,
+        &optim_d,
+    )
+}
+
+fn write_error(e: burn::store::RecordError) -> CheckpointError {
+    CheckpointError::Write(e.to_string())
+}
+
+fn record_bytes<M: Module>(module: M) -> Result<Vec<u8>, CheckpointError> {
+    Ok(module.into_record().into_bytes().map_err(write_error)?.to_vec())
+}
+
+fn encode(
+    gan: &Gan,
+    generator: &[u8],
+    discriminator: &[u8],
+    optim_g: &[u8],
+    optim_d: &[u8],
+) -> Result<Vec<u8>, CheckpointError> {
     let config =
         serde_json::to_vec(&gan.config).map_err(|e| CheckpointError::Write(e.to_string()))?;
-    let generator = gan
-        .generator
-        .clone()
-        .into_record()
-        .into_bytes()
-        .map_err(write)?;
-    let discriminator = gan
-        .discriminator
-        .clone()
-        .into_record()
-        .into_bytes()
-        .map_err(write)?;
-    let optim_g = gan.optim_g.into_bytes().map_err(write)?;
-    let optim_d = gan.optim_d.into_bytes().map_err(write)?;
-
     let mut body = Vec::new();
     body.extend(gan.step.to_le_bytes());
     body.extend(gan.noise_position().to_le_bytes());
-    for section in [&config[..], &generator, &discriminator, &optim_g, &optim_d] {
+    for section in [&config[..], generator, discriminator, optim_g, optim_d] {
         body.extend((section.len() as u64).to_le_bytes());
         body.extend_from_slice(section);
     }
@@ -97,9 +129,16 @@ pub fn peek(bytes: &[u8]) -> Result<(GanConfig, u64), CheckpointError> {
     Ok((sections.config()?, sections.step))
 }
 
-/// Rebuilds the training state on `device`. Never panics on bad bytes: every check that can
-/// fail runs before burn sees the records.
+/// Rebuilds the training state on `device`, optimiser state included where the checkpoint
+/// has it. Never panics on bad bytes: every check that can fail runs before burn sees the
+/// records.
 pub fn load(bytes: &[u8], device: &Device) -> Result<Gan, CheckpointError> {
+    load_with(bytes, device, true)
+}
+
+/// [`load`], with the optimiser state skipped when `with_optimizer` is false (in the browser,
+/// where burn would restore it on the default device rather than the training one).
+pub fn load_with(bytes: &[u8], device: &Device, with_optimizer: bool) -> Result<Gan, CheckpointError> {
     let sections = Sections::parse(bytes)?;
     let config = sections.config()?;
     // Records load into plain tensors; `Gan::from_parts` moves them onto the autodiff device
@@ -119,16 +158,21 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<Gan, CheckpointError> {
         .try_load_record(record(sections.parts[2]).map_err(mismatch("discriminator"))?)
         .map_err(mismatch("discriminator"))?;
     let mut gan = Gan::from_parts(config, generator, discriminator, &device);
-    gan.optim_g = gan
-        .optim_g
-        .clone()
-        .from_bytes(Bytes::from_bytes_vec(sections.parts[3].to_vec()))
-        .map_err(mismatch("generator optimiser"))?;
-    gan.optim_d = gan
-        .optim_d
-        .clone()
-        .from_bytes(Bytes::from_bytes_vec(sections.parts[4].to_vec()))
-        .map_err(mismatch("discriminator optimiser"))?;
+    // Empty optimiser sections (a checkpoint saved without them) leave Adam fresh.
+    if with_optimizer && !sections.parts[3].is_empty() {
+        gan.optim_g = gan
+            .optim_g
+            .clone()
+            .from_bytes(Bytes::from_bytes_vec(sections.parts[3].to_vec()))
+            .map_err(mismatch("generator optimiser"))?;
+    }
+    if with_optimizer && !sections.parts[4].is_empty() {
+        gan.optim_d = gan
+            .optim_d
+            .clone()
+            .from_bytes(Bytes::from_bytes_vec(sections.parts[4].to_vec()))
+            .map_err(mismatch("discriminator optimiser"))?;
+    }
     gan.step = sections.step;
     gan.set_noise_position(sections.noise);
     Ok(gan)
@@ -264,6 +308,21 @@ mod tests {
             back.discriminator.output.weight.val().into_data()
         );
         assert_eq!(peek(&bytes).unwrap(), (gan.config.clone(), 2));
+    }
+
+    #[test]
+    fn async_save_matches_and_can_omit_the_optimiser() {
+        let (gan, _) = trained();
+        let device = Device::flex();
+        for with_optimizer in [true, false] {
+            let bytes = pollster::block_on(save_async(&gan, with_optimizer)).unwrap();
+            let back = load(&bytes, &device).unwrap();
+            assert!(floats(&back.generator) == floats(&gan.generator));
+            assert!(floats(&back.discriminator) == floats(&gan.discriminator));
+            assert_eq!(back.step, gan.step);
+            let sync_len = save(&gan).unwrap().len();
+            assert_eq!(bytes.len() == sync_len, with_optimizer, "optimiser sections present");
+        }
     }
 
     #[test]

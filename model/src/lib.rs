@@ -6,7 +6,7 @@
 //! - [`loss`], [`training`]: adversarial losses and the training step.
 //! - [`data`], [`procedural`], [`images`]: training images, built-in sets, user files.
 //! - [`latent`], [`principal`]: interpolation and principal directions of z.
-//! - [`checkpoint`]: saving and loading the whole training state.
+//! - [`checkpoint`], [`snapshot`]: saving and loading the whole training state.
 //! - [`swd`]: the sliced Wasserstein distance used as the quality score.
 
 pub mod checkpoint;
@@ -20,6 +20,7 @@ pub mod latent;
 pub mod loss;
 pub mod principal;
 pub mod procedural;
+pub mod snapshot;
 pub mod swd;
 pub mod training;
 

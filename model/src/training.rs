@@ -68,7 +68,8 @@ impl StepStats {
     }
 }
 
-/// A DCGAN with its optimisers, on an autodiff device.
+/// A DCGAN with its optimisers, on an autodiff device. Cloning is cheap (tensor handles).
+#[derive(Clone)]
 pub struct Gan {
     /// The configuration it was built from.
     pub config: GanConfig,

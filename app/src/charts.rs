@@ -1,0 +1,128 @@
+//! Training history and its drawing as SVG polylines (plain data, tested natively).
+
+use model::StepValues;
+
+/// Which value a chart line shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Series {
+    /// Discriminator loss.
+    DLoss,
+    /// Generator loss.
+    GLoss,
+    /// Mean D(x).
+    DReal,
+    /// Mean D(G(z)).
+    DFake,
+}
+
+impl Series {
+    fn pick(self, v: &StepValues) -> Option<f32> {
+        match self {
+            Series::DLoss => v.d_loss,
+            Series::GLoss => v.g_loss,
+            Series::DReal => v.d_real,
+            Series::DFake => v.d_fake,
+        }
+    }
+}
+
+/// The values of every step so far, thinned to a bounded number of points.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    points: Vec<(u64, StepValues)>,
+}
+
+/// Points kept; when full, every other point is dropped so old history stays visible.
+const MAX_POINTS: usize = 1000;
+
+impl History {
+    /// Appends a step's values.
+    pub fn push(&mut self, step: u64, values: StepValues) {
+        self.points.push((step, values));
+        if self.points.len() > MAX_POINTS {
+            let mut keep = false;
+            self.points.retain(|_| {
+                keep = !keep;
+                keep
+            });
+        }
+    }
+
+    /// Forgets everything (a new model).
+    pub fn clear(&mut self) {
+        self.points.clear();
+    }
+
+    /// Number of points kept.
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// True with no points.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// The (min, max) of the given series, widened if flat; `None` without values.
+    pub fn range(&self, series: &[Series]) -> Option<(f32, f32)> {
+        let values = self
+            .points
+            .iter()
+            .flat_map(|(_, v)| series.iter().filter_map(|s| s.pick(v)))
+            .filter(|v| v.is_finite());
+        let (lo, hi) = values.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        if lo > hi {
+            return None;
+        }
+        Some(if hi - lo < 1e-6 { (lo - 0.5, hi + 0.5) } else { (lo, hi) })
+    }
+
+    /// SVG `points` of one series scaled into `width × height` over `range` (y grows down).
+    pub fn polyline(&self, series: Series, range: (f32, f32), width: f32, height: f32) -> String {
+        let first = self.points.first().map_or(0, |p| p.0) as f32;
+        let last = self.points.last().map_or(1, |p| p.0) as f32;
+        let span = (last - first).max(1.0);
+        let (lo, hi) = range;
+        self.points
+            .iter()
+            .filter_map(|(step, v)| {
+                let y = series.pick(v).filter(|y| y.is_finite())?;
+                let px = (*step as f32 - first) / span * width;
+                let py = height - (y - lo) / (hi - lo) * height;
+                Some(format!("{px:.1},{py:.1}"))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(d: f32, g: f32) -> StepValues {
+        StepValues { d_loss: Some(d), g_loss: Some(g), d_real: None, d_fake: None }
+    }
+
+    #[test]
+    fn polyline_scales_into_the_box() {
+        let mut h = History::default();
+        h.push(0, values(1.0, 2.0));
+        h.push(10, values(3.0, 0.0));
+        let range = h.range(&[Series::DLoss, Series::GLoss]).unwrap();
+        assert_eq!(range, (0.0, 3.0));
+        assert_eq!(h.polyline(Series::DLoss, range, 100.0, 30.0), "0.0,20.0 100.0,0.0");
+        assert_eq!(h.polyline(Series::DReal, range, 100.0, 30.0), "");
+        assert_eq!(h.range(&[Series::DReal]), None);
+    }
+
+    #[test]
+    fn history_stays_bounded() {
+        let mut h = History::default();
+        for i in 0..5000 {
+            h.push(i, values(i as f32, 0.0));
+        }
+        assert!(h.len() <= MAX_POINTS);
+        assert_eq!(h.points.first().unwrap().0, 0, "the start is kept");
+    }
+}

@@ -1,0 +1,130 @@
+//! Messages between the page (main thread) and the training worker.
+
+use model::procedural::Procedural;
+use model::{GanConfig, StepValues};
+use serde::{Deserialize, Serialize};
+
+/// What the page asks of the worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Request {
+    /// Start the compute device: WebGPU when `prefer_gpu` and available, else the CPU.
+    Init {
+        /// Try WebGPU first.
+        prefer_gpu: bool,
+    },
+    /// Use a built-in procedural dataset (replaces the user's images as training data).
+    UseBuiltin(Procedural),
+    /// Decode and add user files: (name, bytes).
+    AddFiles(Vec<(String, Vec<u8>)>),
+    /// Remove one user image.
+    RemoveImage(u64),
+    /// Remove every user image.
+    ClearImages,
+    /// Train on the user's images (once some are loaded).
+    UseUserImages,
+    /// Build a new model with this configuration (discards the current one).
+    Configure(GanConfig),
+    /// Train continuously until paused.
+    Train,
+    /// Stop after the current step.
+    Pause,
+    /// One full step (D then G).
+    Step,
+    /// One discriminator update.
+    StepD,
+    /// One generator update.
+    StepG,
+    /// Serialise the whole training state.
+    SaveCheckpoint,
+    /// Replace the model with a checkpoint (kept unchanged if the bytes are bad).
+    LoadCheckpoint(Vec<u8>),
+}
+
+/// How the worker computes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DeviceInfo {
+    /// burn's wgpu backend on the browser's WebGPU adapter.
+    WebGpu {
+        /// Vendor and architecture reported by the adapter.
+        adapter: String,
+    },
+    /// burn's CPU backend (flex, SIMD) in WebAssembly.
+    Cpu {
+        /// Why WebGPU is not used.
+        reason: String,
+    },
+}
+
+/// A user image as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Thumbnail {
+    /// Identifier for removal.
+    pub id: u64,
+    /// The file's name.
+    pub name: String,
+    /// 32×32 RGBA8 of the prepared (cropped, resized) image.
+    pub rgba: Vec<u8>,
+}
+
+/// One training step's numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct StepReport {
+    /// Generator updates so far.
+    pub step: u64,
+    /// Passes over the data so far.
+    pub epoch: usize,
+    /// Losses and mean D outputs.
+    pub values: StepValues,
+    /// Wall time of the step, including the read-back.
+    pub ms: f64,
+}
+
+/// What the worker tells the page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Response {
+    /// The device is ready.
+    Device(DeviceInfo),
+    /// Images decoded and added.
+    ImagesAdded(Vec<Thumbnail>),
+    /// Files refused: (name, reason).
+    ImagesRejected(Vec<(String, String)>),
+    /// The user's image set now has this many images (after a removal or clear).
+    ImageCount(usize),
+    /// What the model trains on now, and how many images it has.
+    Dataset {
+        /// A human description.
+        name: String,
+        /// Number of images.
+        count: usize,
+    },
+    /// The current model's configuration (after Configure or a checkpoint load).
+    Config(GanConfig),
+    /// Whether training runs continuously.
+    Running(bool),
+    /// A step finished.
+    Step(StepReport),
+    /// The 8×8 sample grid from fixed z, RGBA8.
+    Samples {
+        /// Step it was made at.
+        step: u64,
+        /// Grid width in pixels.
+        width: u32,
+        /// Grid height in pixels.
+        height: u32,
+        /// RGBA8 pixels.
+        rgba: Vec<u8>,
+    },
+    /// Sliced Wasserstein distance of samples to the training images (×10³).
+    Quality {
+        /// Step it was measured at.
+        step: u64,
+        /// SWD ×10³.
+        swd: f32,
+        /// Sample diversity relative to the data's (≈1 healthy, near 0 = mode collapse).
+        diversity: f32,
+    },
+    /// A saved checkpoint.
+    Checkpoint(Vec<u8>),
+    /// Something failed; the model and data are as they were.
+    Error(String),
+}

@@ -1,0 +1,351 @@
+//! The worker's state: the model, the training images and what trains on what. Plain Rust over
+//! a burn device, so it is tested natively; the worker only adds messaging and async reads.
+
+use burn::tensor::{Device, Tensor};
+use image::{DynamicImage, RgbaImage};
+use model::images::{self, grid, prepare, to_rgba};
+use model::latent::seeded_normal;
+use model::procedural::Procedural;
+use model::swd::{SwdConfig, sliced_wasserstein};
+use model::{Dataset, Gan, GanConfig, StepStats, checkpoint};
+
+use crate::protocol::Thumbnail;
+
+/// Side at which user images are kept, the largest the model takes.
+const STORED_SIZE: usize = 64;
+/// Images drawn for a built-in dataset.
+const BUILTIN_COUNT: usize = 512;
+/// Samples in the live grid (8×8).
+pub const GRID_SAMPLES: usize = 64;
+
+/// Which step to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    /// D then G.
+    Full,
+    /// Discriminator only.
+    Discriminator,
+    /// Generator only.
+    Generator,
+}
+
+/// What the model trains on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A procedural set.
+    Builtin(Procedural),
+    /// The user's images.
+    User,
+}
+
+struct UserImage {
+    id: u64,
+    image: RgbaImage,
+}
+
+/// Model, data and their bookkeeping.
+pub struct Trainer {
+    device: Device,
+    gan: Gan,
+    user: Vec<UserImage>,
+    next_id: u64,
+    source: Source,
+    dataset: Option<Dataset>,
+    fixed_z: Vec<Vec<f32>>,
+}
+
+impl Trainer {
+    /// A fresh model of `config` on `device`, training on the built-in rings.
+    pub fn new(device: Device, config: GanConfig) -> Result<Self, String> {
+        let gan = Gan::new(config, &device).map_err(|e| e.to_string())?;
+        let fixed_z = seeded_normal(1, GRID_SAMPLES, gan.config.latent_size);
+        Ok(Self {
+            device,
+            gan,
+            user: Vec::new(),
+            next_id: 0,
+            source: Source::Builtin(Procedural::Rings),
+            dataset: None,
+            fixed_z,
+        })
+    }
+
+    /// The current configuration.
+    pub fn config(&self) -> &GanConfig {
+        &self.gan.config
+    }
+
+    /// Generator updates so far.
+    pub fn step_count(&self) -> u64 {
+        self.gan.step
+    }
+
+    /// Passes over the data so far.
+    pub fn epoch(&self) -> usize {
+        self.dataset.as_ref().map_or(0, Dataset::epoch)
+    }
+
+    /// Number of user images.
+    pub fn user_count(&self) -> usize {
+        self.user.len()
+    }
+
+    /// What trains now, for the page.
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    /// A description and size of the training data.
+    pub fn dataset_summary(&self) -> (String, usize) {
+        match self.source {
+            Source::Builtin(p) => (p.label().to_string(), BUILTIN_COUNT),
+            Source::User => ("Your images".to_string(), self.user.len()),
+        }
+    }
+
+    /// Decodes files; returns the thumbnails of the good ones and (name, reason) of the others.
+    pub fn add_files(
+        &mut self,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> (Vec<Thumbnail>, Vec<(String, String)>) {
+        let mut added = Vec::new();
+        let mut rejected = Vec::new();
+        for (name, bytes) in files {
+            match images::decode(&name, &bytes) {
+                Ok(decoded) => {
+                    let stored = to_rgba(&prepare(&decoded, STORED_SIZE, 3), 3, STORED_SIZE);
+                    let thumb = to_rgba(&prepare(&DynamicImage::ImageRgba8(stored.clone()), 32, 3), 3, 32);
+                    let id = self.next_id;
+                    self.next_id += 1;
+                    self.user.push(UserImage { id, image: stored });
+                    added.push(Thumbnail { id, name, rgba: thumb.into_raw() });
+                }
+                Err(e) => rejected.push((e.file, e.kind.to_string())),
+            }
+        }
+        if self.source == Source::User && !added.is_empty() {
+            self.dataset = None;
+        }
+        (added, rejected)
+    }
+
+    /// Removes one user image (no-op for an unknown id).
+    pub fn remove(&mut self, id: u64) {
+        self.user.retain(|u| u.id != id);
+        self.user_changed();
+    }
+
+    /// Removes every user image.
+    pub fn clear(&mut self) {
+        self.user.clear();
+        self.user_changed();
+    }
+
+    fn user_changed(&mut self) {
+        if self.source == Source::User {
+            self.dataset = None;
+            if self.user.is_empty() {
+                self.source = Source::Builtin(Procedural::Rings);
+            }
+        }
+    }
+
+    /// Trains on a built-in set from now on.
+    pub fn use_builtin(&mut self, kind: Procedural) {
+        self.source = Source::Builtin(kind);
+        self.dataset = None;
+    }
+
+    /// Trains on the user's images from now on.
+    pub fn use_user(&mut self) -> Result<(), String> {
+        if self.user.is_empty() {
+            return Err("add some images first".into());
+        }
+        self.source = Source::User;
+        self.dataset = None;
+        Ok(())
+    }
+
+    /// Replaces the model with a fresh one of `config` (the data stays).
+    pub fn configure(&mut self, config: GanConfig) -> Result<(), String> {
+        let gan = Gan::new(config, &self.device).map_err(|e| e.to_string())?;
+        self.install(gan);
+        Ok(())
+    }
+
+    fn install(&mut self, gan: Gan) {
+        let resized = !gan.config.same_architecture(&self.gan.config)
+            || gan.config.seed != self.gan.config.seed;
+        self.fixed_z = seeded_normal(1, GRID_SAMPLES, gan.config.latent_size);
+        self.gan = gan;
+        if resized {
+            self.dataset = None;
+        }
+    }
+
+    /// Every training image as `count × channels × size × size` pixels for the current model.
+    fn pixels(&self) -> Vec<f32> {
+        let config = &self.gan.config;
+        match self.source {
+            Source::Builtin(kind) => {
+                kind.pixels(BUILTIN_COUNT, config.channels, config.image_size, config.seed)
+            }
+            Source::User => self
+                .user
+                .iter()
+                .flat_map(|u| {
+                    prepare(&DynamicImage::ImageRgba8(u.image.clone()), config.image_size, config.channels)
+                })
+                .collect(),
+        }
+    }
+
+    fn dataset(&mut self) -> &mut Dataset {
+        if self.dataset.is_none() {
+            let config = &self.gan.config;
+            let (channels, size, seed) = (config.channels, config.image_size, config.seed);
+            let pixels = self.pixels();
+            self.dataset = Some(Dataset::from_pixels(pixels, channels, size, &self.device, seed, true));
+        }
+        self.dataset.as_mut().expect("just built")
+    }
+
+    /// Dispatches one step; the returned stats are read back by the caller.
+    pub fn step(&mut self, kind: StepKind) -> StepStats {
+        match kind {
+            StepKind::Full => {
+                self.dataset();
+                let data = self.dataset.as_mut().expect("built above");
+                self.gan.train_step(data)
+            }
+            StepKind::Discriminator => {
+                self.dataset();
+                let data = self.dataset.as_mut().expect("built above");
+                self.gan.discriminator_step(data)
+            }
+            StepKind::Generator => self.gan.generator_step(),
+        }
+    }
+
+    /// Samples from the fixed latent vectors, `[64, c, s, s]`, to be read back asynchronously.
+    pub fn samples(&self) -> Tensor<4> {
+        self.gan.sample(&self.fixed_z)
+    }
+
+    /// The 8×8 grid of read-back sample pixels: (width, height, RGBA8).
+    pub fn grid_rgba(&self, pixels: &[f32]) -> (u32, u32, Vec<u8>) {
+        let config = &self.gan.config;
+        let image = grid(pixels, config.channels, config.image_size, 8, 8, 2);
+        (image.width(), image.height(), image.into_raw())
+    }
+
+    /// SWD (×10³) of read-back samples to the training images, and the samples' diversity
+    /// relative to the data's (mean pairwise distance ratio; near 0 means mode collapse).
+    pub fn quality(&self, samples: &[f32]) -> (f32, f32) {
+        let config = &self.gan.config;
+        let per = config.channels * config.image_size * config.image_size;
+        let real = self.pixels();
+        let count = (real.len() / per).min(samples.len() / per).min(GRID_SAMPLES);
+        let (real, fake) = (&real[..count * per], &samples[..count * per]);
+        let swd_config = SwdConfig { patches_per_image: 32, repeats: 2, directions: 64, ..Default::default() };
+        let swd = sliced_wasserstein(real, fake, config.channels, config.image_size, &swd_config).mean;
+        (swd, diversity(fake, per) / diversity(real, per).max(1e-6))
+    }
+
+    /// A handle on the model to save from without holding the trainer (see
+    /// [`checkpoint::save_async`]).
+    pub fn gan(&self) -> Gan {
+        self.gan.clone()
+    }
+
+    /// Replaces the model with a checkpoint's networks; on error nothing changes. Adam's state
+    /// is not restored in the page (see [`checkpoint::load_with`]).
+    pub fn load(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let gan = checkpoint::load_with(bytes, &self.device, false).map_err(|e| e.to_string())?;
+        self.install(gan);
+        Ok(())
+    }
+}
+
+/// Mean Euclidean distance between consecutive pairs of images.
+fn diversity(pixels: &[f32], per: usize) -> f32 {
+    let images: Vec<&[f32]> = pixels.chunks_exact(per).collect();
+    let pairs: Vec<f32> = images
+        .windows(2)
+        .map(|w| w[0].iter().zip(w[1]).map(|(a, b)| (a - b).powi(2)).sum::<f32>().sqrt())
+        .collect();
+    pairs.iter().sum::<f32>() / pairs.len().max(1) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ImageFormat, Rgb, RgbImage};
+    use std::io::Cursor;
+
+    fn tiny() -> GanConfig {
+        GanConfig::new()
+            .with_generator_width(4)
+            .with_discriminator_width(4)
+            .with_latent_size(8)
+            .with_batch_size(4)
+    }
+
+    fn png(colour: [u8; 3]) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        DynamicImage::ImageRgb8(RgbImage::from_pixel(10, 12, Rgb(colour)))
+            .write_to(&mut out, ImageFormat::Png)
+            .unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn good_and_bad_files_are_sorted_out() {
+        let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
+        let (added, rejected) = t.add_files(vec![
+            ("red.png".into(), png([255, 0, 0])),
+            ("notes.txt".into(), b"hello".to_vec()),
+            ("empty.jpg".into(), vec![]),
+            ("blue.png".into(), png([0, 0, 255])),
+        ]);
+        assert_eq!(added.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["red.png", "blue.png"]);
+        assert_eq!(added[0].rgba.len(), 32 * 32 * 4);
+        assert_eq!(&added[0].rgba[..4], &[255, 0, 0, 255]);
+        assert_eq!(rejected.len(), 2);
+        assert_eq!(rejected[0].0, "notes.txt");
+        assert!(rejected[1].1.contains("empty"));
+        t.use_user().unwrap();
+        assert_eq!(t.dataset_summary().1, 2);
+        t.remove(added[0].id);
+        assert_eq!(t.user_count(), 1);
+        t.clear();
+        assert_eq!(t.source(), Source::Builtin(Procedural::Rings), "falls back to the built-in set");
+        assert!(t.use_user().is_err());
+    }
+
+    #[test]
+    fn steps_samples_quality_and_checkpoints() {
+        let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
+        for kind in [StepKind::Full, StepKind::Discriminator, StepKind::Generator] {
+            let v = pollster::block_on(t.step(kind).read()).unwrap();
+            assert!(v.is_finite());
+        }
+        assert_eq!(t.step_count(), 2);
+        let samples: Vec<f32> = t.samples().into_data().iter::<f32>().collect();
+        assert_eq!(samples.len(), 64 * 3 * 32 * 32);
+        let (w, h, rgba) = t.grid_rgba(&samples);
+        assert_eq!((w, h), (8 * 34 + 2, 8 * 34 + 2));
+        assert_eq!(rgba.len(), (w * h * 4) as usize);
+        let (swd, diversity) = t.quality(&samples);
+        assert!(swd.is_finite() && swd > 0.0 && diversity.is_finite());
+        let saved = pollster::block_on(checkpoint::save_async(&t.gan(), false)).unwrap();
+        assert!(t.load(b"garbage").is_err());
+        assert_eq!(t.step_count(), 2, "a bad checkpoint leaves the model");
+        t.configure(tiny().with_image_size(64)).unwrap();
+        assert_eq!(t.step_count(), 0);
+        pollster::block_on(t.step(StepKind::Full).read()).unwrap();
+        t.load(&saved).unwrap();
+        assert_eq!((t.step_count(), t.config().image_size), (2, 32));
+        pollster::block_on(t.step(StepKind::Full).read()).unwrap();
+    }
+}

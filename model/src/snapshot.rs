@@ -1,0 +1,54 @@
+//! Asynchronous copies of a module's tensors to another device.
+//!
+//! burn's records read tensors synchronously, which WebGPU cannot do; a snapshot gathers every
+//! float tensor (parameters and batch-norm statistics) into one buffer, reads it back with a
+//! single asynchronous read, and rebuilds the module on the target device (ids preserved).
+
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::tensor::{Device, ExecutionError, Tensor, TensorData};
+
+struct Gather(Vec<Tensor<1>>);
+
+impl ModuleVisitor for Gather {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let tensor = param.val().inner();
+        let count = tensor.shape().num_elements();
+        self.0.push(tensor.reshape([count]));
+    }
+}
+
+struct Scatter<'a> {
+    values: &'a [f32],
+    offset: usize,
+    device: &'a Device,
+}
+
+impl ModuleMapper for Scatter<'_> {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let shape = param.shape();
+        let count = shape.num_elements();
+        let values = self.values[self.offset..self.offset + count].to_vec();
+        self.offset += count;
+        param.map(|_| Tensor::from_data(TensorData::new(values, shape), self.device))
+    }
+}
+
+/// `module` rebuilt on `target` from one asynchronous read of all its float tensors.
+pub async fn to_device_async<M: Module + Clone>(
+    module: &M,
+    target: &Device,
+) -> Result<M, ExecutionError> {
+    let mut gather = Gather(Vec::new());
+    module.visit(&mut gather);
+    if gather.0.is_empty() {
+        return Ok(module.clone());
+    }
+    let data = Tensor::cat(gather.0, 0).into_data_async().await?;
+    let values: Vec<f32> = data.iter::<f32>().collect();
+    let mut scatter = Scatter {
+        values: &values,
+        offset: 0,
+        device: target,
+    };
+    Ok(module.clone().map(&mut scatter))
+}
