@@ -70,11 +70,17 @@ impl History {
             .iter()
             .flat_map(|(_, v)| series.iter().filter_map(|s| s.pick(v)))
             .filter(|v| v.is_finite());
-        let (lo, hi) = values.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let (lo, hi) = values.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
         if lo > hi {
             return None;
         }
-        Some(if hi - lo < 1e-6 { (lo - 0.5, hi + 0.5) } else { (lo, hi) })
+        Some(if hi - lo < 1e-6 {
+            (lo - 0.5, hi + 0.5)
+        } else {
+            (lo, hi)
+        })
     }
 
     /// SVG `points` of one series scaled into `width × height` over `range` (y grows down).
@@ -101,7 +107,12 @@ mod tests {
     use super::*;
 
     fn values(d: f32, g: f32) -> StepValues {
-        StepValues { d_loss: Some(d), g_loss: Some(g), d_real: None, d_fake: None }
+        StepValues {
+            d_loss: Some(d),
+            g_loss: Some(g),
+            d_real: None,
+            d_fake: None,
+        }
     }
 
     #[test]
@@ -111,7 +122,10 @@ mod tests {
         h.push(10, values(3.0, 0.0));
         let range = h.range(&[Series::DLoss, Series::GLoss]).unwrap();
         assert_eq!(range, (0.0, 3.0));
-        assert_eq!(h.polyline(Series::DLoss, range, 100.0, 30.0), "0.0,20.0 100.0,0.0");
+        assert_eq!(
+            h.polyline(Series::DLoss, range, 100.0, 30.0),
+            "0.0,20.0 100.0,0.0"
+        );
         assert_eq!(h.polyline(Series::DReal, range, 100.0, 30.0), "");
         assert_eq!(h.range(&[Series::DReal]), None);
     }

@@ -1,6 +1,5 @@
 //! Messages between the page (main thread) and the training worker.
 
-use model::procedural::Procedural;
 use model::{GanConfig, StepValues};
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +12,7 @@ pub enum Request {
         prefer_gpu: bool,
     },
     /// Use a built-in procedural dataset (replaces the user's images as training data).
-    UseBuiltin(Procedural),
+    UseBuiltin(crate::trainer::Builtin),
     /// Decode and add user files: (name, bytes).
     AddFiles(Vec<(String, Vec<u8>)>),
     /// Remove one user image.

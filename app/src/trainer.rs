@@ -29,11 +29,49 @@ pub enum StepKind {
     Generator,
 }
 
+/// The built-in datasets, one click each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Builtin {
+    /// A set drawn in code.
+    Drawn(Procedural),
+    /// 1797 handwritten digits (UCI, CC BY 4.0), `public/datasets/digits.png`.
+    Digits,
+}
+
+impl Builtin {
+    /// Every built-in set, in the order the page lists them.
+    pub const ALL: [Builtin; 3] = [
+        Builtin::Drawn(Procedural::Rings),
+        Builtin::Drawn(Procedural::Stripes),
+        Builtin::Digits,
+    ];
+
+    /// A short human name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Builtin::Drawn(p) => p.label(),
+            Builtin::Digits => "Handwritten digits (UCI)",
+        }
+    }
+}
+
+/// The digits sprite sheet: 8×8 tiles, 45 per row.
+const DIGITS_PNG: &[u8] = include_bytes!("../../public/datasets/digits.png");
+const DIGITS_COUNT: usize = 1797;
+
+/// The digits as 8×8 images.
+fn digits() -> Vec<DynamicImage> {
+    let sheet = image::load_from_memory(DIGITS_PNG).expect("the shipped digits sheet decodes");
+    (0..DIGITS_COUNT)
+        .map(|i| sheet.crop_imm((i % 45) as u32 * 8, (i / 45) as u32 * 8, 8, 8))
+        .collect()
+}
+
 /// What the model trains on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
-    /// A procedural set.
-    Builtin(Procedural),
+    /// A built-in set.
+    Builtin(Builtin),
     /// The user's images.
     User,
 }
@@ -64,7 +102,7 @@ impl Trainer {
             gan,
             user: Vec::new(),
             next_id: 0,
-            source: Source::Builtin(Procedural::Rings),
+            source: Source::Builtin(Builtin::Drawn(Procedural::Rings)),
             dataset: None,
             fixed_z,
         })
@@ -98,7 +136,8 @@ impl Trainer {
     /// A description and size of the training data.
     pub fn dataset_summary(&self) -> (String, usize) {
         match self.source {
-            Source::Builtin(p) => (p.label().to_string(), BUILTIN_COUNT),
+            Source::Builtin(Builtin::Digits) => (Builtin::Digits.label().to_string(), DIGITS_COUNT),
+            Source::Builtin(b) => (b.label().to_string(), BUILTIN_COUNT),
             Source::User => ("Your images".to_string(), self.user.len()),
         }
     }
@@ -114,11 +153,19 @@ impl Trainer {
             match images::decode(&name, &bytes) {
                 Ok(decoded) => {
                     let stored = to_rgba(&prepare(&decoded, STORED_SIZE, 3), 3, STORED_SIZE);
-                    let thumb = to_rgba(&prepare(&DynamicImage::ImageRgba8(stored.clone()), 32, 3), 3, 32);
+                    let thumb = to_rgba(
+                        &prepare(&DynamicImage::ImageRgba8(stored.clone()), 32, 3),
+                        3,
+                        32,
+                    );
                     let id = self.next_id;
                     self.next_id += 1;
                     self.user.push(UserImage { id, image: stored });
-                    added.push(Thumbnail { id, name, rgba: thumb.into_raw() });
+                    added.push(Thumbnail {
+                        id,
+                        name,
+                        rgba: thumb.into_raw(),
+                    });
                 }
                 Err(e) => rejected.push((e.file, e.kind.to_string())),
             }
@@ -145,13 +192,13 @@ impl Trainer {
         if self.source == Source::User {
             self.dataset = None;
             if self.user.is_empty() {
-                self.source = Source::Builtin(Procedural::Rings);
+                self.source = Source::Builtin(Builtin::Drawn(Procedural::Rings));
             }
         }
     }
 
     /// Trains on a built-in set from now on.
-    pub fn use_builtin(&mut self, kind: Procedural) {
+    pub fn use_builtin(&mut self, kind: Builtin) {
         self.source = Source::Builtin(kind);
         self.dataset = None;
     }
@@ -187,14 +234,25 @@ impl Trainer {
     fn pixels(&self) -> Vec<f32> {
         let config = &self.gan.config;
         match self.source {
-            Source::Builtin(kind) => {
-                kind.pixels(BUILTIN_COUNT, config.channels, config.image_size, config.seed)
-            }
+            Source::Builtin(Builtin::Drawn(kind)) => kind.pixels(
+                BUILTIN_COUNT,
+                config.channels,
+                config.image_size,
+                config.seed,
+            ),
+            Source::Builtin(Builtin::Digits) => digits()
+                .iter()
+                .flat_map(|d| prepare(d, config.image_size, config.channels))
+                .collect(),
             Source::User => self
                 .user
                 .iter()
                 .flat_map(|u| {
-                    prepare(&DynamicImage::ImageRgba8(u.image.clone()), config.image_size, config.channels)
+                    prepare(
+                        &DynamicImage::ImageRgba8(u.image.clone()),
+                        config.image_size,
+                        config.channels,
+                    )
                 })
                 .collect(),
         }
@@ -205,7 +263,14 @@ impl Trainer {
             let config = &self.gan.config;
             let (channels, size, seed) = (config.channels, config.image_size, config.seed);
             let pixels = self.pixels();
-            self.dataset = Some(Dataset::from_pixels(pixels, channels, size, &self.device, seed, true));
+            self.dataset = Some(Dataset::from_pixels(
+                pixels,
+                channels,
+                size,
+                &self.device,
+                seed,
+                true,
+            ));
         }
         self.dataset.as_mut().expect("just built")
     }
@@ -245,10 +310,18 @@ impl Trainer {
         let config = &self.gan.config;
         let per = config.channels * config.image_size * config.image_size;
         let real = self.pixels();
-        let count = (real.len() / per).min(samples.len() / per).min(GRID_SAMPLES);
+        let count = (real.len() / per)
+            .min(samples.len() / per)
+            .min(GRID_SAMPLES);
         let (real, fake) = (&real[..count * per], &samples[..count * per]);
-        let swd_config = SwdConfig { patches_per_image: 32, repeats: 2, directions: 64, ..Default::default() };
-        let swd = sliced_wasserstein(real, fake, config.channels, config.image_size, &swd_config).mean;
+        let swd_config = SwdConfig {
+            patches_per_image: 32,
+            repeats: 2,
+            directions: 64,
+            ..Default::default()
+        };
+        let swd =
+            sliced_wasserstein(real, fake, config.channels, config.image_size, &swd_config).mean;
         (swd, diversity(fake, per) / diversity(real, per).max(1e-6))
     }
 
@@ -272,7 +345,13 @@ fn diversity(pixels: &[f32], per: usize) -> f32 {
     let images: Vec<&[f32]> = pixels.chunks_exact(per).collect();
     let pairs: Vec<f32> = images
         .windows(2)
-        .map(|w| w[0].iter().zip(w[1]).map(|(a, b)| (a - b).powi(2)).sum::<f32>().sqrt())
+        .map(|w| {
+            w[0].iter()
+                .zip(w[1])
+                .map(|(a, b)| (a - b).powi(2))
+                .sum::<f32>()
+                .sqrt()
+        })
         .collect();
     pairs.iter().sum::<f32>() / pairs.len().max(1) as f32
 }
@@ -308,7 +387,10 @@ mod tests {
             ("empty.jpg".into(), vec![]),
             ("blue.png".into(), png([0, 0, 255])),
         ]);
-        assert_eq!(added.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["red.png", "blue.png"]);
+        assert_eq!(
+            added.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+            ["red.png", "blue.png"]
+        );
         assert_eq!(added[0].rgba.len(), 32 * 32 * 4);
         assert_eq!(&added[0].rgba[..4], &[255, 0, 0, 255]);
         assert_eq!(rejected.len(), 2);
@@ -319,8 +401,29 @@ mod tests {
         t.remove(added[0].id);
         assert_eq!(t.user_count(), 1);
         t.clear();
-        assert_eq!(t.source(), Source::Builtin(Procedural::Rings), "falls back to the built-in set");
+        assert_eq!(
+            t.source(),
+            Source::Builtin(Builtin::Drawn(Procedural::Rings)),
+            "falls back to a built-in set"
+        );
         assert!(t.use_user().is_err());
+    }
+
+    #[test]
+    fn the_digits_set_trains() {
+        let mut t = Trainer::new(Device::flex(), tiny().with_channels(1)).unwrap();
+        t.use_builtin(Builtin::Digits);
+        assert_eq!(t.dataset_summary().1, 1797);
+        let pixels = t.pixels();
+        assert_eq!(pixels.len(), 1797 * 32 * 32);
+        // Ink is white on black: some pixels bright, most dark.
+        let bright = pixels.iter().filter(|&&v| v > 0.5).count() as f32 / pixels.len() as f32;
+        assert!((0.05..0.5).contains(&bright), "{bright}");
+        assert!(
+            pollster::block_on(t.step(StepKind::Full).read())
+                .unwrap()
+                .is_finite()
+        );
     }
 
     #[test]

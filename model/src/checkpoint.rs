@@ -73,7 +73,9 @@ pub async fn save_async(gan: &Gan, with_optimizer: bool) -> Result<Vec<u8>, Chec
     let cpu = Device::flex();
     let read = |e: burn::tensor::ExecutionError| CheckpointError::Write(e.to_string());
     let generator = to_device_async(&gan.generator, &cpu).await.map_err(read)?;
-    let discriminator = to_device_async(&gan.discriminator, &cpu).await.map_err(read)?;
+    let discriminator = to_device_async(&gan.discriminator, &cpu)
+        .await
+        .map_err(read)?;
     let (optim_g, optim_d) = if with_optimizer {
         (
             gan.optim_g.into_bytes().map_err(write_error)?.to_vec(),
@@ -96,7 +98,11 @@ fn write_error(e: burn::store::RecordError) -> CheckpointError {
 }
 
 fn record_bytes<M: Module>(module: M) -> Result<Vec<u8>, CheckpointError> {
-    Ok(module.into_record().into_bytes().map_err(write_error)?.to_vec())
+    Ok(module
+        .into_record()
+        .into_bytes()
+        .map_err(write_error)?
+        .to_vec())
 }
 
 fn encode(
@@ -138,7 +144,11 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<Gan, CheckpointError> {
 
 /// [`load`], with the optimiser state skipped when `with_optimizer` is false (in the browser,
 /// where burn would restore it on the default device rather than the training one).
-pub fn load_with(bytes: &[u8], device: &Device, with_optimizer: bool) -> Result<Gan, CheckpointError> {
+pub fn load_with(
+    bytes: &[u8],
+    device: &Device,
+    with_optimizer: bool,
+) -> Result<Gan, CheckpointError> {
     let sections = Sections::parse(bytes)?;
     let config = sections.config()?;
     // Records load into plain tensors; `Gan::from_parts` moves them onto the autodiff device
@@ -321,7 +331,11 @@ mod tests {
             assert!(floats(&back.discriminator) == floats(&gan.discriminator));
             assert_eq!(back.step, gan.step);
             let sync_len = save(&gan).unwrap().len();
-            assert_eq!(bytes.len() == sync_len, with_optimizer, "optimiser sections present");
+            assert_eq!(
+                bytes.len() == sync_len,
+                with_optimizer,
+                "optimiser sections present"
+            );
         }
     }
 

@@ -1,0 +1,67 @@
+//! Small browser helpers: downloads, reading files, drawing RGBA onto a canvas.
+
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{
+    Blob, BlobPropertyBag, CanvasRenderingContext2d, HtmlAnchorElement, HtmlCanvasElement,
+    ImageData, Url,
+};
+
+/// Offers `bytes` to the user as a file named `name`.
+pub fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("{e:?}"))?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    Url::revoke_object_url(&url).map_err(|e| format!("{e:?}"))?;
+    Ok(())
+}
+
+/// The files of a file list.
+pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// The bytes of a file.
+pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let blob = gloo_file::Blob::from(web_sys::Blob::from(file.clone()));
+    gloo_file::futures::read_as_bytes(&blob)
+        .await
+        .map_err(|e| format!("could not read the file: {e}"))
+}
+
+/// Draws RGBA8 pixels onto `canvas`, resizing it to the image.
+pub fn draw_rgba(canvas: &HtmlCanvasElement, width: u32, height: u32, rgba: &[u8]) {
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let Some(context) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height) {
+        let _ = context.put_image_data(&image, 0, 0);
+    }
+}
+
+/// The canvas content as PNG bytes (through the image crate, no data URL round trip).
+pub fn rgba_to_png(width: u32, height: u32, rgba: Vec<u8>) -> Option<Vec<u8>> {
+    let image = image::RgbaImage::from_raw(width, height, rgba)?;
+    Some(model::images::encode_png(&image))
+}

@@ -1,0 +1,107 @@
+//! What the model does: the sample grid, step numbers, charts, quality and checkpoints.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+
+use super::browser::{download, draw_rgba, files_of, read_bytes, rgba_to_png};
+use super::charts::Chart;
+use super::{PageState, Worker};
+use crate::charts::Series;
+use crate::protocol::Request;
+
+/// Below this sample diversity (relative to the data's) the samples look alike: mode collapse.
+const COLLAPSE_DIVERSITY: f32 = 0.35;
+
+/// The live panel.
+#[component]
+pub fn LivePanel() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    let worker = expect_context::<Worker>();
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    Effect::new(move |_| {
+        state.samples.with(|s| {
+            if let (Some((_, w, h, rgba)), Some(c)) = (s, canvas.get()) {
+                draw_rgba(&c, *w, *h, rgba);
+            }
+        })
+    });
+    let stats = move || {
+        state.last_step.get().map(|s| {
+            format!(
+                "step {} · epoch {} · {:.0} ms per step · {:.2} steps/s",
+                s.step,
+                s.epoch,
+                s.ms,
+                1000.0 / s.ms.max(1e-3)
+            )
+        })
+    };
+    let export_grid = move |_| {
+        if let Some((step, w, h, rgba)) = state.samples.get_untracked()
+            && let Some(png) = rgba_to_png(w, h, rgba)
+            && let Err(e) = download(&format!("samples-step{step}.png"), "image/png", &png)
+        {
+            state.error.set(Some(format!("export failed: {e}")));
+        }
+    };
+    let load_checkpoint = move |ev: leptos::ev::Event| {
+        let input: HtmlInputElement = event_target(&ev);
+        let files = files_of(input.files());
+        input.set_value("");
+        spawn_local(async move {
+            for file in files {
+                match read_bytes(&file).await {
+                    Ok(bytes) => worker.send(Request::LoadCheckpoint(bytes)),
+                    Err(e) => state.error.set(Some(format!("{}: {e}", file.name()))),
+                }
+            }
+        });
+    };
+
+    view! {
+        <section class="panel live">
+            <h2>"3 · Watch it learn"</h2>
+            <p class="explain">
+                "Each tile is G(z) for one fixed noise vector z, so you watch the same 64 draws improve."
+            </p>
+            <canvas class="samples" data-testid="samples" node_ref=canvas width="274" height="274"></canvas>
+            <p class="stats" data-testid="stats">{stats}</p>
+            <p class="losses" data-testid="losses">
+                {move || state.last_step.get().map(|s| {
+                    let f = |v: Option<f32>| v.map_or("–".to_string(), |v| format!("{v:.3}"));
+                    format!("D loss {} · G loss {} · D(x) {} · D(G(z)) {}",
+                        f(s.values.d_loss), f(s.values.g_loss), f(s.values.d_real), f(s.values.d_fake))
+                })}
+            </p>
+            <div class="charts">
+                <Chart history=state.history title="Losses"
+                    series=vec![(Series::DLoss, "#e4572e", "D"), (Series::GLoss, "#29bf12", "G")]/>
+                <Chart history=state.history title="Mean D output"
+                    series=vec![(Series::DReal, "#4e8cff", "D(x)"), (Series::DFake, "#ffb400", "D(G(z))")]/>
+            </div>
+            <p class="quality" data-testid="quality">
+                {move || state.quality.get().map(|(step, swd, diversity)| view! {
+                    <span>{format!("Sliced Wasserstein distance to your images at step {step}: {swd:.1} (lower is better)")}</span>
+                    <Show when=move || diversity < COLLAPSE_DIVERSITY>
+                        <strong class="warning">{format!(
+                            " Samples look alike (diversity {diversity:.2} of the data's): the generator may be collapsing to one mode. Try Reset, a lower learning rate, or the WGAN loss."
+                        )}</strong>
+                    </Show>
+                })}
+            </p>
+            <div class="buttons">
+                <button on:click=move |_| worker.send(Request::SaveCheckpoint)>"Download checkpoint"</button>
+                <label class="button">"Load checkpoint…"
+                    <input type="file" accept=".gan,application/octet-stream" data-testid="checkpoint-input" on:change=load_checkpoint/>
+                </label>
+                <button on:click=export_grid>"Export grid as PNG"</button>
+            </div>
+        </section>
+    }
+}
+
+fn event_target<T: JsCast>(ev: &leptos::ev::Event) -> T {
+    ev.target().expect("an event target").unchecked_into()
+}

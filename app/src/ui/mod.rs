@@ -1,0 +1,193 @@
+//! The page: components over the signals in [`PageState`], fed by the worker's responses.
+
+mod browser;
+mod charts;
+mod controls;
+mod data;
+mod live;
+
+use std::rc::Rc;
+
+use gloo_worker::{Spawnable, WorkerBridge};
+use leptos::prelude::*;
+use model::GanConfig;
+
+use crate::charts::History;
+use crate::protocol::{DeviceInfo, Request, Response, StepReport, Thumbnail};
+use crate::worker::TrainerWorker;
+
+/// Everything the page shows, as signals (Copy, so components take it from context).
+#[derive(Clone, Copy)]
+pub struct PageState {
+    /// The compute device, once the worker has one.
+    pub device: RwSignal<Option<DeviceInfo>>,
+    /// The model's configuration (as the worker has it).
+    pub config: RwSignal<Option<GanConfig>>,
+    /// (description, count) of the training data.
+    pub dataset: RwSignal<(String, usize)>,
+    /// The user's images.
+    pub thumbnails: RwSignal<Vec<Thumbnail>>,
+    /// Refused files: (name, reason).
+    pub rejected: RwSignal<Vec<(String, String)>>,
+    /// Files read so far / to read, while loading.
+    pub loading: RwSignal<Option<(usize, usize)>>,
+    /// Training continuously.
+    pub running: RwSignal<bool>,
+    /// The last step's report.
+    pub last_step: RwSignal<Option<StepReport>>,
+    /// Losses and D outputs over time.
+    pub history: RwSignal<History>,
+    /// The latest sample grid: (step, width, height, RGBA8).
+    pub samples: RwSignal<Option<(u64, u32, u32, Vec<u8>)>>,
+    /// The latest quality measure: (step, SWD×10³, diversity).
+    pub quality: RwSignal<Option<(u64, f32, f32)>>,
+    /// The latest error, shown until dismissed.
+    pub error: RwSignal<Option<String>>,
+}
+
+impl PageState {
+    fn new() -> Self {
+        Self {
+            device: RwSignal::new(None),
+            config: RwSignal::new(None),
+            dataset: RwSignal::new((String::new(), 0)),
+            thumbnails: RwSignal::new(Vec::new()),
+            rejected: RwSignal::new(Vec::new()),
+            loading: RwSignal::new(None),
+            running: RwSignal::new(false),
+            last_step: RwSignal::new(None),
+            history: RwSignal::new(History::default()),
+            samples: RwSignal::new(None),
+            quality: RwSignal::new(None),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Applies one message from the worker.
+    fn apply(self, response: Response) {
+        match response {
+            Response::Device(info) => self.device.set(Some(info)),
+            Response::ImagesAdded(images) => self.thumbnails.update(|t| t.extend(images)),
+            Response::ImagesRejected(files) => self.rejected.update(|r| r.extend(files)),
+            Response::ImageCount(0) => self.thumbnails.set(Vec::new()),
+            Response::ImageCount(_) => {}
+            Response::Dataset { name, count } => self.dataset.set((name, count)),
+            Response::Config(config) => {
+                // A new model: its history starts over.
+                self.history.update(History::clear);
+                self.last_step.set(None);
+                self.quality.set(None);
+                self.config.set(Some(config));
+            }
+            Response::Running(running) => self.running.set(running),
+            Response::Step(report) => {
+                self.history.update(|h| h.push(report.step, report.values));
+                self.last_step.set(Some(report));
+            }
+            Response::Samples {
+                step,
+                width,
+                height,
+                rgba,
+            } => self.samples.set(Some((step, width, height, rgba))),
+            Response::Quality {
+                step,
+                swd,
+                diversity,
+            } => self.quality.set(Some((step, swd, diversity))),
+            Response::Checkpoint(bytes) => {
+                let step = self.last_step.get_untracked().map_or(0, |s| s.step);
+                if let Err(e) = browser::download(
+                    &format!("gan-step{step}.gan"),
+                    "application/octet-stream",
+                    &bytes,
+                ) {
+                    self.error.set(Some(format!("download failed: {e}")));
+                }
+            }
+            Response::Error(message) => self.error.set(Some(message)),
+        }
+    }
+}
+
+/// Sends requests to the worker (the bridge is not `Send`, so it lives in local storage).
+#[derive(Clone, Copy)]
+pub struct Worker(StoredValue<Rc<WorkerBridge<TrainerWorker>>, LocalStorage>);
+
+impl Worker {
+    /// Sends one request.
+    pub fn send(&self, request: Request) {
+        self.0.with_value(|bridge| bridge.send(request));
+    }
+}
+
+fn prefers_gpu() -> bool {
+    // `?cpu` in the address forces the CPU device (for comparisons and tests).
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_none_or(|q| !q.contains("cpu"))
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = PageState::new();
+    let bridge = TrainerWorker::spawner()
+        .callback(move |response| state.apply(response))
+        .with_loader(true)
+        .as_module(false)
+        .spawn("./worker_loader.js");
+    let worker = Worker(StoredValue::new_local(Rc::new(bridge)));
+    worker.send(Request::Init {
+        prefer_gpu: prefers_gpu(),
+    });
+    provide_context(state);
+    provide_context(worker);
+
+    view! {
+        <header>
+            <h1>"GAN Playground"</h1>
+            <p class="tagline">
+                "Drop in a handful of images and watch a DCGAN learn to imitate them, on your own machine. "
+                <strong>"Your images never leave this browser: "</strong>
+                "the page sends nothing to any server."
+            </p>
+            <DeviceBadge/>
+        </header>
+        <ErrorBanner/>
+        <main>
+            <data::DataPanel/>
+            <controls::ControlPanel/>
+            <live::LivePanel/>
+        </main>
+    }
+}
+
+/// Which device trains, and why not WebGPU when it is the CPU.
+#[component]
+fn DeviceBadge() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    view! {
+        <p class="device" data-testid="device">
+            {move || match state.device.get() {
+                None => "Starting the compute device…".to_string(),
+                Some(DeviceInfo::WebGpu { adapter }) => format!("Training on your GPU (WebGPU: {adapter})"),
+                Some(DeviceInfo::Cpu { reason }) => format!("Training on the CPU (WebAssembly): {reason}"),
+            }}
+        </p>
+    }
+}
+
+/// The latest error, with a dismiss button.
+#[component]
+fn ErrorBanner() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    view! {
+        <Show when=move || state.error.with(Option::is_some)>
+            <div class="error" role="alert" data-testid="error">
+                <span>{move || state.error.get()}</span>
+                <button on:click=move |_| state.error.set(None)>"Dismiss"</button>
+            </div>
+        </Show>
+    }
+}

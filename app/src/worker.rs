@@ -1,0 +1,380 @@
+//! The training worker: owns the device and the [`Trainer`], answers [`Request`]s, and runs
+//! the training loop between messages so the page's thread never computes.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use burn::tensor::Device;
+use gloo_worker::{HandlerId, Worker, WorkerScope};
+use js_sys::{Promise, Reflect};
+use model::{GanConfig, checkpoint};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+
+use crate::protocol::{DeviceInfo, Request, Response, StepReport};
+use crate::trainer::{Source, StepKind, Trainer};
+
+/// Milliseconds between two refreshes of the sample grid while training.
+const SAMPLE_INTERVAL_MS: f64 = 1500.0;
+/// Steps between two quality measurements.
+const QUALITY_EVERY: u64 = 200;
+
+/// The worker. State lives behind `Rc`s so the async loop can share it.
+pub struct TrainerWorker {
+    trainer: Rc<RefCell<Option<Trainer>>>,
+    running: Rc<Cell<bool>>,
+    /// True while a step's read-back is pending: one step at a time.
+    busy: Rc<Cell<bool>>,
+    last_samples: Rc<Cell<f64>>,
+    pending: Vec<(Request, HandlerId)>,
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Asks the browser for a WebGPU adapter and describes it; `Err` says why there is none.
+async fn webgpu_adapter() -> Result<String, String> {
+    let get = |target: &JsValue, key: &str| Reflect::get(target, &JsValue::from_str(key)).ok();
+    let navigator = get(&js_sys::global(), "navigator").ok_or("no navigator")?;
+    let gpu = get(&navigator, "gpu")
+        .filter(|g| !g.is_undefined())
+        .ok_or("this browser has no WebGPU (navigator.gpu is missing)")?;
+    let request = get(&gpu, "requestAdapter")
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or("navigator.gpu.requestAdapter is missing")?;
+    let promise: Promise = request
+        .call0(&gpu)
+        .map_err(|e| format!("requestAdapter failed: {e:?}"))?
+        .unchecked_into();
+    let adapter = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("requestAdapter failed: {e:?}"))?;
+    if adapter.is_null() || adapter.is_undefined() {
+        return Err("no WebGPU adapter is available (blocked or unsupported GPU)".into());
+    }
+    let info = get(&adapter, "info").unwrap_or(JsValue::UNDEFINED);
+    let field = |k: &str| {
+        get(&info, k)
+            .and_then(|v| v.as_string())
+            .filter(|s| !s.is_empty())
+    };
+    let parts: Vec<String> = ["vendor", "architecture", "description"]
+        .iter()
+        .filter_map(|k| field(k))
+        .collect();
+    Ok(if parts.is_empty() {
+        "unnamed adapter".into()
+    } else {
+        parts.join(" / ")
+    })
+}
+
+async fn start_device(prefer_gpu: bool) -> (Device, DeviceInfo) {
+    let cpu = |reason: String| (Device::flex(), DeviceInfo::Cpu { reason });
+    if !prefer_gpu {
+        return cpu("WebGPU was turned off for this page".into());
+    }
+    match webgpu_adapter().await {
+        Err(reason) => cpu(reason),
+        Ok(adapter) => match Device::wgpu_options().init_async().await {
+            Ok(device) => (device, DeviceInfo::WebGpu { adapter }),
+            Err(e) => cpu(format!("the WebGPU device could not start: {e}")),
+        },
+    }
+}
+
+impl TrainerWorker {
+    fn respond(scope: &WorkerScope<Self>, id: HandlerId, response: Response) {
+        scope.respond(id, response);
+    }
+
+    /// Runs one step (kind) and reports it; `Err` on a device failure.
+    async fn step_once(
+        trainer: &Rc<RefCell<Option<Trainer>>>,
+        last_samples: &Rc<Cell<f64>>,
+        kind: StepKind,
+        force_samples: bool,
+        scope: &WorkerScope<Self>,
+        id: HandlerId,
+    ) -> Result<(), String> {
+        let started = now();
+        let stats = {
+            let mut t = trainer.borrow_mut();
+            let t = t.as_mut().ok_or("the device is not ready")?;
+            t.step(kind)
+        };
+        let values = stats
+            .read()
+            .await
+            .map_err(|e| format!("the device failed: {e}"))?;
+        let (step, epoch) = {
+            let t = trainer.borrow();
+            let t = t.as_ref().ok_or("the device is not ready")?;
+            (t.step_count(), t.epoch())
+        };
+        let ms = now() - started;
+        Self::respond(
+            scope,
+            id,
+            Response::Step(StepReport {
+                step,
+                epoch,
+                values,
+                ms,
+            }),
+        );
+        if !values.is_finite() {
+            return Err("the losses became NaN or infinite: training diverged. Reset, or lower the learning rates.".into());
+        }
+        let quality = step > 0 && step % QUALITY_EVERY == 0 && kind != StepKind::Discriminator;
+        if force_samples || quality || now() - last_samples.get() > SAMPLE_INTERVAL_MS {
+            last_samples.set(now());
+            Self::send_samples(trainer, quality, scope, id).await?;
+        }
+        Ok(())
+    }
+
+    async fn send_samples(
+        trainer: &Rc<RefCell<Option<Trainer>>>,
+        quality: bool,
+        scope: &WorkerScope<Self>,
+        id: HandlerId,
+    ) -> Result<(), String> {
+        let (samples, step) = {
+            let t = trainer.borrow();
+            let t = t.as_ref().ok_or("the device is not ready")?;
+            (t.samples(), t.step_count())
+        };
+        let data = samples
+            .into_data_async()
+            .await
+            .map_err(|e| format!("the device failed: {e}"))?;
+        let pixels: Vec<f32> = data.iter::<f32>().collect();
+        let t = trainer.borrow();
+        let t = t.as_ref().ok_or("the device is not ready")?;
+        let (width, height, rgba) = t.grid_rgba(&pixels);
+        Self::respond(
+            scope,
+            id,
+            Response::Samples {
+                step,
+                width,
+                height,
+                rgba,
+            },
+        );
+        if quality {
+            let (swd, diversity) = t.quality(&pixels);
+            Self::respond(
+                scope,
+                id,
+                Response::Quality {
+                    step,
+                    swd,
+                    diversity,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    fn run(&self, kind: StepKind, repeat: bool, scope: &WorkerScope<Self>, id: HandlerId) {
+        if self.busy.get() {
+            return;
+        }
+        self.busy.set(true);
+        let (trainer, running, busy, last) = (
+            self.trainer.clone(),
+            self.running.clone(),
+            self.busy.clone(),
+            self.last_samples.clone(),
+        );
+        let scope = scope.clone();
+        spawn_local(async move {
+            loop {
+                let result = Self::step_once(&trainer, &last, kind, !repeat, &scope, id).await;
+                if let Err(e) = result {
+                    running.set(false);
+                    Self::respond(&scope, id, Response::Running(false));
+                    Self::respond(&scope, id, Response::Error(e));
+                    break;
+                }
+                if !repeat || !running.get() {
+                    break;
+                }
+                // Let queued messages (Pause, a slider) in between steps.
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                if !running.get() {
+                    break;
+                }
+            }
+            busy.set(false);
+        });
+    }
+
+    fn describe_data(t: &Trainer) -> Response {
+        let (name, count) = t.dataset_summary();
+        Response::Dataset { name, count }
+    }
+
+    fn handle(&mut self, scope: &WorkerScope<Self>, request: Request, id: HandlerId) {
+        let reply = |r: Response| Self::respond(scope, id, r);
+        let mut guard = self.trainer.borrow_mut();
+        let Some(t) = guard.as_mut() else {
+            // Not ready yet: keep the request for when the device is.
+            self.pending.push((request, id));
+            return;
+        };
+        match request {
+            Request::Init { .. } => {}
+            Request::UseBuiltin(kind) => {
+                t.use_builtin(kind);
+                reply(Self::describe_data(t));
+            }
+            Request::AddFiles(files) => {
+                let (added, rejected) = t.add_files(files);
+                if !added.is_empty() {
+                    reply(Response::ImagesAdded(added));
+                }
+                if !rejected.is_empty() {
+                    reply(Response::ImagesRejected(rejected));
+                }
+                reply(Self::describe_data(t));
+            }
+            Request::RemoveImage(image) => {
+                t.remove(image);
+                reply(Response::ImageCount(t.user_count()));
+                reply(Self::describe_data(t));
+            }
+            Request::ClearImages => {
+                t.clear();
+                reply(Response::ImageCount(0));
+                reply(Self::describe_data(t));
+            }
+            Request::UseUserImages => match t.use_user() {
+                Ok(()) => reply(Self::describe_data(t)),
+                Err(e) => reply(Response::Error(e)),
+            },
+            Request::Configure(config) => {
+                self.running.set(false);
+                match t.configure(config) {
+                    Ok(()) => {
+                        reply(Response::Running(false));
+                        reply(Response::Config(t.config().clone()));
+                    }
+                    Err(e) => reply(Response::Error(e)),
+                }
+            }
+            Request::Train => {
+                if t.source() == Source::User && t.user_count() == 0 {
+                    reply(Response::Error("add some images first".into()));
+                    return;
+                }
+                self.running.set(true);
+                reply(Response::Running(true));
+                drop(guard);
+                self.run(StepKind::Full, true, scope, id);
+            }
+            Request::Pause => {
+                self.running.set(false);
+                reply(Response::Running(false));
+            }
+            Request::Step | Request::StepD | Request::StepG => {
+                let kind = match request {
+                    Request::Step => StepKind::Full,
+                    Request::StepD => StepKind::Discriminator,
+                    _ => StepKind::Generator,
+                };
+                drop(guard);
+                self.run(kind, false, scope, id);
+            }
+            Request::SaveCheckpoint => {
+                let gan = t.gan();
+                let scope = scope.clone();
+                spawn_local(async move {
+                    let reply = match checkpoint::save_async(&gan, false).await {
+                        Ok(bytes) => Response::Checkpoint(bytes),
+                        Err(e) => Response::Error(e.to_string()),
+                    };
+                    Self::respond(&scope, id, reply);
+                });
+            }
+            Request::LoadCheckpoint(bytes) => {
+                self.running.set(false);
+                match t.load(&bytes) {
+                    Ok(()) => {
+                        reply(Response::Running(false));
+                        reply(Response::Config(t.config().clone()));
+                        reply(Self::describe_data(t));
+                        drop(guard);
+                        let (trainer, scope) = (self.trainer.clone(), scope.clone());
+                        spawn_local(async move {
+                            if let Err(e) = Self::send_samples(&trainer, false, &scope, id).await {
+                                Self::respond(&scope, id, Response::Error(e));
+                            }
+                        });
+                    }
+                    Err(e) => reply(Response::Error(format!("checkpoint not loaded: {e}"))),
+                }
+            }
+        }
+    }
+}
+
+/// Internal messages: the device came up.
+pub enum Message {
+    /// The device and a fresh trainer, for the client that asked.
+    Ready(Trainer, DeviceInfo, HandlerId),
+}
+
+impl Worker for TrainerWorker {
+    type Message = Message;
+    type Input = Request;
+    type Output = Response;
+
+    fn create(_scope: &WorkerScope<Self>) -> Self {
+        console_error_panic_hook::set_once();
+        let _ = console_log::init_with_level(log::Level::Warn);
+        Self {
+            trainer: Rc::new(RefCell::new(None)),
+            running: Rc::new(Cell::new(false)),
+            busy: Rc::new(Cell::new(false)),
+            last_samples: Rc::new(Cell::new(0.0)),
+            pending: Vec::new(),
+        }
+    }
+
+    fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
+        let Message::Ready(trainer, info, id) = msg;
+        let config = trainer.config().clone();
+        let data = Self::describe_data(&trainer);
+        *self.trainer.borrow_mut() = Some(trainer);
+        Self::respond(scope, id, Response::Device(info));
+        Self::respond(scope, id, Response::Config(config));
+        Self::respond(scope, id, data);
+        let (trainer, scope2) = (self.trainer.clone(), scope.clone());
+        spawn_local(async move {
+            if let Err(e) = Self::send_samples(&trainer, false, &scope2, id).await {
+                Self::respond(&scope2, id, Response::Error(e));
+            }
+        });
+        for (request, id) in std::mem::take(&mut self.pending) {
+            self.handle(scope, request, id);
+        }
+    }
+
+    fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
+        if let Request::Init { prefer_gpu } = msg {
+            scope.send_future(async move {
+                let (device, info) = start_device(prefer_gpu).await;
+                let config = GanConfig::new().with_batch_size(16);
+                let trainer =
+                    Trainer::new(device, config).expect("the default configuration is valid");
+                Message::Ready(trainer, info, id)
+            });
+            return;
+        }
+        self.handle(scope, msg, id);
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# One run of both: the PyTorch peer (../shared/peers/pytorch/dcgan32.py) and burn's native
+# CPU train step (criterion), single-threaded, same model, batch 16 and 64.
+#   scripts/bench-native.sh            # needs `pip install torch numpy`
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+PEER="${PEER:-$ROOT/../shared/peers/pytorch/dcgan32.py}"
+cd "$ROOT"
+export RAYON_NUM_THREADS=1 OMP_NUM_THREADS=1
+cargo bench -p model --bench train_step --no-run --quiet
+for batch in 16 64; do
+    torch_ms=$(python3 "$PEER" --batch "$batch" --steps 10 --threads 1 2>/dev/null | awk -F= '/^ms_per_step=/ {print $2}')
+    burn_ms=$(cargo bench -p model --bench train_step --quiet -- "train_step_32x32_rgb/batch_${batch}\$" 2>/dev/null \
+        | awk '/time:/ { v=$5; u=$6; if (u=="s") v*=1000; if (u=="µs") v/=1000; print v; exit }')
+    printf 'batch %-3s pytorch %8.1f ms  burn(flex) %8.1f ms  ratio %.2f\n' "$batch" "$torch_ms" "$burn_ms" \
+        "$(echo "$burn_ms / $torch_ms" | bc -l)"
+done

@@ -1,0 +1,51 @@
+# Sourced by serve.sh and test.sh: installs what the page's build needs, skipping what is there.
+# Tools that are not Rust crates go under .tools/ in the repository (ignored by git).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+TRUNK_VERSION=0.21.14        # trunk 0.22 needs a newer rustc than these machines have
+BINARYEN_VERSION=132.0.0     # Debian's wasm-opt 108 breaks the externref table
+export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# The wasm-bindgen version that Cargo.lock resolved: the CLI must match it exactly.
+wasm_bindgen_version() {
+    awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_build_tools() {
+    if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+        say "adding the wasm32-unknown-unknown target"
+        rustup target add wasm32-unknown-unknown
+    fi
+    if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
+        say "installing trunk $TRUNK_VERSION (about 10 minutes on 2 cores)"
+        cargo install "trunk@$TRUNK_VERSION" --locked
+    fi
+    local wbg
+    wbg="$(wasm_bindgen_version)"
+    if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg" ]; then
+        say "installing wasm-bindgen-cli $wbg (about 8 minutes)"
+        # Without --locked: with it, resolution fails on webpki-roots here.
+        cargo install "wasm-bindgen-cli@$wbg"
+    fi
+    if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then
+        say "installing binaryen $BINARYEN_VERSION (wasm-opt) under .tools/"
+        command -v npm >/dev/null || { echo "npm is needed for binaryen: apt-get install -y npm" >&2; exit 1; }
+        npm install --prefix "$TOOLS" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+    fi
+    say "fetching crates (Trunk builds offline)"
+    (cd "$ROOT" && cargo fetch --quiet)
+}
+
+ensure_browser() {
+    if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+        say "installing Chromium and ChromeDriver (Debian packages)"
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+    fi
+}

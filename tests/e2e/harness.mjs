@@ -1,0 +1,80 @@
+// Shared set-up of the end-to-end tests: a static server over dist/ and Debian's headless
+// Chromium (WebGPU on SwiftShader where there is no GPU) driven by playwright-core.
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { extname, join, normalize, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = join(here, '..', '..');
+export const fixtures = join(here, 'fixtures');
+export const screenshots = join(root, 'target', 'e2e-screenshots');
+
+const types = {
+  '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
+  '.gan': 'application/octet-stream',
+};
+
+/** Serves dist/ on a free port of 127.0.0.1. */
+export async function startServer(dist = join(root, 'dist')) {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const file = join(dist, path.endsWith('/') ? path + 'index.html' : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  return { url, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Debian's Chromium, headless, with WebGPU enabled. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Opens the page; records every request and console error. `requests` lets a test check that
+ * nothing leaves the origin.
+ */
+export async function openPage(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  context.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); }));
+  await page.goto(url);
+  return { page, context, requests, errors };
+}
+
+/** A cheap fingerprint of a canvas's pixels (sum and count of non-background bytes). */
+export async function canvasFingerprint(page, testid) {
+  return page.$eval(`[data-testid="${testid}"]`, (c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 1) sum = (sum + data[i] * (i % 251 + 1)) % 1e9;
+    return `${c.width}x${c.height}:${sum}`;
+  });
+}
+
+export async function screenshot(page, name) {
+  await mkdir(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}

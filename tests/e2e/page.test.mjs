@@ -1,0 +1,109 @@
+// The page as a user meets it, on the CPU device (`?cpu`): built-in data, training, files,
+// checkpoints, the network, and the main thread while training.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, launchBrowser, openPage, canvasFingerprint, screenshot, fixtures } from './harness.mjs';
+
+let server;
+let browser;
+let session;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  session = await openPage(browser, `${server.url}?cpu`);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const text = (testid) => session.page.textContent(`[data-testid="${testid}"]`);
+const TRAINING_TIMEOUT = 180_000;
+
+test('opens on the CPU device with a built-in dataset and trains a step', async () => {
+  const { page } = session;
+  await page.waitForFunction(() => document.querySelector('[data-testid="device"]')?.textContent.includes('CPU'));
+  assert.match(await text('device'), /CPU \(WebAssembly\)/);
+  assert.match(await text('dataset'), /Rings .*\(512 images\)/);
+  // The untrained generator's samples are drawn as soon as the model exists.
+  await page.waitForFunction(() => document.querySelector('[data-testid="samples"]').width > 274, null, { timeout: TRAINING_TIMEOUT });
+  const before = await canvasFingerprint(page, 'samples');
+  await page.click('[data-testid="step"]');
+  await page.waitForFunction(() => /step 1 /.test(document.querySelector('[data-testid="stats"]').textContent), null, { timeout: TRAINING_TIMEOUT });
+  const losses = await text('losses');
+  const numbers = [...losses.matchAll(/(-?\d+\.\d+)/g)].map((m) => Number(m[1]));
+  assert.equal(numbers.length, 4, `four finite values in "${losses}"`);
+  assert.ok(numbers.every(Number.isFinite));
+  await page.waitForFunction((b) => {
+    const c = document.querySelector('[data-testid="samples"]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    for (let i = 0; i < d.length; i += 1) sum = (sum + d[i] * (i % 251 + 1)) % 1e9;
+    return `${c.width}x${c.height}:${sum}` !== b;
+  }, before, { timeout: TRAINING_TIMEOUT });
+  assert.notEqual(await canvasFingerprint(page, 'samples'), before, 'the samples changed after a step');
+  await screenshot(page, 'after-one-step');
+});
+
+test('user files: good ones join the grid, each bad one is listed with its reason', async () => {
+  const { page } = session;
+  const good = ['red-ring.png', 'green-square.jpg', 'blue-ring.gif', 'yellow-square.webp', 'purple-ring.bmp'];
+  const bad = {
+    'notes.txt': /not an image/,
+    'empty.png': /empty/,
+    'truncated.png': /corrupt or truncated/,
+    'absurd-dimensions.png': /100000×100000/,
+  };
+  await page.setInputFiles('[data-testid="file-input"]', [...good, ...Object.keys(bad)].map((f) => join(fixtures, f)));
+  await page.waitForFunction(() => document.querySelector('[data-testid="image-count"]')?.textContent === '5', null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="rejected"] li').length === 4, null, { timeout: 60_000 });
+  const items = await page.$$eval('[data-testid="rejected"] li', (li) => li.map((x) => x.textContent));
+  for (const [name, reason] of Object.entries(bad)) {
+    const line = items.find((t) => t.startsWith(name));
+    assert.ok(line, `${name} is listed: ${items}`);
+    assert.match(line, reason);
+  }
+  await page.waitForFunction(() => /Your images \(5 images\)/.test(document.querySelector('[data-testid="dataset"]').textContent));
+  assert.equal(await page.$$eval('.thumbs canvas', (c) => c.length), 5);
+  await screenshot(page, 'user-files');
+});
+
+test('a malformed checkpoint gets a message and the model stays', async () => {
+  const { page } = session;
+  const stats = await text('stats');
+  await page.setInputFiles('[data-testid="checkpoint-input"]', join(fixtures, 'notes.txt'));
+  await page.waitForSelector('[data-testid="error"]');
+  assert.match(await text('error'), /checkpoint not loaded: not a GAN Playground checkpoint/);
+  assert.equal(await text('stats'), stats, 'the model and its step count are unchanged');
+  await page.click('[data-testid="error"] button');
+});
+
+test('training keeps the main thread free (long tasks)', async () => {
+  const { page } = session;
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration)))
+      .observe({ type: 'longtask', buffered: false });
+  });
+  await page.click('[data-testid="train"]');
+  await page.waitForFunction(() => {
+    const m = /step (\d+) /.exec(document.querySelector('[data-testid="stats"]').textContent);
+    return m && Number(m[1]) >= 6;
+  }, null, { timeout: TRAINING_TIMEOUT });
+  await page.click('[data-testid="pause"]');
+  const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks));
+  console.log(`# longest main-thread task while training on the CPU device: ${longest.toFixed(0)} ms`);
+  assert.ok(longest <= 50, `a main-thread task took ${longest} ms`);
+  await screenshot(page, 'trained');
+});
+
+test('no request leaves the origin', async () => {
+  const origin = new URL(server.url).origin;
+  const foreign = session.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert.deepEqual(foreign, []);
+  assert.ok(session.requests.some((u) => u.endsWith('worker_bg.wasm')), 'the worker was loaded');
+  assert.deepEqual(session.errors.filter((e) => !/favicon/.test(e)), [], 'no console errors');
+});
