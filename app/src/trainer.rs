@@ -292,9 +292,10 @@ impl Trainer {
         }
     }
 
-    /// Samples from the fixed latent vectors, `[64, c, s, s]`, to be read back asynchronously.
+    /// Samples from the fixed latent vectors (batch statistics), `[64, c, s, s]`, to be read
+    /// back asynchronously.
     pub fn samples(&self) -> Tensor<4> {
-        self.gan.sample(&self.fixed_z)
+        self.gan.sample_batch(&self.fixed_z)
     }
 
     /// The 8×8 grid of read-back sample pixels: (width, height, RGBA8).

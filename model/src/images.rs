@@ -79,25 +79,34 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<DynamicImage, ImageError> {
             "{format:?}"
         ))));
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    // Side limits stop absurd headers inside the decoders; the product is checked below.
-    limits.max_image_width = Some(MAX_PIXELS as u32);
-    limits.max_image_height = Some(MAX_PIXELS as u32);
-    limits.max_alloc = Some(MAX_PIXELS * 4 * 2);
-    reader.limits(limits);
-    let corrupt = |e: image::ImageError| match e {
-        image::ImageError::Limits(_) => ImageErrorKind::BadDimensions {
-            width: 0,
-            height: 0,
-        },
-        other => ImageErrorKind::Corrupt(other.to_string()),
+    // The declared size is read from the header alone (imagesize) before any decoder is made:
+    // some decoders refuse absurd headers themselves, with a less useful message (on 32-bit
+    // wasm, "memory limit exceeded").
+    let check = |width: u64, height: u64| {
+        if width == 0 || height == 0 || width * height > MAX_PIXELS {
+            let clamp = |v: u64| v.min(u64::from(u32::MAX)) as u32;
+            return Err(fail(ImageErrorKind::BadDimensions {
+                width: clamp(width),
+                height: clamp(height),
+            }));
+        }
+        Ok(())
     };
+    if let Ok(size) = imagesize::blob_size(bytes) {
+        check(size.width as u64, size.height as u64)?;
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.no_limits();
+    let corrupt = |e: image::ImageError| ImageErrorKind::Corrupt(e.to_string());
     let mut decoder = reader.into_decoder().map_err(|e| fail(corrupt(e)))?;
     let (width, height) = decoder.dimensions();
-    if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_PIXELS {
-        return Err(fail(ImageErrorKind::BadDimensions { width, height }));
-    }
+    check(u64::from(width), u64::from(height))?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    // RGBA at 16 bits per channel is the largest buffer a decoder needs, plus slack.
+    limits.max_alloc = Some(MAX_PIXELS * 8 + (64 << 20));
+    decoder.set_limits(limits).map_err(|e| fail(corrupt(e)))?;
     // A broken EXIF block should not cost the user the image: treat it as upright.
     let orientation = decoder
         .orientation()

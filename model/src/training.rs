@@ -249,6 +249,17 @@ impl Gan {
         self.generator.valid()
     }
 
+    /// Images for a batch of latent vectors (`[n, latent]`, n ≥ 2) normalised with the batch's
+    /// own statistics, as the generator sees them in training: the live sample grid.
+    ///
+    /// - returns `[n, channels, size, size]` in [-1, 1]
+    pub fn sample_batch(&self, z: &[Vec<f32>]) -> Tensor<4> {
+        let latent = self.config.latent_size;
+        let device = self.device.clone().without_autodiff();
+        let z = Tensor::<2>::from_data(TensorData::new(z.concat(), [z.len(), latent]), &device);
+        self.inference_generator().forward_batch_statistics(z)
+    }
+
     /// Images for the latent vectors `z` (`[n, latent]`) from the inference generator.
     ///
     /// - returns `[n, channels, size, size]` in [-1, 1]

@@ -66,7 +66,8 @@ pub fn LivePanel() -> impl IntoView {
             <p class="explain">
                 "Each tile is G(z) for one fixed noise vector z, so you watch the same 64 draws improve."
             </p>
-            <canvas class="samples" data-testid="samples" node_ref=canvas width="274" height="274"></canvas>
+            <canvas class="samples" data-testid="samples" node_ref=canvas width="274" height="274"
+                data-step=move || state.samples.with(|s| s.as_ref().map(|s| s.0.to_string()))></canvas>
             <p class="stats" data-testid="stats">{stats}</p>
             <p class="losses" data-testid="losses">
                 {move || state.last_step.get().map(|s| {

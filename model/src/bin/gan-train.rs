@@ -217,7 +217,11 @@ fn main() -> anyhow::Result<()> {
 
     let fixed_z = seeded_normal(1, 64, config.latent_size);
     let write_samples = |gan: &Gan, name: &str| -> anyhow::Result<()> {
-        let pixels: Vec<f32> = gan.sample(&fixed_z).into_data().iter::<f32>().collect();
+        let pixels: Vec<f32> = gan
+            .sample_batch(&fixed_z)
+            .into_data()
+            .iter::<f32>()
+            .collect();
         let grid = images::grid(&pixels, config.channels, config.image_size, 8, 8, 2);
         grid.save(args.out.join(name))?;
         Ok(())

@@ -1,0 +1,47 @@
+// The page on WebGPU (SwiftShader in headless Chromium without a GPU): the device starts and a
+// training step on it gives finite losses and a new sample grid. A small model keeps the
+// software GPU's step short.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+let session;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  session = await openPage(browser, server.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const SOFTWARE_GPU_TIMEOUT = 300_000;
+
+test('trains a step on the WebGPU device', async () => {
+  const { page } = session;
+  await page.waitForFunction(() => /Training on/.test(document.querySelector('[data-testid="device"]').textContent), null, { timeout: 120_000 });
+  const device = await page.textContent('[data-testid="device"]');
+  assert.match(device, /WebGPU/, `the device is WebGPU: ${device}`);
+  await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.click('details summary');
+  await page.fill('label:has-text("Network width") input', '8');
+  await page.dispatchEvent('label:has-text("Network width") input', 'change');
+  await page.fill('label:has-text("Batch size") input', '4');
+  await page.dispatchEvent('label:has-text("Batch size") input', 'change');
+  await page.click('text=Apply (new model)');
+  await page.waitForSelector('[data-testid="step"]:not([disabled])');
+  await page.click('[data-testid="step"]');
+  await page.waitForSelector('[data-testid="samples"][data-step="1"]', { timeout: SOFTWARE_GPU_TIMEOUT });
+  const losses = await page.textContent('[data-testid="losses"]');
+  const numbers = [...losses.matchAll(/(-?\d+\.\d+)/g)].map((m) => Number(m[1]));
+  assert.equal(numbers.length, 4, `four values in "${losses}"`);
+  assert.ok(numbers.every(Number.isFinite), losses);
+  console.log(`# WebGPU step: ${await page.textContent('[data-testid="stats"]')}`);
+  await screenshot(page, 'webgpu-step');
+  assert.deepEqual(session.errors, [], 'no console errors');
+});
