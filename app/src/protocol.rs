@@ -78,6 +78,19 @@ pub struct StepReport {
     pub ms: f64,
 }
 
+/// The live sample grid, RGBA8.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleGrid {
+    /// Step it was made at.
+    pub step: u64,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// RGBA8 pixels, row-major.
+    pub rgba: Vec<u8>,
+}
+
 /// What the worker tells the page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Response {
@@ -102,17 +115,8 @@ pub enum Response {
     Running(bool),
     /// A step finished.
     Step(StepReport),
-    /// The 8×8 sample grid from fixed z, RGBA8.
-    Samples {
-        /// Step it was made at.
-        step: u64,
-        /// Grid width in pixels.
-        width: u32,
-        /// Grid height in pixels.
-        height: u32,
-        /// RGBA8 pixels.
-        rgba: Vec<u8>,
-    },
+    /// The 8×8 sample grid from fixed z.
+    Samples(SampleGrid),
     /// Sliced Wasserstein distance of samples to the training images (×10³).
     Quality {
         /// Step it was measured at.

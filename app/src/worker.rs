@@ -11,7 +11,7 @@ use model::{GanConfig, checkpoint};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
-use crate::protocol::{DeviceInfo, Request, Response, StepReport};
+use crate::protocol::{DeviceInfo, Request, Response, SampleGrid, StepReport};
 use crate::trainer::{Source, StepKind, Trainer};
 
 /// Milliseconds between two refreshes of the sample grid while training.
@@ -157,12 +157,12 @@ impl TrainerWorker {
         Self::respond(
             scope,
             id,
-            Response::Samples {
+            Response::Samples(SampleGrid {
                 step,
                 width,
                 height,
                 rgba,
-            },
+            }),
         );
         if quality {
             let (swd, diversity) = t.quality(&pixels);

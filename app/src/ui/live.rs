@@ -22,8 +22,8 @@ pub fn LivePanel() -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     Effect::new(move |_| {
         state.samples.with(|s| {
-            if let (Some((_, w, h, rgba)), Some(c)) = (s, canvas.get()) {
-                draw_rgba(&c, *w, *h, rgba);
+            if let (Some(grid), Some(c)) = (s, canvas.get()) {
+                draw_rgba(&c, grid.width, grid.height, &grid.rgba);
             }
         })
     });
@@ -39,9 +39,9 @@ pub fn LivePanel() -> impl IntoView {
         })
     };
     let export_grid = move |_| {
-        if let Some((step, w, h, rgba)) = state.samples.get_untracked()
-            && let Some(png) = rgba_to_png(w, h, rgba)
-            && let Err(e) = download(&format!("samples-step{step}.png"), "image/png", &png)
+        if let Some(grid) = state.samples.get_untracked()
+            && let Some(png) = rgba_to_png(grid.width, grid.height, grid.rgba)
+            && let Err(e) = download(&format!("samples-step{}.png", grid.step), "image/png", &png)
         {
             state.error.set(Some(format!("export failed: {e}")));
         }
@@ -67,7 +67,7 @@ pub fn LivePanel() -> impl IntoView {
                 "Each tile is G(z) for one fixed noise vector z, so you watch the same 64 draws improve."
             </p>
             <canvas class="samples" data-testid="samples" node_ref=canvas width="274" height="274"
-                data-step=move || state.samples.with(|s| s.as_ref().map(|s| s.0.to_string()))></canvas>
+                data-step=move || state.samples.with(|s| s.as_ref().map(|s| s.step.to_string()))></canvas>
             <p class="stats" data-testid="stats">{stats}</p>
             <p class="losses" data-testid="losses">
                 {move || state.last_step.get().map(|s| {

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use model::GanConfig;
 
 use crate::charts::History;
-use crate::protocol::{DeviceInfo, Request, Response, StepReport, Thumbnail};
+use crate::protocol::{DeviceInfo, Request, Response, SampleGrid, StepReport, Thumbnail};
 use crate::worker::TrainerWorker;
 
 /// Everything the page shows, as signals (Copy, so components take it from context).
@@ -37,8 +37,8 @@ pub struct PageState {
     pub last_step: RwSignal<Option<StepReport>>,
     /// Losses and D outputs over time.
     pub history: RwSignal<History>,
-    /// The latest sample grid: (step, width, height, RGBA8).
-    pub samples: RwSignal<Option<(u64, u32, u32, Vec<u8>)>>,
+    /// The latest sample grid.
+    pub samples: RwSignal<Option<SampleGrid>>,
     /// The latest quality measure: (step, SWD×10³, diversity).
     pub quality: RwSignal<Option<(u64, f32, f32)>>,
     /// The latest error, shown until dismissed.
@@ -84,12 +84,7 @@ impl PageState {
                 self.history.update(|h| h.push(report.step, report.values));
                 self.last_step.set(Some(report));
             }
-            Response::Samples {
-                step,
-                width,
-                height,
-                rgba,
-            } => self.samples.set(Some((step, width, height, rgba))),
+            Response::Samples(grid) => self.samples.set(Some(grid)),
             Response::Quality {
                 step,
                 swd,
