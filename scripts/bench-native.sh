@@ -11,7 +11,7 @@ cargo bench -p model --bench train_step --no-run --quiet
 for batch in 16 64; do
     torch_ms=$(python3 "$PEER" --batch "$batch" --steps 10 --threads 1 2>/dev/null | awk -F= '/^ms_per_step=/ {print $2}')
     burn_ms=$(cargo bench -p model --bench train_step --quiet -- "train_step_32x32_rgb/batch_${batch}\$" 2>/dev/null \
-        | awk '/time:/ { v=$5; u=$6; if (u=="s") v*=1000; if (u=="µs") v/=1000; print v; exit }')
+        | awk '/time:/ { v=$4; u=$5; if (u=="s") v*=1000; if (u=="µs") v/=1000; print v; exit }')
     printf 'batch %-3s pytorch %8.1f ms  burn(flex) %8.1f ms  ratio %.2f\n' "$batch" "$torch_ms" "$burn_ms" \
         "$(echo "$burn_ms / $torch_ms" | bc -l)"
 done
