@@ -96,6 +96,9 @@ struct Args {
     /// Write the checkpoint every N steps.
     #[arg(long, default_value_t = 1000)]
     checkpoint_every: u64,
+    /// Read the losses back (and wait for the device) every N steps.
+    #[arg(long, default_value_t = 10)]
+    log_every: u64,
     #[arg(long, value_enum, default_value_t = Backend::Cpu)]
     backend: Backend,
 }
@@ -240,7 +243,7 @@ fn main() -> anyhow::Result<()> {
     for i in 1..=args.steps {
         let stats = gan.train_step(&mut data);
         // Reading the losses waits for the device: do it only for the progress line.
-        if i % 10 == 0 || i == args.steps {
+        if i % args.log_every.max(1) == 0 || i == args.steps {
             let v = pollster::block_on(stats.read())?;
             if !v.is_finite() {
                 bar.abandon_with_message(format!("training diverged: {v:?}"));
@@ -268,7 +271,7 @@ fn main() -> anyhow::Result<()> {
     write_checkpoint(&gan)?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "{} steps in {secs:.1} s ({:.1} ms/step); checkpoint at {}",
+        "{} steps in {secs:.3} s ({:.1} ms/step); checkpoint at {}",
         gan.step - start_step,
         secs * 1e3 / args.steps.max(1) as f64,
         args.out.join("checkpoint.gan").display()
