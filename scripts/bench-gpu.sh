@@ -23,7 +23,7 @@ for batch in 16 64 256; do
     }
     short=$(run 20)
     long=$(run 60)
-    burn_ms=$(echo "($long - $short) * 1000 / 40" | bc -l)
+    burn_ms=$(awk -v l="$long" -v s="$short" 'BEGIN { print (l - s) * 1000 / 40 }')
     printf 'batch %-4s pytorch_cuda_ms=%s burn_vulkan_ms=%.2f (20 steps %ss, 60 steps %ss)\n' \
         "$batch" "$torch_ms" "$burn_ms" "$short" "$long"
 done

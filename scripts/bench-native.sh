@@ -13,5 +13,5 @@ for batch in 16 64; do
     burn_ms=$(cargo bench -p model --bench train_step --quiet -- "train_step_32x32_rgb/batch_${batch}\$" 2>/dev/null \
         | awk '/time:/ { v=$4; u=$5; if (u=="s") v*=1000; if (u=="µs") v/=1000; print v; exit }')
     printf 'batch %-3s pytorch %8.1f ms  burn(flex) %8.1f ms  ratio %.2f\n' "$batch" "$torch_ms" "$burn_ms" \
-        "$(echo "$burn_ms / $torch_ms" | bc -l)"
+        "$(awk -v b="$burn_ms" -v t="$torch_ms" 'BEGIN { print b / t }')"
 done
