@@ -230,23 +230,26 @@ impl Trainer {
         }
     }
 
-    /// Every training image as `count × channels × size × size` pixels for the current model.
-    fn pixels(&self) -> Vec<f32> {
+    /// The first `limit` training images as `count × channels × size × size` pixels for the
+    /// current model.
+    fn pixels(&self, limit: usize) -> Vec<f32> {
         let config = &self.gan.config;
         match self.source {
             Source::Builtin(Builtin::Drawn(kind)) => kind.pixels(
-                BUILTIN_COUNT,
+                limit.min(BUILTIN_COUNT),
                 config.channels,
                 config.image_size,
                 config.seed,
             ),
             Source::Builtin(Builtin::Digits) => digits()
                 .iter()
+                .take(limit)
                 .flat_map(|d| prepare(d, config.image_size, config.channels))
                 .collect(),
             Source::User => self
                 .user
                 .iter()
+                .take(limit)
                 .flat_map(|u| {
                     prepare(
                         &DynamicImage::ImageRgba8(u.image.clone()),
@@ -262,7 +265,7 @@ impl Trainer {
         if self.dataset.is_none() {
             let config = &self.gan.config;
             let (channels, size, seed) = (config.channels, config.image_size, config.seed);
-            let pixels = self.pixels();
+            let pixels = self.pixels(usize::MAX);
             self.dataset = Some(Dataset::from_pixels(
                 pixels,
                 channels,
@@ -310,7 +313,8 @@ impl Trainer {
     pub fn quality(&self, samples: &[f32]) -> (f32, f32) {
         let config = &self.gan.config;
         let per = config.channels * config.image_size * config.image_size;
-        let real = self.pixels();
+        // Only as many real images as samples are compared: prepare no more than that.
+        let real = self.pixels(GRID_SAMPLES);
         let count = (real.len() / per)
             .min(samples.len() / per)
             .min(GRID_SAMPLES);
@@ -415,7 +419,7 @@ mod tests {
         let mut t = Trainer::new(Device::flex(), tiny().with_channels(1)).unwrap();
         t.use_builtin(Builtin::Digits);
         assert_eq!(t.dataset_summary().1, 1797);
-        let pixels = t.pixels();
+        let pixels = t.pixels(usize::MAX);
         assert_eq!(pixels.len(), 1797 * 32 * 32);
         // Ink is white on black: some pixels bright, most dark.
         let bright = pixels.iter().filter(|&&v| v > 0.5).count() as f32 / pixels.len() as f32;

@@ -6,6 +6,7 @@
 //! discriminator, G optimiser, D optimiser (each a burnpack record).
 
 use burn::module::Module;
+use burn::optim::ModuleOptimizer;
 use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, Device};
 
@@ -169,20 +170,18 @@ pub fn load_with(
         .map_err(mismatch("discriminator"))?;
     let mut gan = Gan::from_parts(config, generator, discriminator, &device);
     // Empty optimiser sections (a checkpoint saved without them) leave Adam fresh.
-    if with_optimizer && !sections.parts[3].is_empty() {
-        gan.optim_g = gan
-            .optim_g
-            .clone()
-            .from_bytes(Bytes::from_bytes_vec(sections.parts[3].to_vec()))
-            .map_err(mismatch("generator optimiser"))?;
-    }
-    if with_optimizer && !sections.parts[4].is_empty() {
-        gan.optim_d = gan
-            .optim_d
-            .clone()
-            .from_bytes(Bytes::from_bytes_vec(sections.parts[4].to_vec()))
-            .map_err(mismatch("discriminator optimiser"))?;
-    }
+    let restore =
+        |optim: &ModuleOptimizer, bytes: &[u8], part| -> Result<ModuleOptimizer, CheckpointError> {
+            if !with_optimizer || bytes.is_empty() {
+                return Ok(optim.clone());
+            }
+            optim
+                .clone()
+                .from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
+                .map_err(mismatch(part))
+        };
+    gan.optim_g = restore(&gan.optim_g, sections.parts[3], "generator optimiser")?;
+    gan.optim_d = restore(&gan.optim_d, sections.parts[4], "discriminator optimiser")?;
     gan.step = sections.step;
     gan.set_noise_position(sections.noise);
     Ok(gan)

@@ -1,24 +1,11 @@
 // The page as a user meets it, on the CPU device (`?cpu`): built-in data, training, files,
 // checkpoints, the network, and the main thread while training.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, openPage, canvasFingerprint, screenshot, fixtures } from './harness.mjs';
+import { usePage, canvasFingerprint, screenshot, fixtures } from './harness.mjs';
 
-let server;
-let browser;
-let session;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  session = await openPage(browser, `${server.url}?cpu`);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = usePage('?cpu');
 
 const text = (testid) => session.page.textContent(`[data-testid="${testid}"]`);
 const TRAINING_TIMEOUT = 180_000;
@@ -95,7 +82,7 @@ test('training keeps the main thread free (long tasks)', async () => {
 });
 
 test('no request leaves the origin', async () => {
-  const origin = new URL(server.url).origin;
+  const origin = new URL(session.server.url).origin;
   const foreign = session.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(foreign, []);
   assert.ok(session.requests.some((u) => u.endsWith('worker_bg.wasm')), 'the worker was loaded');

@@ -1,24 +1,11 @@
 // The page on WebGPU (SwiftShader in headless Chromium without a GPU): the device starts and a
 // training step on it gives finite losses and a new sample grid. A small model keeps the
 // software GPU's step short.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, screenshot } from './harness.mjs';
+import { usePage, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-let session;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  session = await openPage(browser, server.url);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = usePage();
 
 const SOFTWARE_GPU_TIMEOUT = 300_000;
 
