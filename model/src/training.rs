@@ -110,14 +110,16 @@ fn adam(config: &GanConfig) -> ModuleOptimizer {
 }
 
 impl Gan {
-    /// A freshly initialised DCGAN (weights seeded by `config.seed`) on `device`, which gets
-    /// autodiff enabled.
+    /// A freshly initialised DCGAN (weights drawn on the host from `config.seed`, the same on
+    /// every backend) on `device`, which gets autodiff enabled.
     pub fn new(config: GanConfig, device: &Device) -> Result<Self, ConfigError> {
         config.validate()?;
-        let device = device.clone().autodiff();
-        device.seed(config.seed);
-        let generator = Generator::new(&config, &device).materialize();
-        let discriminator = Discriminator::new(&config, &device).materialize();
+        // Weights from the seed alone (host-drawn), not from the device's shared generator;
+        // built on the plain device, `from_parts` makes them autodiff leaves.
+        let plain = device.clone().without_autodiff();
+        let generator = crate::init::seeded(Generator::new(&config, &plain), config.seed);
+        let discriminator =
+            crate::init::seeded(Discriminator::new(&config, &plain), config.seed ^ 0xD15C);
         Ok(Self::from_parts(config, generator, discriminator, &device))
     }
 
