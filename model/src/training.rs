@@ -120,7 +120,7 @@ impl Gan {
         let generator = crate::init::seeded(Generator::new(&config, &plain), config.seed);
         let discriminator =
             crate::init::seeded(Discriminator::new(&config, &plain), config.seed ^ 0xD15C);
-        Ok(Self::from_parts(config, generator, discriminator, &device))
+        Ok(Self::from_parts(config, generator, discriminator, device))
     }
 
     /// A DCGAN from existing networks (e.g. a checkpoint), with fresh optimisers.
