@@ -37,6 +37,85 @@ pub enum Request {
     SaveCheckpoint,
     /// Replace the model with a checkpoint (kept unchanged if the bytes are bad).
     LoadCheckpoint(Vec<u8>),
+    /// Draw G(z) for each z with the chosen generator (for the explorer).
+    Render {
+        /// Echoed in the answer, so the page knows which request it answers.
+        id: u64,
+        /// Which generator draws.
+        source: GeneratorSource,
+        /// What the images are for.
+        purpose: RenderPurpose,
+        /// Latent vectors, each of the generator's latent size.
+        zs: Vec<Vec<f32>>,
+    },
+    /// Make a file of G(z) for the explorer's exports.
+    Export {
+        /// Which generator draws.
+        source: GeneratorSource,
+        /// Latent vectors: one for a PNG, the frames of a strip or animation.
+        zs: Vec<Vec<f32>>,
+        /// The file to make.
+        format: ExportFormat,
+    },
+    /// Compute the principal directions of a generator's latent space.
+    ComputeDirections(GeneratorSource),
+}
+
+/// Which generator the explorer draws with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum GeneratorSource {
+    /// The generator shipped with the page (`public/pretrained/`).
+    #[default]
+    Pretrained,
+    /// The model being trained on this page (its latest weights).
+    Training,
+}
+
+/// What rendered images are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RenderPurpose {
+    /// The large preview of the current z.
+    Preview,
+    /// The interpolation strip.
+    Strip,
+}
+
+/// A file the explorer exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportFormat {
+    /// One image, enlarged.
+    Png,
+    /// The frames side by side.
+    StripPng,
+    /// The frames as a looping animation.
+    Gif {
+        /// How long each frame shows.
+        frame_ms: u32,
+    },
+}
+
+/// Images drawn for the explorer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rendered {
+    /// The request's id.
+    pub id: u64,
+    /// What they are for.
+    pub purpose: RenderPurpose,
+    /// One RGBA8 image of `size × size` per z, or why none could be drawn.
+    pub frames: Result<Vec<Vec<u8>>, String>,
+    /// Side of each image.
+    pub size: u32,
+    /// Time in the worker, including the read-back.
+    pub ms: f64,
+}
+
+/// The generator shipped with the page, once loaded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PretrainedInfo {
+    /// Its configuration.
+    pub config: GanConfig,
+    /// Steps it was trained for.
+    pub step: u64,
 }
 
 /// How the worker computes.
@@ -130,4 +209,26 @@ pub enum Response {
     Checkpoint(Vec<u8>),
     /// Something failed; the model and data are as they were.
     Error(String),
+    /// The shipped generator is ready, or why it could not be loaded.
+    Pretrained(Result<PretrainedInfo, String>),
+    /// Images for the explorer.
+    Rendered(Rendered),
+    /// Principal directions of a generator's latent space.
+    Directions {
+        /// Whose.
+        source: GeneratorSource,
+        /// Unit vectors in z, strongest first.
+        directions: Vec<Vec<f32>>,
+        /// Activation variance along each.
+        variances: Vec<f32>,
+    },
+    /// An exported file, to offer for download.
+    File {
+        /// Suggested name.
+        name: String,
+        /// MIME type.
+        mime: String,
+        /// Contents.
+        bytes: Vec<u8>,
+    },
 }

@@ -55,18 +55,6 @@ impl Builtin {
     }
 }
 
-/// The digits sprite sheet: 8×8 tiles, 45 per row.
-const DIGITS_PNG: &[u8] = include_bytes!("../../public/datasets/digits.png");
-const DIGITS_COUNT: usize = 1797;
-
-/// The digits as 8×8 images.
-fn digits() -> Vec<DynamicImage> {
-    let sheet = image::load_from_memory(DIGITS_PNG).expect("the shipped digits sheet decodes");
-    (0..DIGITS_COUNT)
-        .map(|i| sheet.crop_imm((i % 45) as u32 * 8, (i / 45) as u32 * 8, 8, 8))
-        .collect()
-}
-
 /// What the model trains on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -90,6 +78,8 @@ pub struct Trainer {
     source: Source,
     dataset: Option<Dataset>,
     fixed_z: Vec<Vec<f32>>,
+    /// Counts models installed (configure, load): with the step it names one set of weights.
+    generation: u64,
 }
 
 impl Trainer {
@@ -105,6 +95,7 @@ impl Trainer {
             source: Source::Builtin(Builtin::Drawn(Procedural::Rings)),
             dataset: None,
             fixed_z,
+            generation: 0,
         })
     }
 
@@ -116,6 +107,26 @@ impl Trainer {
     /// Generator updates so far.
     pub fn step_count(&self) -> u64 {
         self.gan.step
+    }
+
+    /// Names the current weights: (models installed so far, step). Equal versions, equal weights.
+    pub fn weights_version(&self) -> (u64, u64) {
+        (self.generation, self.gan.step)
+    }
+
+    /// The latent vectors of the live grid's tiles, row by row.
+    pub fn fixed_z(&self) -> &[Vec<f32>] {
+        &self.fixed_z
+    }
+
+    /// The generator in inference mode, on the training device.
+    pub fn inference_generator(&self) -> model::Generator {
+        self.gan.inference_generator()
+    }
+
+    /// The compute device.
+    pub fn device(&self) -> &Device {
+        &self.device
     }
 
     /// Passes over the data so far.
@@ -136,7 +147,9 @@ impl Trainer {
     /// A description and size of the training data.
     pub fn dataset_summary(&self) -> (String, usize) {
         match self.source {
-            Source::Builtin(Builtin::Digits) => (Builtin::Digits.label().to_string(), DIGITS_COUNT),
+            Source::Builtin(Builtin::Digits) => {
+                (Builtin::Digits.label().to_string(), model::digits::COUNT)
+            }
             Source::Builtin(b) => (b.label().to_string(), BUILTIN_COUNT),
             Source::User => ("Your images".to_string(), self.user.len()),
         }
@@ -225,6 +238,7 @@ impl Trainer {
             || gan.config.seed != self.gan.config.seed;
         self.fixed_z = seeded_normal(1, GRID_SAMPLES, gan.config.latent_size);
         self.gan = gan;
+        self.generation += 1;
         if resized {
             self.dataset = None;
         }
@@ -241,11 +255,9 @@ impl Trainer {
                 config.image_size,
                 config.seed,
             ),
-            Source::Builtin(Builtin::Digits) => digits()
-                .iter()
-                .take(limit)
-                .flat_map(|d| prepare(d, config.image_size, config.channels))
-                .collect(),
+            Source::Builtin(Builtin::Digits) => {
+                model::digits::pixels(limit, config.channels, config.image_size)
+            }
             Source::User => self
                 .user
                 .iter()

@@ -1,6 +1,6 @@
 //! The DCGAN generator: noise z through transposed convolutions to an image in [-1, 1].
 
-use burn::module::Module;
+use burn::module::{Module, RunningState};
 use burn::nn::BatchNorm;
 use burn::nn::conv::{ConvTranspose2d, ConvTranspose2dConfig};
 use burn::tensor::activation::{relu, tanh};
@@ -114,6 +114,27 @@ impl Generator {
         tanh(self.output.forward(x)) // [batch, channels, s, s]
     }
 
+    /// A copy whose batch norms hold the statistics of the batch `z` as their running ones, so
+    /// that single images made in inference mode look exactly as they do in that batch. The
+    /// explorer calibrates on the live grid's fixed z: a clicked tile and its preview match,
+    /// and early in training (running statistics far behind) the preview is not flat grey.
+    ///
+    /// - z: `[batch, latent]` (batch ≥ 2)
+    pub fn calibrated(&self, z: Tensor<2>) -> Generator {
+        let [batch, latent] = z.dims();
+        let mut out = self.clone();
+        let mut x = z.reshape([batch, latent, 1, 1]); // [batch, latent, 1, 1]
+        for block in &mut out.blocks {
+            let y = block.conv.forward(x); // [batch, width, side, side]
+            let norm = &block.norm;
+            let stats = batch_norm_train(y, norm.gamma.val(), norm.beta.val(), norm.epsilon);
+            block.norm.running_mean = RunningState::new(stats.mean); // [width]
+            block.norm.running_var = RunningState::new(stats.variance); // [width]
+            x = relu(stats.output);
+        }
+        out
+    }
+
     /// The first block's activations, flattened: what the principal directions are computed on.
     ///
     /// - z: `[batch, latent]`
@@ -167,6 +188,37 @@ mod tests {
         );
         let reference = training.forward(z.autodiff()).inner().into_data();
         ours.assert_approx_eq::<f32>(&reference, burn::tensor::Tolerance::absolute(1e-5));
+    }
+
+    #[test]
+    fn a_calibrated_generator_draws_each_image_as_its_batch_does() {
+        let config = GanConfig::new()
+            .with_generator_width(8)
+            .with_latent_size(16);
+        let device = Device::flex();
+        let g = Generator::new(&config, &device);
+        let zs = crate::latent::seeded_normal(5, 8, 16);
+        let batch =
+            Tensor::<2>::from_data(burn::tensor::TensorData::new(zs.concat(), [8, 16]), &device);
+        let calibrated = g.calibrated(batch.clone());
+        let together = g.forward_batch_statistics(batch).slice([3..4]).into_data();
+        let alone = Tensor::<2>::from_data(
+            burn::tensor::TensorData::new(zs[3].clone(), [1, 16]),
+            &device,
+        );
+        calibrated
+            .forward(alone.clone())
+            .into_data()
+            .assert_approx_eq::<f32>(&together, burn::tensor::Tolerance::absolute(1e-4));
+        // The original keeps its own running statistics (fresh: mean 0), so it draws differently.
+        let plain = g.forward(alone).into_data().try_to_vec::<f32>().unwrap();
+        let together = together.try_to_vec::<f32>().unwrap();
+        let gap = plain
+            .iter()
+            .zip(&together)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max);
+        assert!(gap > 1e-3, "running statistics made no difference ({gap})");
     }
 
     #[test]

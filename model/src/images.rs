@@ -176,6 +176,36 @@ pub fn encode_png(image: &RgbaImage) -> Vec<u8> {
     out.into_inner()
 }
 
+/// `image` enlarged `factor` times with nearest-neighbour sampling: crisp pixels for exports of
+/// small generated images.
+pub fn enlarge(image: &RgbaImage, factor: u32) -> RgbaImage {
+    let factor = factor.max(1);
+    image::imageops::resize(
+        image,
+        image.width() * factor,
+        image.height() * factor,
+        FilterType::Nearest,
+    )
+}
+
+/// An animated GIF of `frames` (all the same size) shown `frame_ms` each, looping forever.
+pub fn encode_gif(frames: &[RgbaImage], frame_ms: u32) -> Result<Vec<u8>, image::ImageError> {
+    use image::codecs::gif::{GifEncoder, Repeat};
+    let mut out = Vec::new();
+    {
+        // Speed 10 of 30: a good palette for smooth generated images, still quick in wasm.
+        let mut encoder = GifEncoder::new_with_speed(&mut out, 10);
+        encoder.set_repeat(Repeat::Infinite)?;
+        let delay = image::Delay::from_numer_denom_ms(frame_ms, 1);
+        encoder.encode_frames(
+            frames
+                .iter()
+                .map(|f| image::Frame::from_parts(f.clone(), 0, 0, delay)),
+        )?;
+    }
+    Ok(out)
+}
+
 /// A `columns × rows` grid of images (each `channels × size × size` in [-1, 1], laid one after
 /// another in `pixels`) with `gap` pixels of dark border; missing images stay dark.
 pub fn grid(
@@ -368,5 +398,28 @@ mod tests {
             &Rgba([24, 24, 32, 255]),
             "missing images stay dark"
         );
+    }
+
+    #[test]
+    fn an_animation_is_a_looping_gif_with_every_frame() {
+        let frames: Vec<RgbaImage> = (0..5u8)
+            .map(|i| {
+                enlarge(
+                    &RgbaImage::from_pixel(4, 4, Rgba([i * 50, 0, 255 - i * 50, 255])),
+                    3,
+                )
+            })
+            .collect();
+        assert_eq!(frames[0].dimensions(), (12, 12));
+        let gif = encode_gif(&frames, 80).unwrap();
+        assert_eq!(&gif[..6], b"GIF89a");
+        let decoder = image::codecs::gif::GifDecoder::new(Cursor::new(&gif)).unwrap();
+        let decoded = image::AnimationDecoder::into_frames(decoder)
+            .collect_frames()
+            .unwrap();
+        assert_eq!(decoded.len(), 5);
+        assert_eq!(decoded[4].delay().numer_denom_ms(), (80, 1));
+        let last = decoded[4].buffer().get_pixel(6, 6);
+        assert!(last[0] > 190 && last[2] < 65, "{last:?}");
     }
 }

@@ -4,7 +4,7 @@
 //! - [`config`]: [`GanConfig`], the one description of a run.
 //! - [`generator`], [`discriminator`]: the networks of Radford et al. (2016).
 //! - [`loss`], [`training`]: adversarial losses and the training step.
-//! - [`data`], [`procedural`], [`images`]: training images, built-in sets, user files.
+//! - [`data`], [`procedural`], [`digits`], [`images`]: training images, built-in sets, user files.
 //! - [`latent`], [`principal`]: interpolation and principal directions of z.
 //! - [`checkpoint`], [`snapshot`]: saving and loading the whole training state.
 //! - [`swd`]: the sliced Wasserstein distance used as the quality score.
@@ -12,6 +12,7 @@
 pub mod checkpoint;
 pub mod config;
 pub mod data;
+pub mod digits;
 pub mod discriminator;
 pub mod generator;
 pub mod images;

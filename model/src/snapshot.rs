@@ -38,6 +38,9 @@ pub async fn to_device_async<M: Module + Clone>(
     module: &M,
     target: &Device,
 ) -> Result<M, ExecutionError> {
+    // A batch norm's latest running statistics wait in a per-thread slot until synchronised, and
+    // visiting reads the synchronised value only; `valid()` synchronises the shared state.
+    let _ = module.valid();
     let mut gather = Gather(Vec::new());
     module.visit(&mut gather);
     if gather.0.is_empty() {
