@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need and runs all of them: native (model, app logic), then
+# Installs what the tests need and runs all of them: native (model, app logic), in-browser
+# (wasm-bindgen-test: training steps on WebGPU and the CPU, the worker protocol), then
 # end-to-end in headless Chromium against the Trunk-built page.
 source "$(dirname "$0")/tools.sh"
 ensure_build_tools
@@ -12,6 +13,12 @@ cargo test --release --workspace
 
 say "building the page"
 trunk build --release
+
+say "in-browser tests (wasm-bindgen-test in headless Chromium, in a worker)"
+# Same profile and features as the page's build, so only the test crate itself compiles.
+(cd app && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=900 \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test --release --target wasm32-unknown-unknown --test browser)
 
 say "end-to-end tests in headless Chromium"
 (cd tests && npm ci --no-audit --no-fund --silent)

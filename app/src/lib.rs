@@ -13,3 +13,20 @@ pub mod ui;
 pub mod view_state;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
+
+/// Runs the program's static constructors (cubecl registers its IR types through `inventory`);
+/// each entry point calls it once, first.
+///
+/// Why by hand: wasm-ld wraps *every* export of a program that never calls `__wasm_call_ctors`
+/// itself in a call to all constructors, so each call from JavaScript into the module (every
+/// event handler, resolved promise and worker message) re-ran them — ≈75 ms per slider move on
+/// the page. An explicit call makes wasm-ld leave the exports alone (the fix wit-bindgen and
+/// wasi-libc use).
+#[cfg(target_arch = "wasm32")]
+pub fn run_static_constructors() {
+    unsafe extern "C" {
+        fn __wasm_call_ctors();
+    }
+    // SAFETY: called once per module instance, before any other Rust code runs.
+    unsafe { __wasm_call_ctors() }
+}

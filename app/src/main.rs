@@ -2,6 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    app::run_static_constructors();
     console_error_panic_hook::set_once();
     let _ = console_log::init_with_level(log::Level::Warn);
     leptos::mount::mount_to_body(app::ui::App);

@@ -186,11 +186,7 @@ impl ExplorerView {
         for pair in hash.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let result: Result<(), String> = match key {
-                "src" => match value {
-                    "pre" => Ok(view.source = GeneratorSource::Pretrained),
-                    "own" => Ok(view.source = GeneratorSource::Training),
-                    _ => Err("is neither pre nor own".into()),
-                },
+                "src" => parse_source(value).map(|s| view.source = s),
                 "seed" => value
                     .parse()
                     .map(|s| view.seed = s)
@@ -198,23 +194,9 @@ impl ExplorerView {
                 "z" => decode_latent(value).map(|v| view.z = v),
                 "a" => decode_latent(value).map(|v| view.a = v),
                 "b" => decode_latent(value).map(|v| view.b = v),
-                "t" => match value.parse::<f32>() {
-                    Ok(t) if (0.0..=1.0).contains(&t) => Ok(view.t = t),
-                    _ => Err("is not a number from 0 to 1".into()),
-                },
-                "mode" => match value {
-                    "lerp" => Ok(view.mode = Interpolation::Lerp),
-                    "slerp" => Ok(view.mode = Interpolation::Slerp),
-                    _ => Err("is neither lerp nor slerp".into()),
-                },
-                "frames" => match value.parse::<usize>() {
-                    Ok(n) if FRAMES.contains(&n) => Ok(view.frames = n),
-                    _ => Err(format!(
-                        "is not a number from {} to {}",
-                        FRAMES.start(),
-                        FRAMES.end()
-                    )),
-                },
+                "t" => parse_t(value).map(|t| view.t = t),
+                "mode" => parse_mode(value).map(|m| view.mode = m),
+                "frames" => parse_frames(value).map(|n| view.frames = n),
                 "hide" => value
                     .split(',')
                     .filter(|k| !k.is_empty())
@@ -248,6 +230,40 @@ impl ExplorerView {
         }
         view.fit(latent);
         (view, problems)
+    }
+}
+
+fn parse_source(value: &str) -> Result<GeneratorSource, String> {
+    match value {
+        "pre" => Ok(GeneratorSource::Pretrained),
+        "own" => Ok(GeneratorSource::Training),
+        _ => Err("is neither pre nor own".into()),
+    }
+}
+
+fn parse_t(value: &str) -> Result<f32, String> {
+    match value.parse::<f32>() {
+        Ok(t) if (0.0..=1.0).contains(&t) => Ok(t),
+        _ => Err("is not a number from 0 to 1".into()),
+    }
+}
+
+fn parse_mode(value: &str) -> Result<Interpolation, String> {
+    match value {
+        "lerp" => Ok(Interpolation::Lerp),
+        "slerp" => Ok(Interpolation::Slerp),
+        _ => Err("is neither lerp nor slerp".into()),
+    }
+}
+
+fn parse_frames(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if FRAMES.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "is not a number from {} to {}",
+            FRAMES.start(),
+            FRAMES.end()
+        )),
     }
 }
 

@@ -11,8 +11,12 @@ use model::{GanConfig, checkpoint};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
-use crate::protocol::{DeviceInfo, Request, Response, SampleGrid, StepReport};
+use crate::explorer::{Explorer, export};
+use crate::protocol::{DeviceInfo, Rendered, Request, Response, SampleGrid, StepReport};
 use crate::trainer::{Source, StepKind, Trainer};
+
+/// The generator the explorer opens with, relative to the worker's script.
+const PRETRAINED_URL: &str = "pretrained/digits.gan";
 
 /// Milliseconds between two refreshes of the sample grid while training.
 const SAMPLE_INTERVAL_MS: f64 = 1500.0;
@@ -22,6 +26,7 @@ const QUALITY_EVERY: u64 = 200;
 /// The worker. State lives behind `Rc`s so the async loop can share it.
 pub struct TrainerWorker {
     trainer: Rc<RefCell<Option<Trainer>>>,
+    explorer: Rc<RefCell<Explorer>>,
     running: Rc<Cell<bool>>,
     /// True while a step's read-back is pending: one step at a time.
     busy: Rc<Cell<bool>>,
@@ -68,6 +73,25 @@ async fn webgpu_adapter() -> Result<String, String> {
     } else {
         parts.join(" / ")
     })
+}
+
+/// The bytes at `url` (same origin), fetched from the worker.
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+    let response: web_sys::Response = JsFuture::from(scope.fetch_with_str(url))
+        .await
+        .map_err(|e| format!("{url} could not be fetched: {e:?}"))?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let buffer = response
+        .array_buffer()
+        .map_err(|e| format!("{url}: {e:?}"))?;
+    let buffer = JsFuture::from(buffer)
+        .await
+        .map_err(|e| format!("{url}: {e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 async fn start_device(prefer_gpu: bool) -> (Device, DeviceInfo) {
@@ -318,8 +342,81 @@ impl TrainerWorker {
                     Err(e) => reply(Response::Error(format!("checkpoint not loaded: {e}"))),
                 }
             }
+            Request::Render {
+                id: render,
+                source,
+                purpose,
+                zs,
+            } => {
+                let started = now();
+                let drawing = self.explorer.borrow_mut().draw(source, t, &zs);
+                let scope = scope.clone();
+                spawn_local(async move {
+                    let (frames, size) = match drawing {
+                        Ok(drawing) => (read_frames(&drawing).await, drawing.size as u32),
+                        Err(e) => (Err(e), 0),
+                    };
+                    let frames =
+                        frames.map(|f| f.into_iter().map(image::RgbaImage::into_raw).collect());
+                    let rendered = Rendered {
+                        id: render,
+                        purpose,
+                        frames,
+                        size,
+                        ms: now() - started,
+                    };
+                    Self::respond(&scope, id, Response::Rendered(rendered));
+                });
+            }
+            Request::Export { source, zs, format } => {
+                let drawing = self.explorer.borrow_mut().draw(source, t, &zs);
+                let scope = scope.clone();
+                spawn_local(async move {
+                    let file = match drawing {
+                        Ok(drawing) => read_frames(&drawing)
+                            .await
+                            .and_then(|frames| export(&frames, format)),
+                        Err(e) => Err(e),
+                    };
+                    let reply = match file {
+                        Ok((name, mime, bytes)) => Response::File { name, mime, bytes },
+                        Err(e) => Response::Error(format!("export failed: {e}")),
+                    };
+                    Self::respond(&scope, id, reply);
+                });
+            }
+            Request::ComputeDirections(source) => {
+                let job = self.explorer.borrow_mut().directions(source, t);
+                let scope = scope.clone();
+                spawn_local(async move {
+                    let reply = match job {
+                        Ok(job) => match job.await {
+                            Ok(found) => Response::Directions {
+                                source,
+                                directions: found.directions,
+                                variances: found.variances,
+                            },
+                            Err(e) => Response::Error(e),
+                        },
+                        Err(e) => Response::Error(e),
+                    };
+                    Self::respond(&scope, id, reply);
+                });
+            }
         }
     }
+}
+
+/// Reads a drawing back from the device as RGBA images.
+async fn read_frames(drawing: &crate::explorer::Drawing) -> Result<Vec<image::RgbaImage>, String> {
+    let data = drawing
+        .images
+        .clone()
+        .into_data_async()
+        .await
+        .map_err(|e| format!("the device failed: {e}"))?;
+    let pixels: Vec<f32> = data.iter::<f32>().collect();
+    Ok(drawing.frames(&pixels))
 }
 
 /// Internal messages: the device came up.
@@ -338,6 +435,7 @@ impl Worker for TrainerWorker {
         let _ = console_log::init_with_level(log::Level::Warn);
         Self {
             trainer: Rc::new(RefCell::new(None)),
+            explorer: Rc::new(RefCell::new(Explorer::default())),
             running: Rc::new(Cell::new(false)),
             busy: Rc::new(Cell::new(false)),
             last_samples: Rc::new(Cell::new(0.0)),
@@ -358,6 +456,21 @@ impl Worker for TrainerWorker {
             if let Err(e) = Self::send_samples(&trainer, false, &scope2, id).await {
                 Self::respond(&scope2, id, Response::Error(e));
             }
+        });
+        let (trainer, explorer, scope2) =
+            (self.trainer.clone(), self.explorer.clone(), scope.clone());
+        spawn_local(async move {
+            let loaded = match fetch_bytes(PRETRAINED_URL).await {
+                Ok(bytes) => {
+                    let device = trainer.borrow().as_ref().map(|t| t.device().clone());
+                    match device {
+                        Some(device) => explorer.borrow_mut().load_pretrained(&bytes, &device),
+                        None => Err("the device is not ready".into()),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            Self::respond(&scope2, id, Response::Pretrained(loaded));
         });
         for (request, id) in std::mem::take(&mut self.pending) {
             self.handle(scope, request, id);

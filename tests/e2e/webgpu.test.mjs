@@ -32,3 +32,24 @@ test('trains a step on the WebGPU device', async () => {
   await screenshot(page, 'webgpu-step');
   assert.deepEqual(session.errors, [], 'no console errors');
 });
+
+test('the explorer draws on the WebGPU device; slider latency there', async () => {
+  const { page } = session;
+  await page.waitForFunction(() => /Pretrained on digits \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]').textContent), null, { timeout: SOFTWARE_GPU_TIMEOUT });
+  const drawn = () => page.$eval('[data-testid="preview"]', (c) => Number(c.dataset.drawn));
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="preview"]').dataset.drawn) > 0, null, { timeout: SOFTWARE_GPU_TIMEOUT });
+  for (let i = 0; i < 6; i += 1) {
+    const count = await drawn();
+    await page.$eval(`[data-testid="z${i}"]`, (el, v) => {
+      el.value = String(v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, 2.5 - i);
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="preview"]').dataset.drawn) > n, count, { timeout: SOFTWARE_GPU_TIMEOUT });
+  }
+  const latencies = (await page.getAttribute('[data-testid="latency"]', 'data-latencies')).split(',').map(Number);
+  assert.equal(latencies.length, 6);
+  assert.ok(latencies.every(Number.isFinite));
+  const sorted = [...latencies].sort((a, b) => a - b);
+  console.log(`# slider to preview on WebGPU (${await page.textContent('[data-testid="device"]')}): median ${sorted[3].toFixed(1)} ms, max ${sorted[5].toFixed(1)} ms over 6 moves (target 16 ms on a real GPU)`);
+  assert.deepEqual(session.errors, [], 'no console errors');
+});

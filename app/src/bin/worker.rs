@@ -3,6 +3,7 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     use gloo_worker::Registrable;
+    app::run_static_constructors();
     app::worker::TrainerWorker::registrar().register();
 }
 

@@ -65,3 +65,10 @@ pub fn rgba_to_png(width: u32, height: u32, rgba: Vec<u8>) -> Option<Vec<u8>> {
     let image = image::RgbaImage::from_raw(width, height, rgba)?;
     Some(model::images::encode_png(&image))
 }
+
+/// Milliseconds since the page started (`performance.now()`).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}

@@ -64,9 +64,17 @@ pub fn LivePanel() -> impl IntoView {
         <section class="panel live">
             <h2>"3 · Watch it learn"</h2>
             <p class="explain">
-                "Each tile is G(z) for one fixed noise vector z, so you watch the same 64 draws improve."
+                "Each tile is G(z) for one fixed noise vector z, so you watch the same 64 draws improve. Click a tile to explore its z below."
             </p>
             <canvas class="samples" data-testid="samples" node_ref=canvas width="274" height="274"
+                title="Click a tile to explore its z"
+                on:click=move |ev: leptos::ev::MouseEvent| {
+                    if let Some(c) = canvas.get()
+                        && let Some(tile) = tile_at(&c, ev.offset_x(), ev.offset_y())
+                    {
+                        state.explorer.take_tile(tile, state);
+                    }
+                }
                 data-step=move || state.samples.with(|s| s.as_ref().map(|s| s.step.to_string()))></canvas>
             <p class="stats" data-testid="stats">{stats}</p>
             <p class="losses" data-testid="losses">
@@ -101,6 +109,22 @@ pub fn LivePanel() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// The grid tile (row by row) under a click at CSS pixel (x, y) of the canvas, if any: the
+/// grid is 8×8 tiles with a 2-pixel border (see `model::images::grid`).
+fn tile_at(canvas: &web_sys::HtmlCanvasElement, x: f64, y: f64) -> Option<usize> {
+    let (shown, drawn) = (canvas.client_width() as f64, canvas.width() as f64);
+    if shown <= 0.0 {
+        return None;
+    }
+    let scale = drawn / shown;
+    let pitch = (drawn - 2.0) / 8.0;
+    let cell = |v: f64| {
+        let p = v * scale - 2.0;
+        (p >= 0.0 && p < pitch * 8.0).then(|| (p / pitch) as usize)
+    };
+    Some(cell(y)? * 8 + cell(x)?)
 }
 
 fn event_target<T: JsCast>(ev: &leptos::ev::Event) -> T {

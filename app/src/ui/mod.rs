@@ -4,6 +4,9 @@ mod browser;
 mod charts;
 mod controls;
 mod data;
+mod explorer;
+mod interpolation;
+mod latent_sliders;
 mod live;
 
 use std::rc::Rc;
@@ -14,7 +17,9 @@ use model::GanConfig;
 
 use crate::charts::History;
 use crate::protocol::{DeviceInfo, Request, Response, SampleGrid, StepReport, Thumbnail};
+use crate::view_state::Panel;
 use crate::worker::TrainerWorker;
+use explorer::{Directions, ExplorerPanel, ExplorerState};
 
 /// Everything the page shows, as signals (Copy, so components take it from context).
 #[derive(Clone, Copy)]
@@ -43,6 +48,8 @@ pub struct PageState {
     pub quality: RwSignal<Option<(u64, f32, f32)>>,
     /// The latest error, shown until dismissed.
     pub error: RwSignal<Option<String>>,
+    /// The latent explorer.
+    pub explorer: ExplorerState,
 }
 
 impl PageState {
@@ -60,6 +67,7 @@ impl PageState {
             samples: RwSignal::new(None),
             quality: RwSignal::new(None),
             error: RwSignal::new(None),
+            explorer: ExplorerState::new(),
         }
     }
 
@@ -90,6 +98,23 @@ impl PageState {
                 swd,
                 diversity,
             } => self.quality.set(Some((step, swd, diversity))),
+            Response::Pretrained(loaded) => self.explorer.on_pretrained(loaded),
+            Response::Rendered(rendered) => self.explorer.on_rendered(rendered),
+            Response::Directions {
+                source,
+                directions,
+                variances,
+            } => self.explorer.on_directions(Directions {
+                source,
+                step: self.last_step.get_untracked().map_or(0, |s| s.step),
+                vectors: directions,
+                variances,
+            }),
+            Response::File { name, mime, bytes } => {
+                if let Err(e) = browser::download(&name, &mime, &bytes) {
+                    self.error.set(Some(format!("download failed: {e}")));
+                }
+            }
             Response::Checkpoint(bytes) => {
                 let step = self.last_step.get_untracked().map_or(0, |s| s.step);
                 if let Err(e) = browser::download(
@@ -100,7 +125,10 @@ impl PageState {
                     self.error.set(Some(format!("download failed: {e}")));
                 }
             }
-            Response::Error(message) => self.error.set(Some(message)),
+            Response::Error(message) => {
+                self.explorer.computing.set(false);
+                self.error.set(Some(message));
+            }
         }
     }
 }
@@ -136,8 +164,11 @@ pub fn App() -> impl IntoView {
     worker.send(Request::Init {
         prefer_gpu: prefers_gpu(),
     });
+    state.explorer.connect(worker);
     provide_context(state);
+    provide_context(state.explorer);
     provide_context(worker);
+    let hidden = move |panel: Panel| state.explorer.view.with(|v| v.hides(panel));
 
     view! {
         <header>
@@ -151,9 +182,10 @@ pub fn App() -> impl IntoView {
         </header>
         <ErrorBanner/>
         <main>
-            <data::DataPanel/>
-            <controls::ControlPanel/>
-            <live::LivePanel/>
+            <div class="slot" class:hidden=move || hidden(Panel::Data)><data::DataPanel/></div>
+            <div class="slot" class:hidden=move || hidden(Panel::Train)><controls::ControlPanel/></div>
+            <div class="slot" class:hidden=move || hidden(Panel::Live)><live::LivePanel/></div>
+            <ExplorerPanel/>
         </main>
     }
 }
