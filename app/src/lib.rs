@@ -14,8 +14,8 @@ pub mod view_state;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 
-/// Runs the program's static constructors (cubecl registers its IR types through `inventory`);
-/// each entry point calls it once, first.
+/// Runs the program's static constructors (cubecl registers its IR types through `inventory`)
+/// the first time it is called; each entry point (and each in-browser test) calls it first.
 ///
 /// Why by hand: wasm-ld wraps *every* export of a program that never calls `__wasm_call_ctors`
 /// itself in a call to all constructors, so each call from JavaScript into the module (every
@@ -27,6 +27,7 @@ pub fn run_static_constructors() {
     unsafe extern "C" {
         fn __wasm_call_ctors();
     }
-    // SAFETY: called once per module instance, before any other Rust code runs.
-    unsafe { __wasm_call_ctors() }
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: runs once per module instance, before the code that needs the registrations.
+    ONCE.call_once(|| unsafe { __wasm_call_ctors() });
 }

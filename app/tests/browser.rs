@@ -27,6 +27,7 @@ thread_local! {
 }
 
 async fn webgpu() -> Device {
+    app::run_static_constructors();
     if let Some(device) = WEBGPU.with(|d| d.get().cloned()) {
         return device;
     }
@@ -47,6 +48,7 @@ fn tiny() -> GanConfig {
 }
 
 async fn one_step(device: Device) {
+    app::run_static_constructors();
     let mut trainer = Trainer::new(device, tiny()).unwrap();
     let values = trainer.step(StepKind::Full).read().await.unwrap();
     assert!(values.is_finite(), "{values:?}");
@@ -71,6 +73,7 @@ async fn a_webgpu_step_gives_finite_losses_and_grid_shapes() {
 
 #[wasm_bindgen_test]
 async fn webgpu_draws_what_the_cpu_draws() {
+    app::run_static_constructors();
     // Seeded weights are drawn on the host, so both devices hold the same generator.
     let zs = seeded_normal(11, 3, 16);
     let mut images = Vec::new();
@@ -96,6 +99,7 @@ async fn webgpu_draws_what_the_cpu_draws() {
 
 #[wasm_bindgen_test]
 fn protocol_messages_cross_the_worker_codec() {
+    app::run_static_constructors();
     let through = |r: &Request| -> Request { Bincode::decode(Bincode::encode(r)) };
     let requests = [
         Request::Init { prefer_gpu: true },
