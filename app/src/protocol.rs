@@ -59,6 +59,10 @@ pub enum Request {
     },
     /// Compute the principal directions of a generator's latent space.
     ComputeDirections(GeneratorSource),
+    /// Take back the images another worker kept (after a lost GPU device).
+    RestoreImages(Vec<(String, Vec<u8>)>),
+    /// Behave as if the GPU device were lost (for the end-to-end test of recovery).
+    SimulateDeviceLoss,
 }
 
 /// Which generator the explorer draws with.
@@ -140,7 +144,8 @@ pub struct Thumbnail {
     pub id: u64,
     /// The file's name.
     pub name: String,
-    /// 32×32 RGBA8 of the prepared (cropped, resized) image.
+    /// RGBA8 of the prepared (cropped, resized) image as the worker keeps it, 64×64: enough to
+    /// train any model size again after a lost device.
     pub rgba: Vec<u8>,
 }
 
@@ -187,6 +192,8 @@ pub enum Response {
         name: String,
         /// Number of images.
         count: usize,
+        /// Which set.
+        source: crate::trainer::Source,
     },
     /// The current model's configuration (after Configure or a checkpoint load).
     Config(GanConfig),
@@ -222,6 +229,15 @@ pub enum Response {
         /// Activation variance along each.
         variances: Vec<f32>,
     },
+    /// The training state in memory (WebGPU only), to restore after a lost device.
+    Snapshot {
+        /// Step it was taken at.
+        step: u64,
+        /// A checkpoint without Adam's state.
+        bytes: Vec<u8>,
+    },
+    /// The GPU device is gone; the page offers a new device or the CPU.
+    DeviceLost(String),
     /// An exported file, to offer for download.
     File {
         /// Suggested name.

@@ -12,7 +12,7 @@ use model::{Dataset, Gan, GanConfig, StepStats, checkpoint};
 use crate::protocol::Thumbnail;
 
 /// Side at which user images are kept, the largest the model takes.
-const STORED_SIZE: usize = 64;
+pub const STORED_SIZE: usize = 64;
 /// Images drawn for a built-in dataset.
 const BUILTIN_COUNT: usize = 512;
 /// Samples in the live grid (8×8).
@@ -56,7 +56,7 @@ impl Builtin {
 }
 
 /// What the model trains on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Source {
     /// A built-in set.
     Builtin(Builtin),
@@ -166,19 +166,7 @@ impl Trainer {
             match images::decode(&name, &bytes) {
                 Ok(decoded) => {
                     let stored = to_rgba(&prepare(&decoded, STORED_SIZE, 3), 3, STORED_SIZE);
-                    let thumb = to_rgba(
-                        &prepare(&DynamicImage::ImageRgba8(stored.clone()), 32, 3),
-                        3,
-                        32,
-                    );
-                    let id = self.next_id;
-                    self.next_id += 1;
-                    self.user.push(UserImage { id, image: stored });
-                    added.push(Thumbnail {
-                        id,
-                        name,
-                        rgba: thumb.into_raw(),
-                    });
+                    added.push(self.keep(name, stored));
                 }
                 Err(e) => rejected.push((e.file, e.kind.to_string())),
             }
@@ -187,6 +175,35 @@ impl Trainer {
             self.dataset = None;
         }
         (added, rejected)
+    }
+
+    /// Takes back images that another worker kept (after a lost GPU device): each a name and
+    /// the RGBA8 of a [`Thumbnail`]; malformed ones are refused with a reason.
+    pub fn restore(
+        &mut self,
+        images: Vec<(String, Vec<u8>)>,
+    ) -> (Vec<Thumbnail>, Vec<(String, String)>) {
+        let mut added = Vec::new();
+        let mut rejected = Vec::new();
+        for (name, rgba) in images {
+            let side = STORED_SIZE as u32;
+            match RgbaImage::from_raw(side, side, rgba) {
+                Some(image) => added.push(self.keep(name, image)),
+                None => rejected.push((name, "not a kept image of this page".into())),
+            }
+        }
+        if self.source == Source::User && !added.is_empty() {
+            self.dataset = None;
+        }
+        (added, rejected)
+    }
+
+    fn keep(&mut self, name: String, image: RgbaImage) -> Thumbnail {
+        let id = self.next_id;
+        self.next_id += 1;
+        let rgba = image.as_raw().clone();
+        self.user.push(UserImage { id, image });
+        Thumbnail { id, name, rgba }
     }
 
     /// Removes one user image (no-op for an unknown id).
@@ -408,7 +425,7 @@ mod tests {
             added.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
             ["red.png", "blue.png"]
         );
-        assert_eq!(added[0].rgba.len(), 32 * 32 * 4);
+        assert_eq!(added[0].rgba.len(), STORED_SIZE * STORED_SIZE * 4);
         assert_eq!(&added[0].rgba[..4], &[255, 0, 0, 255]);
         assert_eq!(rejected.len(), 2);
         assert_eq!(rejected[0].0, "notes.txt");
@@ -467,5 +484,37 @@ mod tests {
         t.load(&saved).unwrap();
         assert_eq!((t.step_count(), t.config().image_size), (2, 32));
         pollster::block_on(t.step(StepKind::Full).read()).unwrap();
+    }
+
+    #[test]
+    fn kept_images_come_back_in_another_trainer() {
+        let mut first = Trainer::new(Device::flex(), tiny()).unwrap();
+        let (added, _) = first.add_files(vec![
+            ("red.png".into(), png([255, 0, 0])),
+            ("blue.png".into(), png([0, 0, 255])),
+        ]);
+        // What the page keeps of each image, handed to a new worker after a lost device.
+        let mut kept: Vec<(String, Vec<u8>)> =
+            added.into_iter().map(|t| (t.name, t.rgba)).collect();
+        kept.push(("forged".into(), vec![1, 2, 3]));
+        let mut second = Trainer::new(Device::flex(), tiny()).unwrap();
+        let (back, rejected) = second.restore(kept);
+        assert_eq!(back.len(), 2);
+        assert_eq!(
+            rejected,
+            vec![(
+                "forged".to_string(),
+                "not a kept image of this page".to_string()
+            )]
+        );
+        second.use_user().unwrap();
+        let pixels = second.pixels(2);
+        assert_eq!(pixels.len(), 2 * 3 * 32 * 32);
+        assert!(
+            (pixels[0] - 1.0).abs() < 1e-6,
+            "red survives: {}",
+            pixels[0]
+        );
+        pollster::block_on(second.step(StepKind::Full).read()).unwrap();
     }
 }

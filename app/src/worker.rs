@@ -22,12 +22,19 @@ const PRETRAINED_URL: &str = "pretrained/digits.gan";
 const SAMPLE_INTERVAL_MS: f64 = 1500.0;
 /// Steps between two quality measurements.
 const QUALITY_EVERY: u64 = 200;
+/// Milliseconds between two in-memory snapshots while training on WebGPU.
+const SNAPSHOT_INTERVAL_MS: f64 = 20_000.0;
+/// How errors of the compute device begin (a lost GPU device shows up as one).
+const DEVICE_FAILED: &str = "the device failed";
 
 /// The worker. State lives behind `Rc`s so the async loop can share it.
 pub struct TrainerWorker {
     trainer: Rc<RefCell<Option<Trainer>>>,
     explorer: Rc<RefCell<Explorer>>,
     running: Rc<Cell<bool>>,
+    /// Training on WebGPU: the page keeps snapshots to survive a lost device.
+    gpu: Rc<Cell<bool>>,
+    last_snapshot: Rc<Cell<f64>>,
     /// True while a step's read-back is pending: one step at a time.
     busy: Rc<Cell<bool>>,
     last_samples: Rc<Cell<f64>>,
@@ -131,7 +138,7 @@ impl TrainerWorker {
         let values = stats
             .read()
             .await
-            .map_err(|e| format!("the device failed: {e}"))?;
+            .map_err(|e| format!("{DEVICE_FAILED}: {e}"))?;
         let (step, epoch) = {
             let t = trainer.borrow();
             let t = t.as_ref().ok_or("the device is not ready")?;
@@ -173,7 +180,7 @@ impl TrainerWorker {
         let data = samples
             .into_data_async()
             .await
-            .map_err(|e| format!("the device failed: {e}"))?;
+            .map_err(|e| format!("{DEVICE_FAILED}: {e}"))?;
         let pixels: Vec<f32> = data.iter::<f32>().collect();
         let t = trainer.borrow();
         let t = t.as_ref().ok_or("the device is not ready")?;
@@ -214,6 +221,7 @@ impl TrainerWorker {
             self.busy.clone(),
             self.last_samples.clone(),
         );
+        let (gpu, last_snapshot) = (self.gpu.get(), self.last_snapshot.clone());
         let scope = scope.clone();
         spawn_local(async move {
             loop {
@@ -221,10 +229,21 @@ impl TrainerWorker {
                 if let Err(e) = result {
                     running.set(false);
                     Self::respond(&scope, id, Response::Running(false));
-                    Self::respond(&scope, id, Response::Error(e));
+                    let lost = gpu && e.starts_with(DEVICE_FAILED);
+                    let reply = if lost {
+                        Response::DeviceLost(e)
+                    } else {
+                        Response::Error(e)
+                    };
+                    Self::respond(&scope, id, reply);
                     break;
                 }
-                if !repeat || !running.get() {
+                let stopping = !repeat || !running.get();
+                if gpu && (stopping || now() - last_snapshot.get() > SNAPSHOT_INTERVAL_MS) {
+                    last_snapshot.set(now());
+                    Self::snapshot(&trainer, &scope, id);
+                }
+                if stopping {
                     break;
                 }
                 // Let queued messages (Pause, a slider) in between steps.
@@ -237,9 +256,28 @@ impl TrainerWorker {
         });
     }
 
+    /// Sends the page a checkpoint of the current model (read asynchronously, without Adam's
+    /// state), to restore it on a new device if this one is lost.
+    fn snapshot(trainer: &Rc<RefCell<Option<Trainer>>>, scope: &WorkerScope<Self>, id: HandlerId) {
+        let Some(gan) = trainer.borrow().as_ref().map(Trainer::gan) else {
+            return;
+        };
+        let scope = scope.clone();
+        spawn_local(async move {
+            if let Ok(bytes) = checkpoint::save_async(&gan, false).await {
+                let step = gan.step;
+                Self::respond(&scope, id, Response::Snapshot { step, bytes });
+            }
+        });
+    }
+
     fn describe_data(t: &Trainer) -> Response {
         let (name, count) = t.dataset_summary();
-        Response::Dataset { name, count }
+        Response::Dataset {
+            name,
+            count,
+            source: t.source(),
+        }
     }
 
     fn handle(&mut self, scope: &WorkerScope<Self>, request: Request, id: HandlerId) {
@@ -385,6 +423,21 @@ impl TrainerWorker {
                     Self::respond(&scope, id, reply);
                 });
             }
+            Request::RestoreImages(images) => {
+                let (added, rejected) = t.restore(images);
+                reply(Response::ImagesAdded(added));
+                if !rejected.is_empty() {
+                    reply(Response::ImagesRejected(rejected));
+                }
+                reply(Self::describe_data(t));
+            }
+            Request::SimulateDeviceLoss => {
+                self.running.set(false);
+                reply(Response::Running(false));
+                reply(Response::DeviceLost(format!(
+                    "{DEVICE_FAILED}: the device was lost (simulated)"
+                )));
+            }
             Request::ComputeDirections(source) => {
                 let job = self.explorer.borrow_mut().directions(source, t);
                 let scope = scope.clone();
@@ -414,7 +467,7 @@ async fn read_frames(drawing: &crate::explorer::Drawing) -> Result<Vec<image::Rg
         .clone()
         .into_data_async()
         .await
-        .map_err(|e| format!("the device failed: {e}"))?;
+        .map_err(|e| format!("{DEVICE_FAILED}: {e}"))?;
     let pixels: Vec<f32> = data.iter::<f32>().collect();
     Ok(drawing.frames(&pixels))
 }
@@ -437,6 +490,8 @@ impl Worker for TrainerWorker {
             trainer: Rc::new(RefCell::new(None)),
             explorer: Rc::new(RefCell::new(Explorer::default())),
             running: Rc::new(Cell::new(false)),
+            gpu: Rc::new(Cell::new(false)),
+            last_snapshot: Rc::new(Cell::new(0.0)),
             busy: Rc::new(Cell::new(false)),
             last_samples: Rc::new(Cell::new(0.0)),
             pending: Vec::new(),
@@ -445,6 +500,7 @@ impl Worker for TrainerWorker {
 
     fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
         let Message::Ready(trainer, info, id) = msg;
+        self.gpu.set(matches!(info, DeviceInfo::WebGpu { .. }));
         let config = trainer.config().clone();
         let data = Self::describe_data(&trainer);
         *self.trainer.borrow_mut() = Some(trainer);

@@ -201,7 +201,10 @@ mod tests {
         let batch =
             Tensor::<2>::from_data(burn::tensor::TensorData::new(zs.concat(), [8, 16]), &device);
         let calibrated = g.calibrated(batch.clone());
-        let together = g.forward_batch_statistics(batch).narrow(0, 3, 1).into_data();
+        let together = g
+            .forward_batch_statistics(batch)
+            .narrow(0, 3, 1)
+            .into_data();
         let alone = Tensor::<2>::from_data(
             burn::tensor::TensorData::new(zs[3].clone(), [1, 16]),
             &device,

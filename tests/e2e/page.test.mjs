@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { usePage, canvasFingerprint, screenshot, fixtures } from './harness.mjs';
 
 const session = usePage('?cpu');
@@ -79,6 +80,30 @@ test('training keeps the main thread free (long tasks)', async () => {
   console.log(`# longest main-thread task while training on the CPU device: ${longest.toFixed(0)} ms`);
   assert.ok(longest <= 50, `a main-thread task took ${longest} ms`);
   await screenshot(page, 'trained');
+});
+
+test('500 photos load with progress while the page stays responsive', async () => {
+  const { page } = session;
+  await page.click('text=Clear all');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="image-count"]'));
+  const photo = await readFile(join(fixtures, 'green-square.jpg'));
+  const files = Array.from({ length: 500 }, (_, i) => ({ name: `photo-${i}.jpg`, mimeType: 'image/jpeg', buffer: photo }));
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    window.__sawProgress = false;
+    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration)))
+      .observe({ type: 'longtask', buffered: false });
+    new MutationObserver(() => { if (document.querySelector('[data-testid="loading"]')) window.__sawProgress = true; })
+      .observe(document.body, { subtree: true, childList: true });
+  });
+  const started = Date.now();
+  await page.setInputFiles('[data-testid="file-input"]', files);
+  await page.waitForFunction(() => document.querySelector('[data-testid="image-count"]')?.textContent === '500', null, { timeout: TRAINING_TIMEOUT });
+  const seconds = (Date.now() - started) / 1000;
+  const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks));
+  console.log(`# 500 photos loaded in ${seconds.toFixed(1)} s; longest main-thread task meanwhile: ${longest.toFixed(0)} ms`);
+  assert.ok(await page.evaluate(() => window.__sawProgress), 'a progress bar was shown');
+  assert.ok(longest <= 200, `a main-thread task took ${longest} ms while loading`);
 });
 
 test('no request leaves the origin', async () => {

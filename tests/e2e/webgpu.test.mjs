@@ -1,11 +1,13 @@
 // The page on WebGPU (SwiftShader in headless Chromium without a GPU): the device starts and a
-// training step on it gives finite losses and a new sample grid. A small model keeps the
-// software GPU's step short.
+// training step on it gives finite losses and a new sample grid; the explorer draws there; a lost
+// device is survived. A small model keeps the software GPU's step short.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePage, screenshot } from './harness.mjs';
+import { join } from 'node:path';
+import { usePage, screenshot, fixtures } from './harness.mjs';
 
-const session = usePage();
+// `test-hooks` shows a button that makes the worker report a lost GPU device.
+const session = usePage('?test-hooks');
 
 const SOFTWARE_GPU_TIMEOUT = 300_000;
 
@@ -51,5 +53,28 @@ test('the explorer draws on the WebGPU device; slider latency there', async () =
   assert.ok(latencies.every(Number.isFinite));
   const sorted = [...latencies].sort((a, b) => a - b);
   console.log(`# slider to preview on WebGPU (${await page.textContent('[data-testid="device"]')}): median ${sorted[3].toFixed(1)} ms, max ${sorted[5].toFixed(1)} ms over 6 moves (target 16 ms on a real GPU)`);
+  assert.deepEqual(session.errors, [], 'no console errors');
+});
+
+test('a lost GPU device: the page goes on on the CPU with the model and the images kept', async () => {
+  const { page } = session;
+  await page.setInputFiles('[data-testid="file-input"]', ['red-ring.png', 'blue-ring.gif'].map((f) => join(fixtures, f)));
+  await page.waitForFunction(() => document.querySelector('[data-testid="image-count"]')?.textContent === '2', null, { timeout: SOFTWARE_GPU_TIMEOUT });
+  // A single step leaves a snapshot of the model in the page.
+  await page.click('[data-testid="step"]');
+  await page.waitForSelector('[data-testid="samples"][data-step="2"]', { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.waitForTimeout(1000);
+  await page.click('[data-testid="simulate-loss"]');
+  await page.waitForSelector('[data-testid="device-lost"]');
+  assert.match(await page.textContent('[data-testid="device-lost"]'), /lost .*last snapshot in memory \(step 2\)/);
+  await page.click('[data-testid="recover-cpu"]');
+  await page.waitForFunction(() => /CPU/.test(document.querySelector('[data-testid="device"]').textContent), null, { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.waitForSelector('[data-testid="samples"][data-step="2"]', { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.waitForFunction(() => document.querySelector('[data-testid="image-count"]')?.textContent === '2', null, { timeout: SOFTWARE_GPU_TIMEOUT });
+  assert.match(await page.textContent('[data-testid="dataset"]'), /Your images \(2 images\)/);
+  // Training goes on from the restored step.
+  await page.click('[data-testid="step"]');
+  await page.waitForSelector('[data-testid="samples"][data-step="3"]', { timeout: SOFTWARE_GPU_TIMEOUT });
+  await screenshot(page, 'device-lost-recovered');
   assert.deepEqual(session.errors, [], 'no console errors');
 });

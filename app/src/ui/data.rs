@@ -11,7 +11,7 @@ use web_sys::HtmlInputElement;
 use super::browser::{draw_rgba, files_of, read_bytes};
 use super::{PageState, Worker};
 use crate::protocol::{Request, Thumbnail};
-use crate::trainer::Builtin;
+use crate::trainer::{Builtin, STORED_SIZE};
 
 /// Files sent to the worker per message: big enough to be quick, small enough for progress.
 const FILES_PER_MESSAGE: usize = 8;
@@ -117,7 +117,7 @@ pub fn DataPanel() -> impl IntoView {
                 <span class="hint">"…or drop files anywhere, or paste an image."</span>
             </div>
             <Show when=move || state.loading.get().is_some()>
-                <progress
+                <progress data-testid="loading"
                     max=move || state.loading.get().map_or(1, |l| l.1)
                     value=move || state.loading.get().map_or(0, |l| l.0)
                 ></progress>
@@ -160,13 +160,14 @@ fn ThumbnailView(
     let rgba = thumb.rgba.clone();
     Effect::new(move |_| {
         if let Some(c) = canvas.get() {
-            draw_rgba(&c, 32, 32, &rgba);
+            let side = STORED_SIZE as u32;
+            draw_rgba(&c, side, side, &rgba);
         }
     });
     let id = thumb.id;
     view! {
         <figure class="thumb" title=thumb.name.clone()>
-            <canvas node_ref=canvas width="32" height="32"></canvas>
+            <canvas node_ref=canvas width=STORED_SIZE height=STORED_SIZE></canvas>
             <button class="remove" title="Remove" on:click=move |_| {
                 state.thumbnails.update(|t| t.retain(|x| x.id != id));
                 worker.send(Request::RemoveImage(id));

@@ -133,6 +133,14 @@ impl ExplorerState {
         }
     }
 
+    /// Forgets what the previous worker had in hand (its renders will never answer).
+    pub fn restart(self) {
+        self.previews.set_value(Coalescer::default());
+        self.strips.set_value(Coalescer::default());
+        self.pretrained.set(None);
+        self.computing.set(false);
+    }
+
     /// Gives the state the worker to send renders to.
     pub fn connect(self, worker: Worker) {
         self.worker.set_value(Some(worker));

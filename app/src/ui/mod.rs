@@ -17,6 +17,7 @@ use model::GanConfig;
 
 use crate::charts::History;
 use crate::protocol::{DeviceInfo, Request, Response, SampleGrid, StepReport, Thumbnail};
+use crate::trainer::Source;
 use crate::view_state::Panel;
 use crate::worker::TrainerWorker;
 use explorer::{Directions, ExplorerPanel, ExplorerState};
@@ -50,6 +51,12 @@ pub struct PageState {
     pub error: RwSignal<Option<String>>,
     /// The latent explorer.
     pub explorer: ExplorerState,
+    /// What the model trains on, as the worker last said.
+    pub source: RwSignal<Option<Source>>,
+    /// The latest in-memory snapshot of the model (WebGPU only): (step, checkpoint bytes).
+    pub snapshot: StoredValue<Option<(u64, Vec<u8>)>>,
+    /// Why the GPU device was lost, until the user chooses how to go on.
+    pub lost: RwSignal<Option<String>>,
 }
 
 impl PageState {
@@ -68,6 +75,9 @@ impl PageState {
             quality: RwSignal::new(None),
             error: RwSignal::new(None),
             explorer: ExplorerState::new(),
+            source: RwSignal::new(None),
+            snapshot: StoredValue::new(None),
+            lost: RwSignal::new(None),
         }
     }
 
@@ -79,7 +89,19 @@ impl PageState {
             Response::ImagesRejected(files) => self.rejected.update(|r| r.extend(files)),
             Response::ImageCount(0) => self.thumbnails.set(Vec::new()),
             Response::ImageCount(_) => {}
-            Response::Dataset { name, count } => self.dataset.set((name, count)),
+            Response::Dataset {
+                name,
+                count,
+                source,
+            } => {
+                self.dataset.set((name, count));
+                self.source.set(Some(source));
+            }
+            Response::Snapshot { step, bytes } => self.snapshot.set_value(Some((step, bytes))),
+            Response::DeviceLost(reason) => {
+                self.running.set(false);
+                self.lost.set(Some(reason));
+            }
             Response::Config(config) => {
                 // A new model: its history starts over.
                 self.history.update(History::clear);
@@ -142,6 +164,57 @@ impl Worker {
     pub fn send(&self, request: Request) {
         self.0.with_value(|bridge| bridge.send(request));
     }
+
+    /// Talks to a new worker from now on; the old one ends when its bridge is dropped.
+    fn replace(&self, bridge: WorkerBridge<TrainerWorker>) {
+        self.0.set_value(Rc::new(bridge));
+    }
+}
+
+/// Starts the training worker; its answers update `state`.
+fn spawn_worker(state: PageState) -> WorkerBridge<TrainerWorker> {
+    TrainerWorker::spawner()
+        .callback(move |response| state.apply(response))
+        .with_loader(true)
+        .as_module(false)
+        .spawn("./worker_loader.js")
+}
+
+/// Goes on after a lost GPU device: a new worker (on a new GPU device or the CPU) gets the
+/// user's images back and the model from its last in-memory snapshot.
+fn recover(state: PageState, worker: Worker, prefer_gpu: bool) {
+    let images: Vec<(String, Vec<u8>)> = state
+        .thumbnails
+        .get_untracked()
+        .into_iter()
+        .map(|t| (t.name, t.rgba))
+        .collect();
+    let snapshot = state.snapshot.get_value();
+    let source = state.source.get_untracked();
+    worker.replace(spawn_worker(state));
+    state.lost.set(None);
+    state.device.set(None);
+    state.running.set(false);
+    state.thumbnails.set(Vec::new());
+    state.explorer.restart();
+    worker.send(Request::Init { prefer_gpu });
+    if !images.is_empty() {
+        worker.send(Request::RestoreImages(images));
+    }
+    match source {
+        Some(Source::User) => worker.send(Request::UseUserImages),
+        Some(Source::Builtin(kind)) => worker.send(Request::UseBuiltin(kind)),
+        None => {}
+    }
+    if let Some((_, bytes)) = snapshot {
+        worker.send(Request::LoadCheckpoint(bytes));
+    }
+}
+
+fn has_test_hooks() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| q.contains("test-hooks"))
 }
 
 fn prefers_gpu() -> bool {
@@ -155,11 +228,7 @@ fn prefers_gpu() -> bool {
 #[component]
 pub fn App() -> impl IntoView {
     let state = PageState::new();
-    let bridge = TrainerWorker::spawner()
-        .callback(move |response| state.apply(response))
-        .with_loader(true)
-        .as_module(false)
-        .spawn("./worker_loader.js");
+    let bridge = spawn_worker(state);
     let worker = Worker(StoredValue::new_local(Rc::new(bridge)));
     worker.send(Request::Init {
         prefer_gpu: prefers_gpu(),
@@ -181,6 +250,7 @@ pub fn App() -> impl IntoView {
             <DeviceBadge/>
         </header>
         <ErrorBanner/>
+        <DeviceLostBanner/>
         <main>
             <div class="slot" class:hidden=move || hidden(Panel::Data)><data::DataPanel/></div>
             <div class="slot" class:hidden=move || hidden(Panel::Train)><controls::ControlPanel/></div>
@@ -202,6 +272,42 @@ fn DeviceBadge() -> impl IntoView {
                 Some(DeviceInfo::Cpu { reason }) => format!("Training on the CPU (WebAssembly): {reason}"),
             }}
         </p>
+    }
+}
+
+/// A lost GPU device: what happened and the two ways on.
+#[component]
+fn DeviceLostBanner() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    let worker = expect_context::<Worker>();
+    let restored = move || match state
+        .snapshot
+        .with_value(|s| s.as_ref().map(|(step, _)| *step))
+    {
+        Some(step) => format!(
+            "The model goes on from its last snapshot in memory (step {step}); your images are kept."
+        ),
+        None => "No snapshot was taken yet, so the model starts afresh; your images are kept."
+            .to_string(),
+    };
+    view! {
+        <Show when=move || state.lost.with(Option::is_some)>
+            <div class="error" role="alert" data-testid="device-lost">
+                <span>
+                    {move || format!("The GPU device was lost ({}). ", state.lost.get().unwrap_or_default())}
+                    {restored}
+                </span>
+                <span>
+                    <button data-testid="recover-gpu" on:click=move |_| recover(state, worker, true)>"Continue on a new GPU device"</button>
+                    <button data-testid="recover-cpu" on:click=move |_| recover(state, worker, false)>"Continue on the CPU"</button>
+                </span>
+            </div>
+        </Show>
+        <Show when=has_test_hooks>
+            <button data-testid="simulate-loss" on:click=move |_| worker.send(Request::SimulateDeviceLoss)>
+                "Simulate a lost GPU device (test hook)"
+            </button>
+        </Show>
     }
 }
 
