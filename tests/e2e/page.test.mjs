@@ -91,19 +91,22 @@ test('500 photos load with progress while the page stays responsive', async () =
   await page.evaluate(() => {
     window.__longTasks = [];
     window.__sawProgress = false;
-    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration)))
+    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => [e.startTime, e.duration])))
       .observe({ type: 'longtask', buffered: false });
     new MutationObserver(() => { if (document.querySelector('[data-testid="loading"]')) window.__sawProgress = true; })
       .observe(document.body, { subtree: true, childList: true });
   });
   const started = Date.now();
   await page.setInputFiles('[data-testid="file-input"]', files);
+  // Handing 500 files to the page is itself one long task of the test driver (DevTools
+  // protocol); the page's own work is what runs after it.
+  const handed = await page.evaluate(() => performance.now());
   await page.waitForFunction(() => document.querySelector('[data-testid="image-count"]')?.textContent === '500', null, { timeout: TRAINING_TIMEOUT });
   const seconds = (Date.now() - started) / 1000;
-  const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks));
+  const longest = await page.evaluate((after) => Math.max(0, ...window.__longTasks.filter(([start]) => start >= after).map(([, d]) => d)), handed);
   console.log(`# 500 photos loaded in ${seconds.toFixed(1)} s; longest main-thread task meanwhile: ${longest.toFixed(0)} ms`);
   assert.ok(await page.evaluate(() => window.__sawProgress), 'a progress bar was shown');
-  assert.ok(longest <= 200, `a main-thread task took ${longest} ms while loading`);
+  assert.ok(longest <= 100, `a main-thread task took ${longest} ms while loading`);
 });
 
 test('no request leaves the origin', async () => {

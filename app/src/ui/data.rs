@@ -152,16 +152,16 @@ pub fn DataPanel() -> impl IntoView {
 #[component]
 fn ThumbnailView(
     /// The image.
-    thumb: Thumbnail,
+    thumb: std::sync::Arc<Thumbnail>,
 ) -> impl IntoView {
     let state = expect_context::<PageState>();
     let worker = expect_context::<Worker>();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let rgba = thumb.rgba.clone();
+    let pixels = thumb.clone();
     Effect::new(move |_| {
         if let Some(c) = canvas.get() {
             let side = STORED_SIZE as u32;
-            draw_rgba(&c, side, side, &rgba);
+            draw_rgba(&c, side, side, &pixels.rgba);
         }
     });
     let id = thumb.id;

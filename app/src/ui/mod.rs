@@ -10,6 +10,7 @@ mod latent_sliders;
 mod live;
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
@@ -32,7 +33,8 @@ pub struct PageState {
     /// (description, count) of the training data.
     pub dataset: RwSignal<(String, usize)>,
     /// The user's images.
-    pub thumbnails: RwSignal<Vec<Thumbnail>>,
+    /// (Shared, so that listing them never copies their pixels: 500 photos are 8 MB.)
+    pub thumbnails: RwSignal<Vec<Arc<Thumbnail>>>,
     /// Refused files: (name, reason).
     pub rejected: RwSignal<Vec<(String, String)>>,
     /// Files read so far / to read, while loading.
@@ -85,7 +87,9 @@ impl PageState {
     fn apply(self, response: Response) {
         match response {
             Response::Device(info) => self.device.set(Some(info)),
-            Response::ImagesAdded(images) => self.thumbnails.update(|t| t.extend(images)),
+            Response::ImagesAdded(images) => self
+                .thumbnails
+                .update(|t| t.extend(images.into_iter().map(Arc::new))),
             Response::ImagesRejected(files) => self.rejected.update(|r| r.extend(files)),
             Response::ImageCount(0) => self.thumbnails.set(Vec::new()),
             Response::ImageCount(_) => {}
@@ -187,7 +191,7 @@ fn recover(state: PageState, worker: Worker, prefer_gpu: bool) {
         .thumbnails
         .get_untracked()
         .into_iter()
-        .map(|t| (t.name, t.rgba))
+        .map(|t| (t.name.clone(), t.rgba.clone()))
         .collect();
     let snapshot = state.snapshot.get_value();
     let source = state.source.get_untracked();
