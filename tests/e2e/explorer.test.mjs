@@ -196,3 +196,22 @@ test('clicking a tile of the live grid explores its z with the training model', 
   assert.ok(diff <= 3, `the preview is the tile (largest difference ${diff} levels)`);
   assert.deepEqual(session.errors, [], 'no console errors');
 });
+
+test('while training, a slider move is drawn within about one train step', async () => {
+  const { page } = session;
+  await page.click('[data-testid="source-pretrained"]');
+  await page.click('[data-testid="train"]');
+  await page.waitForFunction(() => /step [2-9]\d* /.test(document.querySelector('[data-testid="stats"]').textContent), null, { timeout: TIMEOUT });
+  for (let i = 0; i < 8; i += 1) {
+    const count = await drawn(page);
+    await slide(page, `z${20 + i}`, 2.2 - i * 0.5);
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="preview"]').dataset.drawn) > n, count, { timeout: TIMEOUT });
+  }
+  const stats = await page.textContent('[data-testid="stats"]');
+  await page.click('[data-testid="pause"]');
+  const stepMs = Number(/(\d+) ms per step/.exec(stats)[1]);
+  const latencies = (await page.getAttribute('[data-testid="latency"]', 'data-latencies')).split(',').map(Number).slice(-8);
+  const sorted = [...latencies].sort((a, b) => a - b);
+  console.log(`# slider to preview while training on the CPU device (${stepMs} ms per step): median ${sorted[4].toFixed(0)} ms, max ${sorted[7].toFixed(0)} ms`);
+  assert.ok(sorted[4] <= stepMs + 150, `median ${sorted[4]} ms with ${stepMs} ms steps`);
+});
