@@ -13,7 +13,7 @@ const SOFTWARE_GPU_TIMEOUT = 300_000;
 
 test('trains a step on the WebGPU device', async () => {
   const { page } = session;
-  await page.waitForFunction(() => /Training on/.test(document.querySelector('[data-testid="device"]').textContent), null, { timeout: 120_000 });
+  await page.waitForFunction(() => /Training on/.test(document.querySelector('[data-testid="device"]')?.textContent), null, { timeout: 120_000 });
   const device = await page.textContent('[data-testid="device"]');
   assert.match(device, /WebGPU/, `the device is WebGPU: ${device}`);
   await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: SOFTWARE_GPU_TIMEOUT });
@@ -37,16 +37,16 @@ test('trains a step on the WebGPU device', async () => {
 
 test('the explorer draws on the WebGPU device; slider latency there', async () => {
   const { page } = session;
-  await page.waitForFunction(() => /Pretrained on digits \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]').textContent), null, { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.waitForFunction(() => /Pretrained on digits \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: SOFTWARE_GPU_TIMEOUT });
   const drawn = () => page.$eval('[data-testid="preview"]', (c) => Number(c.dataset.drawn));
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid="preview"]').dataset.drawn) > 0, null, { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="preview"]')?.dataset.drawn) > 0, null, { timeout: SOFTWARE_GPU_TIMEOUT });
   for (let i = 0; i < 6; i += 1) {
     const count = await drawn();
     await page.$eval(`[data-testid="z${i}"]`, (el, v) => {
       el.value = String(v);
       el.dispatchEvent(new Event('input', { bubbles: true }));
     }, 2.5 - i);
-    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="preview"]').dataset.drawn) > n, count, { timeout: SOFTWARE_GPU_TIMEOUT });
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="preview"]')?.dataset.drawn) > n, count, { timeout: SOFTWARE_GPU_TIMEOUT });
   }
   const latencies = (await page.getAttribute('[data-testid="latency"]', 'data-latencies')).split(',').map(Number);
   assert.equal(latencies.length, 6);
@@ -68,7 +68,7 @@ test('a lost GPU device: the page goes on on the CPU with the model and the imag
   await page.waitForSelector('[data-testid="device-lost"]');
   assert.match(await page.textContent('[data-testid="device-lost"]'), /lost .*last snapshot in memory \(step 2\)/);
   await page.click('[data-testid="recover-cpu"]');
-  await page.waitForFunction(() => /CPU/.test(document.querySelector('[data-testid="device"]').textContent), null, { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.waitForFunction(() => /CPU/.test(document.querySelector('[data-testid="device"]')?.textContent), null, { timeout: SOFTWARE_GPU_TIMEOUT });
   await page.waitForSelector('[data-testid="samples"][data-step="2"]', { timeout: SOFTWARE_GPU_TIMEOUT });
   await page.waitForFunction(() => document.querySelector('[data-testid="image-count"]')?.textContent === '2', null, { timeout: SOFTWARE_GPU_TIMEOUT });
   assert.match(await page.textContent('[data-testid="dataset"]'), /Your images \(2 images\)/);
