@@ -160,21 +160,10 @@ impl Trainer {
         &mut self,
         files: Vec<(String, Vec<u8>)>,
     ) -> (Vec<Thumbnail>, Vec<(String, String)>) {
-        let mut added = Vec::new();
-        let mut rejected = Vec::new();
-        for (name, bytes) in files {
-            match images::decode(&name, &bytes) {
-                Ok(decoded) => {
-                    let stored = to_rgba(&prepare(&decoded, STORED_SIZE, 3), 3, STORED_SIZE);
-                    added.push(self.keep(name, stored));
-                }
-                Err(e) => rejected.push((e.file, e.kind.to_string())),
-            }
-        }
-        if self.source == Source::User && !added.is_empty() {
-            self.dataset = None;
-        }
-        (added, rejected)
+        self.admit(files, |name, bytes| {
+            let decoded = images::decode(name, &bytes).map_err(|e| e.kind.to_string())?;
+            Ok(to_rgba(&prepare(&decoded, STORED_SIZE, 3), 3, STORED_SIZE))
+        })
     }
 
     /// Takes back images that another worker kept (after a lost GPU device): each a name and
@@ -183,13 +172,26 @@ impl Trainer {
         &mut self,
         images: Vec<(String, Vec<u8>)>,
     ) -> (Vec<Thumbnail>, Vec<(String, String)>) {
+        let side = STORED_SIZE as u32;
+        self.admit(images, |_, rgba| {
+            RgbaImage::from_raw(side, side, rgba)
+                .ok_or_else(|| "not a kept image of this page".into())
+        })
+    }
+
+    /// Keeps each (name, bytes) that `make` turns into a stored image; lists the others with
+    /// the reason.
+    fn admit(
+        &mut self,
+        files: Vec<(String, Vec<u8>)>,
+        make: impl Fn(&str, Vec<u8>) -> Result<RgbaImage, String>,
+    ) -> (Vec<Thumbnail>, Vec<(String, String)>) {
         let mut added = Vec::new();
         let mut rejected = Vec::new();
-        for (name, rgba) in images {
-            let side = STORED_SIZE as u32;
-            match RgbaImage::from_raw(side, side, rgba) {
-                Some(image) => added.push(self.keep(name, image)),
-                None => rejected.push((name, "not a kept image of this page".into())),
+        for (name, bytes) in files {
+            match make(&name, bytes) {
+                Ok(image) => added.push(self.keep(name, image)),
+                Err(reason) => rejected.push((name, reason)),
             }
         }
         if self.source == Source::User && !added.is_empty() {
