@@ -139,6 +139,12 @@ impl ExplorerView {
         }
     }
 
+    /// A fresh random vector of z's size: Randomize counts the seed on from the link's.
+    pub fn next_random(&mut self) -> Vec<f32> {
+        self.seed += 1;
+        random_latent(self.seed, self.z.len())
+    }
+
     /// Whether a panel is hidden.
     pub fn hides(&self, panel: Panel) -> bool {
         self.hidden.contains(&panel)
@@ -323,6 +329,15 @@ mod tests {
         assert_eq!(problems.len(), 3, "{problems:?}");
         // An empty hash is the default view, silently.
         assert_eq!(ExplorerView::from_hash("", 64), (defaults, vec![]));
+    }
+
+    #[test]
+    fn randomize_counts_the_seed_on() {
+        let mut view = ExplorerView::new(16);
+        let first = view.next_random();
+        assert_eq!((view.seed, first.clone()), (1, random_latent(1, 16)));
+        assert_ne!(view.next_random(), first);
+        assert_eq!(view.seed, 2);
     }
 
     #[test]

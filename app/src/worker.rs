@@ -24,8 +24,36 @@ const SAMPLE_INTERVAL_MS: f64 = 1500.0;
 const QUALITY_EVERY: u64 = 200;
 /// Milliseconds between two in-memory snapshots while training on WebGPU.
 const SNAPSHOT_INTERVAL_MS: f64 = 20_000.0;
-/// How errors of the compute device begin (a lost GPU device shows up as one).
+/// How errors of the compute device begin.
 const DEVICE_FAILED: &str = "the device failed";
+
+/// Why a step or its read-back stopped: the compute device itself (on WebGPU, how a lost device
+/// shows up) or anything else.
+enum Failure {
+    Device(String),
+    Other(String),
+}
+
+impl Failure {
+    fn device(e: burn::tensor::ExecutionError) -> Self {
+        Failure::Device(e.to_string())
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(reason: &str) -> Self {
+        Failure::Other(reason.into())
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Device(e) => write!(f, "{DEVICE_FAILED}: {e}"),
+            Failure::Other(reason) => f.write_str(reason),
+        }
+    }
+}
 
 /// The worker. State lives behind `Rc`s so the async loop can share it.
 pub struct TrainerWorker {
@@ -128,17 +156,14 @@ impl TrainerWorker {
         force_samples: bool,
         scope: &WorkerScope<Self>,
         id: HandlerId,
-    ) -> Result<(), String> {
+    ) -> Result<(), Failure> {
         let started = now();
         let stats = {
             let mut t = trainer.borrow_mut();
             let t = t.as_mut().ok_or("the device is not ready")?;
             t.step(kind)
         };
-        let values = stats
-            .read()
-            .await
-            .map_err(|e| format!("{DEVICE_FAILED}: {e}"))?;
+        let values = stats.read().await.map_err(Failure::device)?;
         let (step, epoch) = {
             let t = trainer.borrow();
             let t = t.as_ref().ok_or("the device is not ready")?;
@@ -171,16 +196,13 @@ impl TrainerWorker {
         quality: bool,
         scope: &WorkerScope<Self>,
         id: HandlerId,
-    ) -> Result<(), String> {
+    ) -> Result<(), Failure> {
         let (samples, step) = {
             let t = trainer.borrow();
             let t = t.as_ref().ok_or("the device is not ready")?;
             (t.samples(), t.step_count())
         };
-        let data = samples
-            .into_data_async()
-            .await
-            .map_err(|e| format!("{DEVICE_FAILED}: {e}"))?;
+        let data = samples.into_data_async().await.map_err(Failure::device)?;
         let pixels: Vec<f32> = data.iter::<f32>().collect();
         let t = trainer.borrow();
         let t = t.as_ref().ok_or("the device is not ready")?;
@@ -229,11 +251,9 @@ impl TrainerWorker {
                 if let Err(e) = result {
                     running.set(false);
                     Self::respond(&scope, id, Response::Running(false));
-                    let lost = gpu && e.starts_with(DEVICE_FAILED);
-                    let reply = if lost {
-                        Response::DeviceLost(e)
-                    } else {
-                        Response::Error(e)
+                    let reply = match e {
+                        Failure::Device(_) if gpu => Response::DeviceLost(e.to_string()),
+                        e => Response::Error(e.to_string()),
                     };
                     Self::respond(&scope, id, reply);
                     break;
@@ -373,7 +393,7 @@ impl TrainerWorker {
                         let (trainer, scope) = (self.trainer.clone(), scope.clone());
                         spawn_local(async move {
                             if let Err(e) = Self::send_samples(&trainer, false, &scope, id).await {
-                                Self::respond(&scope, id, Response::Error(e));
+                                Self::respond(&scope, id, Response::Error(e.to_string()));
                             }
                         });
                     }
@@ -510,7 +530,7 @@ impl Worker for TrainerWorker {
         let (trainer, scope2) = (self.trainer.clone(), scope.clone());
         spawn_local(async move {
             if let Err(e) = Self::send_samples(&trainer, false, &scope2, id).await {
-                Self::respond(&scope2, id, Response::Error(e));
+                Self::respond(&scope2, id, Response::Error(e.to_string()));
             }
         });
         let (trainer, explorer, scope2) =

@@ -14,6 +14,16 @@ pub enum Interpolation {
     Slerp,
 }
 
+impl Interpolation {
+    /// The point at `t` (0 = `a`, 1 = `b`) between `a` and `b`.
+    pub fn at(self, a: &[f32], b: &[f32], t: f32) -> Vec<f32> {
+        match self {
+            Interpolation::Lerp => lerp(a, b, t),
+            Interpolation::Slerp => slerp(a, b, t),
+        }
+    }
+}
+
 /// `count` latent vectors of `size` components from N(0, 1), the same for the same seed on
 /// every platform (ChaCha8, not the OS generator).
 pub fn seeded_normal(seed: u64, count: usize, size: usize) -> Vec<Vec<f32>> {
@@ -90,13 +100,7 @@ fn orthogonal_unit(u: &[f32]) -> Vec<f32> {
 pub fn path(a: &[f32], b: &[f32], frames: usize, mode: Interpolation) -> Vec<Vec<f32>> {
     let last = frames.saturating_sub(1).max(1) as f32;
     (0..frames)
-        .map(|i| {
-            let t = i as f32 / last;
-            match mode {
-                Interpolation::Lerp => lerp(a, b, t),
-                Interpolation::Slerp => slerp(a, b, t),
-            }
-        })
+        .map(|i| mode.at(a, b, i as f32 / last))
         .collect()
 }
 

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use model::latent::seeded_normal;
+use model::principal::PrincipalDirections;
 
 use super::browser::{draw_rgba, now_ms};
 use super::interpolation::InterpolationPanel;
@@ -13,7 +14,7 @@ use crate::protocol::{
     ExportFormat, GeneratorSource, PretrainedInfo, RenderPurpose, Rendered, Request,
 };
 use crate::trainer::GRID_SAMPLES;
-use crate::view_state::{ExplorerView, Panel, quantize, random_latent};
+use crate::view_state::{ExplorerView, Panel, quantize};
 
 /// Preview latencies kept for the display and the tests.
 const LATENCIES_KEPT: usize = 50;
@@ -45,10 +46,19 @@ pub struct Directions {
     pub source: GeneratorSource,
     /// The training step they were computed at (0 for the pretrained generator).
     pub step: u64,
-    /// Unit vectors in z.
-    pub vectors: Vec<Vec<f32>>,
-    /// Activation variance along each.
-    pub variances: Vec<f32>,
+    /// The directions and their variances.
+    pub found: PrincipalDirections,
+}
+
+/// The interpolation strip as drawn.
+#[derive(Debug, Clone)]
+pub struct Strip {
+    /// Side of each frame.
+    pub size: u32,
+    /// RGBA8 per frame.
+    pub frames: Vec<Vec<u8>>,
+    /// |z| of each frame's vector.
+    pub norms: Vec<f32>,
 }
 
 /// What moves the preview on its own.
@@ -69,8 +79,8 @@ pub struct ExplorerState {
     pub pretrained: RwSignal<Option<Result<PretrainedInfo, String>>>,
     /// The preview and the slider move it answers.
     preview: RwSignal<Option<PreviewImage>>,
-    /// The strip: (side, frames).
-    pub strip: RwSignal<Option<(u32, Vec<Vec<u8>>)>>,
+    /// The strip.
+    pub strip: RwSignal<Option<Strip>>,
     /// Why the last render failed, if it did.
     pub render_error: RwSignal<Option<String>>,
     /// Milliseconds from slider move to drawn preview, newest last.
@@ -95,6 +105,8 @@ pub struct ExplorerState {
     strips: StoredValue<Coalescer<Job>>,
     /// The slider move the running preview answers.
     preview_input: StoredValue<Option<f64>>,
+    /// |z| of the frames of the running strip render.
+    strip_norms: StoredValue<Vec<f32>>,
     next_id: StoredValue<u64>,
     worker: StoredValue<Option<Worker>, LocalStorage>,
 }
@@ -128,6 +140,7 @@ impl ExplorerState {
             previews: StoredValue::new(Coalescer::default()),
             strips: StoredValue::new(Coalescer::default()),
             preview_input: StoredValue::new(None),
+            strip_norms: StoredValue::new(Vec::new()),
             next_id: StoredValue::new(0),
             worker: StoredValue::new_local(None),
         }
@@ -193,18 +206,15 @@ impl ExplorerState {
                 *x = amount;
             }
         });
-        let Some(directions) = self.directions.get_untracked() else {
-            return;
-        };
-        let amounts = self.amounts.get_untracked();
-        let base = self.base.get_value();
-        let mut z = base.clone();
-        for (direction, amount) in directions.vectors.iter().zip(&amounts) {
-            for (o, d) in z.iter_mut().zip(direction) {
-                *o += amount * d;
-            }
+        let z = self.directions.with_untracked(|d| {
+            d.as_ref().map(|d| {
+                let base = self.base.get_value();
+                self.amounts.with_untracked(|a| d.found.apply(&base, a))
+            })
+        });
+        if let Some(z) = z {
+            self.set_z(z, true);
         }
-        self.set_z(z, true);
     }
 
     /// Switches the generator, fitting the vectors to its latent size.
@@ -220,9 +230,9 @@ impl ExplorerState {
 
     /// A new random z (the seed counts on).
     pub fn randomize(self) {
-        let (seed, latent) = self.view.with_untracked(|v| (v.seed + 1, v.z.len()));
-        self.view.update(|v| v.seed = seed);
-        self.set_z(random_latent(seed, latent), false);
+        let mut z = Vec::new();
+        self.view.update(|v| z = v.next_random());
+        self.set_z(z, false);
     }
 
     /// Shows the training model's grid tile `index` (row by row).
@@ -282,8 +292,11 @@ impl ExplorerState {
     }
 
     fn start(self, job: Job, purpose: RenderPurpose) {
-        if purpose == RenderPurpose::Preview {
-            self.preview_input.set_value(job.input_at);
+        match purpose {
+            RenderPurpose::Preview => self.preview_input.set_value(job.input_at),
+            RenderPurpose::Strip => self
+                .strip_norms
+                .set_value(job.zs.iter().map(|z| model::latent::norm(z)).collect()),
         }
         self.send(Request::Render {
             id: job.id,
@@ -317,7 +330,11 @@ impl ExplorerState {
                             }));
                         }
                     }
-                    RenderPurpose::Strip => self.strip.set(Some((size, frames))),
+                    RenderPurpose::Strip => self.strip.set(Some(Strip {
+                        size,
+                        frames,
+                        norms: self.strip_norms.get_value(),
+                    })),
                 }
             }
             Err(e) => self.render_error.set(Some(e)),
@@ -334,7 +351,8 @@ impl ExplorerState {
     /// Takes newly found principal directions; the current z becomes their origin.
     pub fn on_directions(self, directions: Directions) {
         self.computing.set(false);
-        self.amounts.set(vec![0.0; directions.vectors.len()]);
+        self.amounts
+            .set(vec![0.0; directions.found.directions.len()]);
         self.base.set_value(self.view.get_untracked().z);
         self.directions.set(Some(directions));
     }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use model::latent::{Interpolation, great_circle_step, lerp, norm, path, slerp};
+use model::latent::{Interpolation, great_circle_step};
 
 use super::browser::draw_rgba;
 use super::explorer::{Animation, ExplorerState, Note};
@@ -22,14 +22,6 @@ const WALK_TURN: u64 = 40;
 /// Frame time of the exported animation.
 const GIF_FRAME_MS: u32 = 120;
 
-/// z at `t` between A and B.
-fn at(a: &[f32], b: &[f32], t: f32, mode: Interpolation) -> Vec<f32> {
-    match mode {
-        Interpolation::Lerp => lerp(a, b, t),
-        Interpolation::Slerp => slerp(a, b, t),
-    }
-}
-
 /// The interpolation panel.
 #[component]
 pub fn InterpolationPanel() -> impl IntoView {
@@ -39,7 +31,7 @@ pub fn InterpolationPanel() -> impl IntoView {
             .view
             .with_untracked(|v| (v.a.clone(), v.b.clone(), v.mode));
         state.view.update(|v| v.t = t);
-        state.set_z(at(&a, &b, t, mode), false);
+        state.set_z(mode.at(&a, &b, t), false);
     };
     let set_end = move |which: char, z: Vec<f32>| {
         state.view.update(|v| match which {
@@ -48,9 +40,9 @@ pub fn InterpolationPanel() -> impl IntoView {
         })
     };
     let random_end = move |which: char| {
-        let (seed, latent) = state.view.with_untracked(|v| (v.seed + 1, v.z.len()));
-        state.view.update(|v| v.seed = seed);
-        set_end(which, random_latent(seed, latent));
+        let mut z = Vec::new();
+        state.view.update(|v| z = v.next_random());
+        set_end(which, z);
     };
     let animate = move |kind: Animation| {
         state
@@ -104,19 +96,18 @@ pub fn InterpolationPanel() -> impl IntoView {
 
     let strip_canvases = move || {
         state.strip.with(|strip| {
-            let Some((size, frames)) = strip else { return Vec::new() };
-            let (size, count) = (*size, frames.len());
-            frames
+            let Some(strip) = strip else { return Vec::new() };
+            let (size, count) = (strip.size, strip.frames.len());
+            strip
+                .frames
                 .iter()
+                .zip(&strip.norms)
                 .enumerate()
-                .map(|(i, rgba)| {
+                .map(|(i, (rgba, &norm))| {
                     let canvas = NodeRef::<leptos::html::Canvas>::new();
                     let rgba = rgba.clone();
                     canvas.on_load(move |c| draw_rgba(&c, size, size, &rgba));
                     let t = i as f32 / (count.max(2) - 1) as f32;
-                    let norm = state.view.with_untracked(|v| {
-                        norm(&path(&v.a, &v.b, count, v.mode)[i])
-                    });
                     view! {
                         <figure class="frame" on:click=move |_| { state.touch(); show_t(t); }>
                             <canvas node_ref=canvas width=size height=size data-testid="strip-frame"
@@ -176,7 +167,7 @@ pub fn InterpolationPanel() -> impl IntoView {
                 "where the generator rarely saw a z, and the middle frames go dull. Slerp keeps |z| on the way."
             </Note>
             <div class="strip" data-testid="strip"
-                data-frames=move || state.strip.with(|s| s.as_ref().map_or(0, |(_, f)| f.len()))>
+                data-frames=move || state.strip.with(|s| s.as_ref().map_or(0, |s| s.frames.len()))>
                 {strip_canvases}
             </div>
             <div class="buttons">

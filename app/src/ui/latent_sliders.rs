@@ -84,8 +84,8 @@ pub fn DirectionSliders() -> impl IntoView {
             </div>
             <div class="pcs" data-testid="directions">
                 {move || current().map(|d| {
-                    let total: f32 = d.variances.iter().sum::<f32>().max(1e-12);
-                    d.variances.iter().enumerate().map(|(i, var)| {
+                    let total: f32 = d.found.variances.iter().sum::<f32>().max(1e-12);
+                    d.found.variances.iter().enumerate().map(|(i, var)| {
                         let share = 100.0 * var / total;
                         view! {
                             <label class="pc">

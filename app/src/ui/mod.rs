@@ -133,8 +133,10 @@ impl PageState {
             } => self.explorer.on_directions(Directions {
                 source,
                 step: self.last_step.get_untracked().map_or(0, |s| s.step),
-                vectors: directions,
-                variances,
+                found: model::principal::PrincipalDirections {
+                    directions,
+                    variances,
+                },
             }),
             Response::File { name, mime, bytes } => {
                 if let Err(e) = browser::download(&name, &mime, &bytes) {
