@@ -1,6 +1,6 @@
 //! The adversarial training step: k discriminator updates, then one generator update.
 
-use burn::module::{Module, ModuleMapper, Param};
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, ExecutionError, Tensor, TensorData};
 use rand::SeedableRng;
@@ -23,6 +23,10 @@ pub struct StepStats {
     pub d_real: Option<Tensor<1>>,
     /// Mean D(G(z)), `[1]`.
     pub d_fake: Option<Tensor<1>>,
+    /// L2 norm of the discriminator's gradient in its last update, `[1]`.
+    pub d_grad_norm: Option<Tensor<1>>,
+    /// L2 norm of the generator's gradient, `[1]`: near zero, G has nothing to learn from.
+    pub g_grad_norm: Option<Tensor<1>>,
 }
 
 /// [`StepStats`] read back to the host.
@@ -36,13 +40,26 @@ pub struct StepValues {
     pub d_real: Option<f32>,
     /// Mean D(G(z)).
     pub d_fake: Option<f32>,
+    /// L2 norm of the discriminator's gradient.
+    #[serde(default)]
+    pub d_grad_norm: Option<f32>,
+    /// L2 norm of the generator's gradient.
+    #[serde(default)]
+    pub g_grad_norm: Option<f32>,
 }
 
 impl StepValues {
     /// True when every value present is a finite number.
     pub fn is_finite(&self) -> bool {
-        [self.d_loss, self.g_loss, self.d_real, self.d_fake]
-            .iter()
+        [
+            self.d_loss,
+            self.g_loss,
+            self.d_real,
+            self.d_fake,
+            self.d_grad_norm,
+            self.g_grad_norm,
+        ]
+        .iter()
             .flatten()
             .all(|v| v.is_finite())
     }
@@ -51,7 +68,14 @@ impl StepValues {
 impl StepStats {
     /// Reads every present value with one asynchronous device read.
     pub async fn read(self) -> Result<StepValues, ExecutionError> {
-        let slots = [self.d_loss, self.g_loss, self.d_real, self.d_fake];
+        let slots = [
+            self.d_loss,
+            self.g_loss,
+            self.d_real,
+            self.d_fake,
+            self.d_grad_norm,
+            self.g_grad_norm,
+        ];
         let present: Vec<Tensor<1>> = slots.iter().flatten().cloned().collect();
         if present.is_empty() {
             return Ok(StepValues::default());
@@ -64,6 +88,8 @@ impl StepStats {
             g_loss: next(&slots[1]),
             d_real: next(&slots[2]),
             d_fake: next(&slots[3]),
+            d_grad_norm: next(&slots[4]),
+            g_grad_norm: next(&slots[5]),
         })
     }
 }
@@ -98,6 +124,34 @@ impl ModuleMapper for WeightClip {
             t.clamp(-c, c).detach().set_require_grad(grad)
         })
     }
+}
+
+/// Sums the squares of every gradient of a module's parameters, on the device.
+struct GradSquares<'a> {
+    grads: &'a GradientsParams,
+    sum: Option<Tensor<1>>,
+}
+
+impl ModuleVisitor for GradSquares<'_> {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        if let Some(grad) = self.grads.get::<D>(param.id) {
+            let squares = grad.square().sum(); // [1]
+            self.sum = Some(match self.sum.take() {
+                Some(sum) => sum + squares,
+                None => squares,
+            });
+        }
+    }
+}
+
+/// L2 norm of `module`'s gradient in `grads`, `[1]` (zero where none was taken).
+fn grad_norm<M: Module>(grads: &GradientsParams, module: &M, device: &Device) -> Tensor<1> {
+    let mut visitor = GradSquares { grads, sum: None };
+    module.visit(&mut visitor);
+    visitor
+        .sum
+        .unwrap_or_else(|| Tensor::zeros([1], &device.clone().without_autodiff()))
+        .sqrt()
 }
 
 fn adam(config: &GanConfig) -> ModuleOptimizer {
@@ -177,6 +231,7 @@ impl Gan {
         let d_fake = self.discriminator.forward(fake.detach()); // [batch]
         let d_loss = loss.discriminator_loss(d_real.clone(), d_fake.clone()); // [1]
         let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
+        let d_grad_norm = grad_norm(&grads, &self.discriminator, &self.device);
         let lr = self.config.learning_rate_d;
         self.discriminator = self.optim_d.step(lr, self.discriminator.clone(), grads);
         if loss == crate::config::LossKind::WganClip {
@@ -188,19 +243,24 @@ impl Gan {
             g_loss: None,
             d_real: Some(loss.mean_output(d_real.detach().inner())),
             d_fake: Some(loss.mean_output(d_fake.detach().inner())),
+            d_grad_norm: Some(d_grad_norm),
+            g_grad_norm: None,
         }
     }
 
     /// One generator update through the current discriminator on `fake = G(z)` (still tracked).
-    fn update_generator(&mut self, fake: Tensor<4>) -> Tensor<1> {
+    ///
+    /// Returns the loss and the gradient's norm, both `[1]`.
+    fn update_generator(&mut self, fake: Tensor<4>) -> (Tensor<1>, Tensor<1>) {
         let d_fake = self.discriminator.forward(fake); // [batch]
         let g_loss = self.config.loss.generator_loss(d_fake); // [1]
         // Only the generator's parameters are taken from the gradients: D is left as it is.
         let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
+        let g_grad_norm = grad_norm(&grads, &self.generator, &self.device);
         let lr = self.config.learning_rate_g;
         self.generator = self.optim_g.step(lr, self.generator.clone(), grads);
         self.step += 1;
-        g_loss.detach().inner()
+        (g_loss.detach().inner(), g_grad_norm)
     }
 
     /// One full step: `d_steps` discriminator updates on batches from `data`, then one generator
@@ -218,7 +278,21 @@ impl Gan {
         }
         let mut stats = stats.expect("d_steps ≥ 1 is validated");
         let fake = fake.expect("d_steps ≥ 1 is validated");
-        stats.g_loss = Some(self.update_generator(fake));
+        let (g_loss, g_grad_norm) = self.update_generator(fake);
+        stats.g_loss = Some(g_loss);
+        stats.g_grad_norm = Some(g_grad_norm);
+        stats
+    }
+
+    /// One D update and one G update on given inputs: the real batch `real`
+    /// (`[batch, c, s, s]`) and the noise `z` (`[batch, latent]`), whatever `d_steps` says.
+    /// For comparing the update with another implementation on identical inputs.
+    pub fn train_step_on(&mut self, real: Tensor<4>, z: Tensor<2>) -> StepStats {
+        let generated = self.generator.forward(z); // [batch, c, s, s]
+        let mut stats = self.update_discriminator(real, generated.clone());
+        let (g_loss, g_grad_norm) = self.update_generator(generated);
+        stats.g_loss = Some(g_loss);
+        stats.g_grad_norm = Some(g_grad_norm);
         stats
     }
 
@@ -236,12 +310,14 @@ impl Gan {
         let batch = self.config.batch_size;
         let z = self.noise(batch);
         let fake = self.generator.forward(z);
-        let g_loss = self.update_generator(fake);
+        let (g_loss, g_grad_norm) = self.update_generator(fake);
         StepStats {
             d_loss: None,
             g_loss: Some(g_loss),
             d_real: None,
             d_fake: None,
+            d_grad_norm: None,
+            g_grad_norm: Some(g_grad_norm),
         }
     }
 

@@ -6,6 +6,7 @@
 //! cargo run -p model --release --features cli --bin gan-train -- --builtin rings --steps 3000 --out runs/rings
 //! ```
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -103,6 +104,10 @@ struct Args {
     log_every: u64,
     #[arg(long, value_enum, default_value_t = Backend::Cpu)]
     backend: Backend,
+    /// Write a CSV line every --log-every steps: losses, D outputs, gradient norms and each
+    /// batch norm's running statistics (the columns of tests/bench/collapse/ref_log.py).
+    #[arg(long)]
+    log_csv: Option<PathBuf>,
     /// Leave Adam's state out of the checkpoint (a third of the size; for shipping a model).
     #[arg(long)]
     weights_only: bool,
@@ -162,6 +167,40 @@ fn load_folder(dir: &Path, config: &GanConfig) -> anyhow::Result<Vec<f32>> {
         );
     }
     Ok(pixels)
+}
+
+/// Per batch-norm layer (generator first): mean running variance and mean |running mean|.
+fn batch_norm_stats(gan: &Gan) -> Vec<f32> {
+    let norms = gan
+        .generator
+        .blocks
+        .iter()
+        .map(|b| &b.norm)
+        .chain(gan.discriminator.blocks.iter().map(|b| &b.norm));
+    norms
+        .flat_map(|n| {
+            let var = n.running_var.value().mean().into_scalar();
+            let mean = n.running_mean.value().abs().mean().into_scalar();
+            [var, mean]
+        })
+        .collect()
+}
+
+fn csv_header(gan: &Gan) -> String {
+    let mut cols = vec!["step", "d_loss", "g_loss", "d_real", "d_fake", "g_grad", "d_grad"]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    for (net, count) in [
+        ("g", gan.generator.blocks.len()),
+        ("d", gan.discriminator.blocks.len()),
+    ] {
+        for i in 0..count {
+            cols.push(format!("{net}_bn{i}_var"));
+            cols.push(format!("{net}_bn{i}_absmean"));
+        }
+    }
+    cols.join(",")
 }
 
 fn main() -> anyhow::Result<()> {
@@ -240,6 +279,14 @@ fn main() -> anyhow::Result<()> {
         Ok(())
     };
 
+    let mut csv = match &args.log_csv {
+        Some(path) => {
+            let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+            writeln!(file, "{}", csv_header(&gan))?;
+            Some(file)
+        }
+        None => None,
+    };
     let start_step = gan.step;
     let bar = ProgressBar::new(args.steps);
     bar.set_style(ProgressStyle::with_template(
@@ -254,6 +301,16 @@ fn main() -> anyhow::Result<()> {
             if !v.is_finite() {
                 bar.abandon_with_message(format!("training diverged: {v:?}"));
                 bail!("losses became NaN or infinite at step {}", gan.step);
+            }
+            if let Some(file) = csv.as_mut() {
+                let cell = |v: Option<f32>| v.map(|v| format!("{v:.6}")).unwrap_or_default();
+                let mut line = vec![gan.step.to_string()];
+                line.extend(
+                    [v.d_loss, v.g_loss, v.d_real, v.d_fake, v.g_grad_norm, v.d_grad_norm]
+                        .map(cell),
+                );
+                line.extend(batch_norm_stats(&gan).iter().map(|v| format!("{v:.6}")));
+                writeln!(file, "{}", line.join(","))?;
             }
             bar.set_message(format!(
                 "D {:.3} G {:.3} D(x) {:.2} D(G(z)) {:.2} epoch {}",
@@ -273,6 +330,9 @@ fn main() -> anyhow::Result<()> {
         }
     }
     bar.finish();
+    if let Some(mut file) = csv.take() {
+        file.flush()?;
+    }
     write_samples(&gan, "samples_final.png")?;
     write_checkpoint(&gan)?;
     let secs = started.elapsed().as_secs_f64();
