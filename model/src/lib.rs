@@ -8,6 +8,7 @@
 //! - [`latent`], [`principal`]: interpolation and principal directions of z.
 //! - [`checkpoint`], [`snapshot`]: saving and loading the whole training state.
 //! - [`swd`]: the sliced Wasserstein distance used as the quality score.
+//! - [`health`]: watching a run for the discriminator winning or the samples falling apart.
 
 pub mod checkpoint;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod data;
 pub mod digits;
 pub mod discriminator;
 pub mod generator;
+pub mod health;
 pub mod images;
 mod init;
 pub mod latent;

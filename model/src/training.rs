@@ -60,8 +60,8 @@ impl StepValues {
             self.g_grad_norm,
         ]
         .iter()
-            .flatten()
-            .all(|v| v.is_finite())
+        .flatten()
+        .all(|v| v.is_finite())
     }
 }
 

@@ -187,10 +187,12 @@ fn batch_norm_stats(gan: &Gan) -> Vec<f32> {
 }
 
 fn csv_header(gan: &Gan) -> String {
-    let mut cols = vec!["step", "d_loss", "g_loss", "d_real", "d_fake", "g_grad", "d_grad"]
-        .into_iter()
-        .map(String::from)
-        .collect::<Vec<_>>();
+    let mut cols = vec![
+        "step", "d_loss", "g_loss", "d_real", "d_fake", "g_grad", "d_grad",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
     for (net, count) in [
         ("g", gan.generator.blocks.len()),
         ("d", gan.discriminator.blocks.len()),
@@ -306,8 +308,15 @@ fn main() -> anyhow::Result<()> {
                 let cell = |v: Option<f32>| v.map(|v| format!("{v:.6}")).unwrap_or_default();
                 let mut line = vec![gan.step.to_string()];
                 line.extend(
-                    [v.d_loss, v.g_loss, v.d_real, v.d_fake, v.g_grad_norm, v.d_grad_norm]
-                        .map(cell),
+                    [
+                        v.d_loss,
+                        v.g_loss,
+                        v.d_real,
+                        v.d_fake,
+                        v.g_grad_norm,
+                        v.d_grad_norm,
+                    ]
+                    .map(cell),
                 );
                 line.extend(batch_norm_stats(&gan).iter().map(|v| format!("{v:.6}")));
                 writeln!(file, "{}", line.join(","))?;

@@ -1,0 +1,350 @@
+//! Watching a run for the ways GAN training falls apart, so the page and `gan-train` can say so
+//! while it happens and offer the best state seen instead.
+//!
+//! Two signs are watched:
+//! - **D wins**: the discriminator tells real from generated almost perfectly for a sustained
+//!   stretch (BCE: mean D(x) near 1 and mean D(G(z)) near 0; hinge: both margins met, so D's loss
+//!   is near 0). The generator's samples have stopped fooling D; on a small set this is how a run
+//!   ends in noise (issue 14: D(x) 1.00, D(G(z)) 0.00, D loss 0.003 after the fall).
+//! - **Quality fell**: the sliced Wasserstein distance to the training images rose far above the
+//!   best value of the run.
+//!
+//! [`RunWatch`] is plain Rust: it sees the values the trainer already reads back, never tensors.
+
+use crate::config::LossKind;
+use crate::training::StepValues;
+
+/// Thresholds of [`RunWatch`]. The defaults are calibrated on the collapse of issue 14 (food set,
+/// 131 images, batch 64) and on healthy runs of the same set, where D(x) stays under ≈0.95 and
+/// D(G(z)) above ≈0.04 when averaged over 100 steps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WatchConfig {
+    /// Steps over which the D outputs are averaged (an exponential average of this span).
+    pub window: u64,
+    /// BCE: averaged D(x) above this …
+    pub real_above: f32,
+    /// … and averaged D(G(z)) below this means D wins.
+    pub fake_below: f32,
+    /// Hinge: averaged D loss below this means D wins (both margins met on nearly every image).
+    pub hinge_loss_below: f32,
+    /// The quality alarm rings when SWD exceeds the best so far by this factor …
+    pub quality_ratio: f32,
+    /// … and by at least this much (SWD ×10³), so that measurement noise near a small best
+    /// value does not ring it.
+    pub quality_margin: f32,
+}
+
+impl Default for WatchConfig {
+    fn default() -> Self {
+        Self {
+            window: 100,
+            real_above: 0.97,
+            fake_below: 0.03,
+            hinge_loss_below: 0.05,
+            quality_ratio: 1.5,
+            quality_margin: 15.0,
+        }
+    }
+}
+
+/// What went wrong, with the numbers that show it.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Alarm {
+    /// The discriminator has won: averaged over the last [`WatchConfig::window`] steps it
+    /// gives real images `d_real` and generated ones `d_fake` (BCE), or its loss is `d_loss`
+    /// (hinge).
+    DiscriminatorWins {
+        /// Step at which the alarm rang.
+        step: u64,
+        /// The loss the run trains with.
+        loss: LossKind,
+        /// Averaged D(x) (BCE) or D's loss (hinge).
+        d_real: f32,
+        /// Averaged D(G(z)) (BCE); 0 for hinge.
+        d_fake: f32,
+    },
+    /// The samples got much worse than the run's best.
+    QualityFell {
+        /// Step of the measurement that rang.
+        step: u64,
+        /// Its SWD ×10³.
+        swd: f32,
+        /// Step of the best measurement.
+        best_step: u64,
+        /// The best SWD ×10³.
+        best: f32,
+    },
+}
+
+impl Alarm {
+    /// One sentence for a person: what happened, in numbers.
+    pub fn describe(&self) -> String {
+        match *self {
+            Alarm::DiscriminatorWins {
+                step,
+                loss: LossKind::Hinge,
+                d_real,
+                ..
+            } => format!(
+                "the discriminator has won (step {step}): its hinge loss is {d_real:.3}, so it \
+                 separates real from generated images on nearly every image"
+            ),
+            Alarm::DiscriminatorWins {
+                step,
+                d_real,
+                d_fake,
+                ..
+            } => format!(
+                "the discriminator has won (step {step}): it gives real images {d_real:.2} and \
+                 generated ones {d_fake:.2}, so the generator's images no longer fool it"
+            ),
+            Alarm::QualityFell {
+                step,
+                swd,
+                best_step,
+                best,
+            } => format!(
+                "the samples got much worse (step {step}): SWD {swd:.1}, against {best:.1} at \
+                 step {best_step} (lower is better)"
+            ),
+        }
+    }
+}
+
+/// Follows a run's read-back values and quality measurements; rings once per episode.
+#[derive(Debug, Clone)]
+pub struct RunWatch {
+    config: WatchConfig,
+    loss: LossKind,
+    /// Exponential averages of D(x) and D(G(z)) (BCE) or of D's loss (hinge).
+    average: Option<(f32, f32)>,
+    /// Steps the averages have seen since the start or the last reset.
+    seen: u64,
+    last_step: u64,
+    best: Option<(u64, f32)>,
+    d_wins_rung: bool,
+    quality_rung: bool,
+}
+
+impl RunWatch {
+    /// A watch for a run trained with `loss`.
+    pub fn new(loss: LossKind, config: WatchConfig) -> Self {
+        Self {
+            config,
+            loss,
+            average: None,
+            seen: 0,
+            last_step: 0,
+            best: None,
+            d_wins_rung: false,
+            quality_rung: false,
+        }
+    }
+
+    /// Starts over (a new model, or a restored state): nothing seen, no best.
+    pub fn reset(&mut self) {
+        *self = Self::new(self.loss, self.config);
+    }
+
+    /// The best quality measurement so far: (step, SWD ×10³).
+    pub fn best(&self) -> Option<(u64, f32)> {
+        self.best
+    }
+
+    /// Takes the values read back at `step` (read every few steps is fine: the average is
+    /// weighted by the steps between reads). Returns an alarm the first time D is seen winning
+    /// in an episode; the episode ends when D stops winning.
+    pub fn observe_step(&mut self, step: u64, values: &StepValues) -> Option<Alarm> {
+        let sample = match self.loss {
+            LossKind::Bce => (values.d_real?, values.d_fake?),
+            LossKind::Hinge => (values.d_loss?, 0.0),
+            // The critic's scores have no scale to call a win on.
+            LossKind::WganClip => return None,
+        };
+        if !(sample.0.is_finite() && sample.1.is_finite()) {
+            return None;
+        }
+        let gap = step.saturating_sub(self.last_step).max(1);
+        self.last_step = step;
+        // Weight of the new sample for an exponential average spanning `window` steps.
+        let weight = 1.0 - (-(gap as f32) / self.config.window as f32).exp();
+        let average = match self.average {
+            Some((r, f)) => (r + (sample.0 - r) * weight, f + (sample.1 - f) * weight),
+            None => sample,
+        };
+        self.average = Some(average);
+        self.seen += gap;
+        let winning = match self.loss {
+            LossKind::Bce => {
+                average.0 > self.config.real_above && average.1 < self.config.fake_below
+            }
+            _ => average.0 < self.config.hinge_loss_below,
+        };
+        if !winning {
+            self.d_wins_rung = false;
+            return None;
+        }
+        if self.d_wins_rung || self.seen < self.config.window {
+            return None;
+        }
+        self.d_wins_rung = true;
+        Some(Alarm::DiscriminatorWins {
+            step,
+            loss: self.loss,
+            d_real: average.0,
+            d_fake: average.1,
+        })
+    }
+
+    /// Takes a quality measurement (SWD ×10³, lower is better) at `step`. Returns an alarm the
+    /// first time it is far above the best; a new best ends the episode.
+    pub fn observe_quality(&mut self, step: u64, swd: f32) -> Option<Alarm> {
+        if !swd.is_finite() {
+            return None;
+        }
+        match self.best {
+            Some((_, best)) if swd >= best => {}
+            _ => {
+                self.best = Some((step, swd));
+                self.quality_rung = false;
+                return None;
+            }
+        }
+        let (best_step, best) = self.best.expect("set above");
+        let fell =
+            swd > best * self.config.quality_ratio && swd > best + self.config.quality_margin;
+        if !fell {
+            self.quality_rung = false;
+            return None;
+        }
+        if self.quality_rung {
+            return None;
+        }
+        self.quality_rung = true;
+        Some(Alarm::QualityFell {
+            step,
+            swd,
+            best_step,
+            best,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bce(d_real: f32, d_fake: f32) -> StepValues {
+        StepValues {
+            d_real: Some(d_real),
+            d_fake: Some(d_fake),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_sustained_win_rings_once_a_short_one_does_not() {
+        let mut watch = RunWatch::new(LossKind::Bce, WatchConfig::default());
+        // Healthy, then a 50-step spike of D winning: the average does not get there.
+        for step in (10..=500).step_by(10) {
+            assert_eq!(watch.observe_step(step, &bce(0.8, 0.2)), None);
+        }
+        for step in (510..=550).step_by(10) {
+            assert_eq!(watch.observe_step(step, &bce(1.0, 0.0)), None, "{step}");
+        }
+        for step in (560..=700).step_by(10) {
+            assert_eq!(watch.observe_step(step, &bce(0.8, 0.2)), None);
+        }
+        // Then D wins for good: one alarm, within a few hundred steps, then silence.
+        let alarms: Vec<Alarm> = (710..=1500)
+            .step_by(10)
+            .filter_map(|step| watch.observe_step(step, &bce(0.999, 0.001)))
+            .collect();
+        assert_eq!(alarms.len(), 1, "{alarms:?}");
+        let Alarm::DiscriminatorWins {
+            step,
+            d_real,
+            d_fake,
+            ..
+        } = alarms[0]
+        else {
+            panic!("{alarms:?}")
+        };
+        assert!((710..=1100).contains(&step), "rang at {step}");
+        assert!(d_real > 0.97 && d_fake < 0.03);
+    }
+
+    #[test]
+    fn the_average_weighs_reads_by_the_steps_between_them() {
+        // Reading every step or every 10 steps rings at about the same step.
+        let ring_at = |every: u64| {
+            let mut watch = RunWatch::new(LossKind::Bce, WatchConfig::default());
+            (every..=2000)
+                .step_by(every as usize)
+                .find(|&s| {
+                    let v = if s <= 500 {
+                        bce(0.7, 0.3)
+                    } else {
+                        bce(1.0, 0.0)
+                    };
+                    watch.observe_step(s, &v).is_some()
+                })
+                .unwrap()
+        };
+        let (one, ten) = (ring_at(1), ring_at(10));
+        assert!(
+            one.abs_diff(ten) <= 20,
+            "every step: {one}, every 10: {ten}"
+        );
+    }
+
+    #[test]
+    fn hinge_watches_the_loss_and_wgan_is_not_judged() {
+        let mut hinge = RunWatch::new(LossKind::Hinge, WatchConfig::default());
+        let zero_loss = StepValues {
+            d_loss: Some(0.0),
+            ..Default::default()
+        };
+        assert!(
+            (1..=300).any(|s| hinge.observe_step(s, &zero_loss).is_some()),
+            "hinge loss 0 for 300 steps"
+        );
+        let mut wgan = RunWatch::new(LossKind::WganClip, WatchConfig::default());
+        assert!((1..=300).all(|s| wgan.observe_step(s, &zero_loss).is_none()));
+    }
+
+    #[test]
+    fn quality_alarm_compares_with_the_best_and_rearms_on_a_new_best() {
+        let mut watch = RunWatch::new(LossKind::Bce, WatchConfig::default());
+        for (step, swd) in [(250, 150.0), (500, 60.0), (750, 42.0), (1000, 45.0)] {
+            assert_eq!(watch.observe_quality(step, swd), None);
+        }
+        assert_eq!(watch.best(), Some((750, 42.0)));
+        // 50 is 1.19× the best: noise, not a fall. 160 is a fall.
+        assert_eq!(watch.observe_quality(1250, 50.0), None);
+        let alarm = watch.observe_quality(1500, 160.0);
+        assert_eq!(
+            alarm,
+            Some(Alarm::QualityFell {
+                step: 1500,
+                swd: 160.0,
+                best_step: 750,
+                best: 42.0
+            })
+        );
+        assert!(alarm.unwrap().describe().contains("42.0"));
+        assert_eq!(watch.observe_quality(1750, 170.0), None, "once per episode");
+        assert_eq!(watch.observe_quality(2000, 40.0), None, "new best");
+        assert!(watch.observe_quality(2250, 150.0).is_some(), "re-armed");
+        watch.reset();
+        assert_eq!(watch.best(), None);
+    }
+
+    #[test]
+    fn non_finite_values_are_ignored() {
+        let mut watch = RunWatch::new(LossKind::Bce, WatchConfig::default());
+        assert_eq!(watch.observe_quality(10, f32::NAN), None);
+        assert_eq!(watch.best(), None);
+        assert_eq!(watch.observe_step(10, &bce(f32::NAN, 0.0)), None);
+    }
+}
