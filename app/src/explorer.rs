@@ -299,7 +299,7 @@ mod tests {
         let trainer = Trainer::new(device.clone(), tiny()).unwrap();
         let config = tiny().with_latent_size(8).with_channels(1);
         let gan = Gan::new(config.clone(), &device).unwrap();
-        let bytes = model::checkpoint::save(&gan).unwrap();
+        let bytes = model::checkpoint::save(&gan, None).unwrap();
         let mut explorer = Explorer::default();
         assert!(explorer.load_pretrained(&bytes[..100], &device).is_err());
         let info = explorer.load_pretrained(&bytes, &device).unwrap();

@@ -350,14 +350,14 @@ impl Trainer {
             .min(samples.len() / per)
             .min(GRID_SAMPLES);
         let (real, fake) = (&real[..count * per], &samples[..count * per]);
-        let swd_config = SwdConfig {
-            patches_per_image: 32,
-            repeats: 2,
-            directions: 64,
-            ..Default::default()
-        };
-        let swd =
-            sliced_wasserstein(real, fake, config.channels, config.image_size, &swd_config).mean;
+        let swd = sliced_wasserstein(
+            real,
+            fake,
+            config.channels,
+            config.image_size,
+            &SwdConfig::quick(),
+        )
+        .mean;
         (swd, diversity(fake, per) / diversity(real, per).max(1e-6))
     }
 
@@ -477,7 +477,7 @@ mod tests {
         assert_eq!(rgba.len(), (w * h * 4) as usize);
         let (swd, diversity) = t.quality(&samples);
         assert!(swd.is_finite() && swd > 0.0 && diversity.is_finite());
-        let saved = pollster::block_on(checkpoint::save_async(&t.gan(), false)).unwrap();
+        let saved = pollster::block_on(checkpoint::save_async(&t.gan(), false, None)).unwrap();
         assert!(t.load(b"garbage").is_err());
         assert_eq!(t.step_count(), 2, "a bad checkpoint leaves the model");
         t.configure(tiny().with_image_size(64)).unwrap();

@@ -284,7 +284,7 @@ impl TrainerWorker {
         };
         let scope = scope.clone();
         spawn_local(async move {
-            if let Ok(bytes) = checkpoint::save_async(&gan, false).await {
+            if let Ok(bytes) = checkpoint::save_async(&gan, false, None).await {
                 let step = gan.step;
                 Self::respond(&scope, id, Response::Snapshot { step, bytes });
             }
@@ -375,7 +375,7 @@ impl TrainerWorker {
                 let gan = t.gan();
                 let scope = scope.clone();
                 spawn_local(async move {
-                    let reply = match checkpoint::save_async(&gan, false).await {
+                    let reply = match checkpoint::save_async(&gan, false, None).await {
                         Ok(bytes) => Response::Checkpoint(bytes),
                         Err(e) => Response::Error(e.to_string()),
                     };

@@ -2,8 +2,10 @@
 //! self-checking byte string.
 //!
 //! Layout (little-endian): magic `GANPLAY\0` · format version u32 · CRC-32 of the rest u32 ·
-//! step u64 · position of the latent-noise generator u128 · then five length-prefixed (u64) sections: configuration JSON, generator,
-//! discriminator, G optimiser, D optimiser (each a burnpack record).
+//! step u64 · position of the latent-noise generator u128 · then length-prefixed (u64) sections:
+//! configuration JSON, generator, discriminator, G optimiser, D optimiser (each a burnpack
+//! record), and from version 2 the training data's position (JSON, empty when not saved), so
+//! that a resumed run continues the same epoch with the same batches. Version 1 files still load.
 
 use burn::module::Module;
 use burn::optim::ModuleOptimizer;
@@ -11,6 +13,7 @@ use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, Device};
 
 use crate::config::GanConfig;
+use crate::data::DataPosition;
 use crate::discriminator::Discriminator;
 use crate::generator::Generator;
 use crate::snapshot::to_device_async;
@@ -19,7 +22,10 @@ use crate::training::Gan;
 /// First bytes of every checkpoint.
 pub const MAGIC: &[u8; 8] = b"GANPLAY\0";
 /// Version of the layout written by this build.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+/// Sections of each version: version 1 had no data position.
+const SECTIONS_V1: usize = 5;
+const SECTIONS: usize = 6;
 const HEADER: usize = 8 + 4 + 4;
 
 /// Why bytes are not a checkpoint this build can load.
@@ -58,19 +64,24 @@ pub enum CheckpointError {
     Write(String),
 }
 
-/// Serialises the whole training state (reads tensors synchronously: native and CPU only).
-pub fn save(gan: &Gan) -> Result<Vec<u8>, CheckpointError> {
+/// Serialises the whole training state (reads tensors synchronously: native and CPU only),
+/// with the training data's position where given.
+pub fn save(gan: &Gan, data: Option<&DataPosition>) -> Result<Vec<u8>, CheckpointError> {
     let generator = record_bytes(gan.generator.clone())?;
     let discriminator = record_bytes(gan.discriminator.clone())?;
     let optim_g = gan.optim_g.into_bytes().map_err(write_error)?;
     let optim_d = gan.optim_d.into_bytes().map_err(write_error)?;
-    encode(gan, &generator, &discriminator, &optim_g, &optim_d)
+    encode(gan, &generator, &discriminator, &optim_g, &optim_d, data)
 }
 
 /// Serialises the training state with asynchronous reads only, as WebGPU requires. The
 /// optimiser state can only be read synchronously: with `with_optimizer` false (any device
 /// without synchronous reads) its sections are left empty and a load starts Adam afresh.
-pub async fn save_async(gan: &Gan, with_optimizer: bool) -> Result<Vec<u8>, CheckpointError> {
+pub async fn save_async(
+    gan: &Gan,
+    with_optimizer: bool,
+    data: Option<&DataPosition>,
+) -> Result<Vec<u8>, CheckpointError> {
     let cpu = Device::flex();
     let read = |e: burn::tensor::ExecutionError| CheckpointError::Write(e.to_string());
     let generator = to_device_async(&gan.generator, &cpu).await.map_err(read)?;
@@ -91,6 +102,7 @@ pub async fn save_async(gan: &Gan, with_optimizer: bool) -> Result<Vec<u8>, Chec
         &record_bytes(discriminator)?,
         &optim_g,
         &optim_d,
+        data,
     )
 }
 
@@ -112,13 +124,26 @@ fn encode(
     discriminator: &[u8],
     optim_g: &[u8],
     optim_d: &[u8],
+    data: Option<&DataPosition>,
 ) -> Result<Vec<u8>, CheckpointError> {
-    let config =
-        serde_json::to_vec(&gan.config).map_err(|e| CheckpointError::Write(e.to_string()))?;
+    let json =
+        |r: serde_json::Result<Vec<u8>>| r.map_err(|e| CheckpointError::Write(e.to_string()));
+    let config = json(serde_json::to_vec(&gan.config))?;
+    let data = data
+        .map(|d| json(serde_json::to_vec(d)))
+        .transpose()?
+        .unwrap_or_default();
     let mut body = Vec::new();
     body.extend(gan.step.to_le_bytes());
     body.extend(gan.noise_position().to_le_bytes());
-    for section in [&config[..], generator, discriminator, optim_g, optim_d] {
+    for section in [
+        &config[..],
+        generator,
+        discriminator,
+        optim_g,
+        optim_d,
+        &data,
+    ] {
         body.extend((section.len() as u64).to_le_bytes());
         body.extend_from_slice(section);
     }
@@ -128,6 +153,18 @@ fn encode(
     out.extend(crc32fast::hash(&body).to_le_bytes());
     out.extend(body);
     Ok(out)
+}
+
+/// The training data's position saved with the checkpoint, if any (none in version 1 files and
+/// in checkpoints saved without it).
+pub fn data_position(bytes: &[u8]) -> Result<Option<DataPosition>, CheckpointError> {
+    let sections = Sections::parse(bytes)?;
+    match sections.parts.get(5) {
+        Some(part) if !part.is_empty() => serde_json::from_slice(part)
+            .map(Some)
+            .map_err(|e| CheckpointError::Config(format!("data position: {e}"))),
+        _ => Ok(None),
+    }
 }
 
 /// Reads the configuration and step count without building the networks.
@@ -212,7 +249,8 @@ pub fn load_with(
 struct Sections<'a> {
     step: u64,
     noise: u128,
-    parts: [&'a [u8]; 5],
+    /// Five sections (version 1) or six.
+    parts: Vec<&'a [u8]>,
 }
 
 impl<'a> Sections<'a> {
@@ -229,14 +267,16 @@ impl<'a> Sections<'a> {
         }
         let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
         let found = u32_at(8);
-        if found != FORMAT_VERSION {
-            return Err(CheckpointError::Version { found });
-        }
+        let count = match found {
+            1 => SECTIONS_V1,
+            FORMAT_VERSION => SECTIONS,
+            _ => return Err(CheckpointError::Version { found }),
+        };
         let body = &bytes[HEADER..];
         let step = u64::from_le_bytes(body[..8].try_into().expect("8 bytes"));
         let noise = u128::from_le_bytes(body[8..24].try_into().expect("16 bytes"));
         let mut rest = &body[24..];
-        let mut parts: [&[u8]; 5] = [&[]; 5];
+        let mut parts: Vec<&[u8]> = vec![&[]; count];
         for (i, part) in parts.iter_mut().enumerate() {
             if rest.len() < 8 {
                 return Err(CheckpointError::Truncated(format!(
@@ -313,7 +353,7 @@ mod tests {
     #[test]
     fn save_load_is_exact_and_training_continues_identically() {
         let (mut gan, _) = trained();
-        let bytes = save(&gan).unwrap();
+        let bytes = save(&gan, None).unwrap();
         let mut back = load(&bytes, &Device::flex()).unwrap();
         assert_eq!(back.config, gan.config);
         assert_eq!(back.step, 2);
@@ -342,9 +382,30 @@ mod tests {
     }
 
     #[test]
+    fn the_data_position_round_trips_and_version_1_files_still_load() {
+        let (gan, mut data) = trained();
+        data.next_batch(3);
+        let position = data.position();
+        let bytes = save(&gan, Some(&position)).unwrap();
+        assert_eq!(data_position(&bytes).unwrap(), Some(position));
+        assert_eq!(data_position(&save(&gan, None).unwrap()).unwrap(), None);
+
+        // A version 1 file: the same layout without the sixth section.
+        let v2 = save(&gan, None).unwrap();
+        let mut body = v2[HEADER..v2.len() - 8].to_vec(); // drop the empty section's length
+        let mut v1 = MAGIC.to_vec();
+        v1.extend(1u32.to_le_bytes());
+        v1.extend(crc32fast::hash(&body).to_le_bytes());
+        v1.append(&mut body);
+        let back = load(&v1, &Device::flex()).unwrap();
+        assert_eq!(back.step, gan.step);
+        assert_eq!(data_position(&v1).unwrap(), None);
+    }
+
+    #[test]
     fn the_generator_alone_loads_and_samples_like_the_whole_model() {
         let (gan, _) = trained();
-        let bytes = pollster::block_on(save_async(&gan, false)).unwrap();
+        let bytes = pollster::block_on(save_async(&gan, false, None)).unwrap();
         let (config, step, generator) = load_generator(&bytes, &Device::flex()).unwrap();
         assert_eq!((config, step), (gan.config.clone(), 2));
         let (ours, theirs) = (floats(&generator), floats(&gan.generator.valid()));
@@ -373,12 +434,12 @@ mod tests {
         let (gan, _) = trained();
         let device = Device::flex();
         for with_optimizer in [true, false] {
-            let bytes = pollster::block_on(save_async(&gan, with_optimizer)).unwrap();
+            let bytes = pollster::block_on(save_async(&gan, with_optimizer, None)).unwrap();
             let back = load(&bytes, &device).unwrap();
             assert!(floats(&back.generator) == floats(&gan.generator));
             assert!(floats(&back.discriminator) == floats(&gan.discriminator));
             assert_eq!(back.step, gan.step);
-            let sync_len = save(&gan).unwrap().len();
+            let sync_len = save(&gan, None).unwrap().len();
             assert_eq!(
                 bytes.len() == sync_len,
                 with_optimizer,
@@ -390,7 +451,7 @@ mod tests {
     #[test]
     fn malformed_bytes_are_refused() {
         let (gan, _) = trained();
-        let bytes = save(&gan).unwrap();
+        let bytes = save(&gan, None).unwrap();
         let device = Device::flex();
         let err = |b: &[u8]| load(b, &device).err().expect("must fail");
         assert_eq!(err(b""), CheckpointError::Truncated("0 bytes".into()));
@@ -415,7 +476,7 @@ mod tests {
         let (gan, _) = trained();
         let mut wider = gan.config.clone();
         wider.generator_width = 8;
-        let bytes = save(&gan).unwrap();
+        let bytes = save(&gan, None).unwrap();
         let sections = Sections::parse(&bytes).unwrap();
         let config = serde_json::to_vec(&wider).unwrap();
         let mut body = Vec::new();
@@ -452,7 +513,7 @@ mod tests {
     #[test]
     fn random_corruptions_never_panic() {
         let (gan, _) = trained();
-        let bytes = save(&gan).unwrap();
+        let bytes = save(&gan, None).unwrap();
         let device = Device::flex();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
         for i in 0..200 {

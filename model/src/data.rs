@@ -6,6 +6,20 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
+/// Where a [`Dataset`] stands in its seeded sequence of shuffles and flips: saved in checkpoints
+/// so that a resumed run is served the same batches as an uninterrupted one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DataPosition {
+    /// Complete passes so far.
+    pub epoch: u64,
+    /// Images served from the current pass.
+    pub cursor: u64,
+    /// The current pass's order.
+    pub order: Vec<u32>,
+    /// Position of the shuffle-and-flip generator (ChaCha8 word position).
+    pub rng_word: u128,
+}
+
 /// Images `[count, channels, size, size]` in [-1, 1] and the order they are served in.
 pub struct Dataset {
     images: Tensor<4>,
@@ -63,6 +77,40 @@ impl Dataset {
     /// Complete passes over the data so far.
     pub fn epoch(&self) -> usize {
         self.epoch
+    }
+
+    /// Where the dataset stands (see [`DataPosition`]).
+    pub fn position(&self) -> DataPosition {
+        DataPosition {
+            epoch: self.epoch as u64,
+            cursor: self.cursor as u64,
+            order: self.order.iter().map(|&i| i as u32).collect(),
+            rng_word: self.rng.get_word_pos(),
+        }
+    }
+
+    /// Continues from `position`, saved from a dataset of the same images and seed. Refused (and
+    /// nothing changed) when it does not fit this dataset's size.
+    pub fn set_position(&mut self, position: &DataPosition) -> Result<(), String> {
+        let count = self.count;
+        let mut seen = vec![false; count];
+        let fits = position.order.len() == count
+            && position.cursor as usize <= count
+            && position
+                .order
+                .iter()
+                .all(|&i| (i as usize) < count && !std::mem::replace(&mut seen[i as usize], true));
+        if !fits {
+            return Err(format!(
+                "the saved data position is for {} images, this dataset has {count}",
+                position.order.len()
+            ));
+        }
+        self.epoch = position.epoch as usize;
+        self.cursor = position.cursor as usize;
+        self.order = position.order.iter().map(|&i| i as usize).collect();
+        self.rng.set_word_pos(position.rng_word);
+        Ok(())
     }
 
     /// All images, `[count, channels, size, size]`.
@@ -144,6 +192,31 @@ mod tests {
             .try_to_vec::<f32>()
             .unwrap();
         assert_eq!(again, batch, "same seed, same order");
+    }
+
+    #[test]
+    fn a_restored_position_serves_the_same_batches() {
+        let device = Device::flex();
+        let pixels: Vec<f32> = (0..7 * 4).map(|i| i as f32).collect();
+        let fresh = || Dataset::from_pixels(pixels.clone(), 1, 2, &device, 9, true);
+        let mut a = fresh();
+        a.next_batch(5);
+        a.next_batch(5); // into the second epoch
+        let saved = a.position();
+        let mut b = fresh();
+        b.set_position(&saved).unwrap();
+        assert_eq!(b.epoch(), 1);
+        for _ in 0..3 {
+            assert_eq!(a.next_batch(4).into_data(), b.next_batch(4).into_data());
+        }
+        let mut other = Dataset::from_pixels(pixels[..12].to_vec(), 1, 2, &device, 9, true);
+        assert!(
+            other.set_position(&saved).is_err(),
+            "3 images, position for 7"
+        );
+        let mut bad = saved.clone();
+        bad.order[0] = bad.order[1];
+        assert!(fresh().set_position(&bad).is_err(), "not a permutation");
     }
 
     #[test]

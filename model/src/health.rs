@@ -146,6 +146,15 @@ impl RunWatch {
         *self = Self::new(self.loss, self.config);
     }
 
+    /// Forgets the averaged D outputs but keeps the best quality: after going back to an
+    /// earlier state, whose D no longer wins.
+    pub fn forget_steps(&mut self) {
+        self.average = None;
+        self.seen = 0;
+        self.d_wins_rung = false;
+        self.quality_rung = false;
+    }
+
     /// The best quality measurement so far: (step, SWD ×10³).
     pub fn best(&self) -> Option<(u64, f32)> {
         self.best
@@ -164,7 +173,11 @@ impl RunWatch {
         if !(sample.0.is_finite() && sample.1.is_finite()) {
             return None;
         }
-        let gap = step.saturating_sub(self.last_step).max(1);
+        // Steps since the last read; the first read after a start or a reset counts none.
+        let gap = match self.average {
+            Some(_) => step.saturating_sub(self.last_step).max(1),
+            None => 0,
+        };
         self.last_step = step;
         // Weight of the new sample for an exponential average spanning `window` steps.
         let weight = 1.0 - (-(gap as f32) / self.config.window as f32).exp();

@@ -29,7 +29,7 @@ pub mod training;
 
 pub use burn;
 pub use config::{GanConfig, LossKind};
-pub use data::Dataset;
+pub use data::{DataPosition, Dataset};
 pub use discriminator::Discriminator;
 pub use generator::Generator;
 pub use training::{Gan, StepStats, StepValues};

@@ -34,6 +34,20 @@ impl Default for SwdConfig {
     }
 }
 
+impl SwdConfig {
+    /// A lighter setting for watching a run (a quarter of the patches, half the repeats and
+    /// directions): what the page and `gan-train` measure every few hundred steps, where speed
+    /// matters more than the last digit.
+    pub fn quick() -> Self {
+        Self {
+            patches_per_image: 32,
+            repeats: 2,
+            directions: 64,
+            ..Default::default()
+        }
+    }
+}
+
 /// The distance at each pyramid level (finest first) and their mean, ×10³ as Karras reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Swd {

@@ -198,6 +198,15 @@ impl Gan {
         }
     }
 
+    /// Goes back to `earlier`'s networks, optimiser state, configuration and step count, while
+    /// the training noise goes on from where it is: replaying the same noise from the same
+    /// state would repeat the same run.
+    pub fn restore_from(&mut self, earlier: &Gan) {
+        let noise = self.noise_position();
+        *self = earlier.clone();
+        self.set_noise_position(noise);
+    }
+
     /// The autodiff device it trains on.
     pub fn device(&self) -> &Device {
         &self.device

@@ -14,8 +14,10 @@ use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::burn::tensor::Device;
+use model::health::{RunWatch, WatchConfig};
 use model::latent::seeded_normal;
 use model::procedural::Procedural;
+use model::swd::{SwdConfig, sliced_wasserstein};
 use model::{Dataset, Gan, GanConfig, LossKind, checkpoint, images};
 
 /// Which burn backend runs the training.
@@ -37,6 +39,16 @@ enum Builtin {
     Stripes,
     /// The 1797 UCI handwritten digits shipped in `public/datasets/`.
     Digits,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum)]
+enum OnCollapse {
+    /// Say so, and keep training.
+    Warn,
+    /// Go back to the best state (networks and Adam), halve D's learning rate, keep training.
+    Restore,
+    /// Say so and stop (the checkpoint is the state at the stop; best.gan the best one).
+    Stop,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -62,10 +74,13 @@ struct Args {
     /// Output folder for sample grids and checkpoints.
     #[arg(long)]
     out: PathBuf,
-    /// Continue from a checkpoint (its configuration wins over the flags below).
+    /// Continue from a checkpoint (its configuration wins over the flags below): the step
+    /// count, the noise and, where the checkpoint has it, the data's epoch and batch order go on
+    /// as in an uninterrupted run.
     #[arg(long)]
     resume: Option<PathBuf>,
-    /// Generator updates to run.
+    /// Generator updates to reach, counted from the start of the run (a resumed run continues
+    /// towards it).
     #[arg(long, default_value_t = 2000)]
     steps: u64,
     /// Image side: 32 or 64.
@@ -96,6 +111,14 @@ struct Args {
     /// Write an 8×8 sample grid every N steps.
     #[arg(long, default_value_t = 250)]
     sample_every: u64,
+    /// Measure the samples' quality (SWD to the training images) every N steps; 0: never.
+    #[arg(long, default_value_t = 250)]
+    quality_every: u64,
+    /// What to do when the run falls apart (the discriminator wins for good, or the quality
+    /// falls far below the best): keep going, go back to the best state with D's learning
+    /// rate halved, or stop. The best state is always written to OUT/best.gan.
+    #[arg(long, value_enum, default_value_t = OnCollapse::Warn)]
+    on_collapse: OnCollapse,
     /// Write the checkpoint every N steps.
     #[arg(long, default_value_t = 1000)]
     checkpoint_every: u64,
@@ -169,6 +192,15 @@ fn load_folder(dir: &Path, config: &GanConfig) -> anyhow::Result<Vec<f32>> {
     Ok(pixels)
 }
 
+/// A line above the progress bar, or on stderr where there is no bar (not a terminal).
+fn say(bar: &ProgressBar, line: impl AsRef<str>) {
+    if bar.is_hidden() {
+        eprintln!("{}", line.as_ref());
+    } else {
+        bar.println(line);
+    }
+}
+
 /// Per batch-norm layer (generator first): mean running variance and mean |running mean|.
 fn batch_norm_stats(gan: &Gan) -> Vec<f32> {
     let norms = gan
@@ -210,10 +242,12 @@ fn main() -> anyhow::Result<()> {
     let device = device(args.backend)?;
     std::fs::create_dir_all(&args.out)?;
 
+    let mut resumed_data = None;
     let mut gan = match &args.resume {
         Some(path) => {
             let bytes =
                 std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            resumed_data = checkpoint::data_position(&bytes)?;
             checkpoint::load(&bytes, &device).with_context(|| path.display().to_string())?
         }
         None => {
@@ -259,6 +293,36 @@ fn main() -> anyhow::Result<()> {
         true,
     );
     eprintln!("{} images, {config:?}", data.len());
+    if let Some(position) = &resumed_data {
+        match data.set_position(position) {
+            Ok(()) => eprintln!(
+                "resumed at step {}, epoch {} of the data",
+                gan.step,
+                data.epoch()
+            ),
+            // Other images than the checkpoint's: train on, from a fresh order.
+            Err(e) => eprintln!(
+                "resumed at step {}; {e}: the data starts a new order",
+                gan.step
+            ),
+        }
+    } else if args.resume.is_some() {
+        eprintln!(
+            "resumed at step {} (the checkpoint has no data position)",
+            gan.step
+        );
+    }
+    // The images the quality measure compares samples with: as many as samples, in file order.
+    let per_image = config.channels * config.image_size * config.image_size;
+    let quality_real: Vec<f32> = {
+        let all: Vec<f32> = data.images().clone().into_data().iter::<f32>().collect();
+        all.chunks_exact(per_image)
+            .cycle()
+            .take(64)
+            .flatten()
+            .copied()
+            .collect()
+    };
 
     let fixed_z = seeded_normal(1, 64, config.latent_size);
     let write_samples = |gan: &Gan, name: &str| -> anyhow::Result<()> {
@@ -271,14 +335,24 @@ fn main() -> anyhow::Result<()> {
         grid.save(args.out.join(name))?;
         Ok(())
     };
-    let write_checkpoint = |gan: &Gan| -> anyhow::Result<()> {
+    let write_checkpoint = |gan: &Gan, data: &Dataset, name: &str| -> anyhow::Result<()> {
+        let position = data.position();
         let bytes = if args.weights_only {
-            pollster::block_on(checkpoint::save_async(gan, false))?
+            pollster::block_on(checkpoint::save_async(gan, false, Some(&position)))?
         } else {
-            checkpoint::save(gan)?
+            checkpoint::save(gan, Some(&position))?
         };
-        std::fs::write(args.out.join("checkpoint.gan"), bytes)?;
+        std::fs::write(args.out.join(name), bytes)?;
         Ok(())
+    };
+    let quality = |gan: &Gan| -> f32 {
+        let samples: Vec<f32> = gan
+            .sample_batch(&fixed_z)
+            .into_data()
+            .iter::<f32>()
+            .collect();
+        let (channels, size) = (config.channels, config.image_size);
+        sliced_wasserstein(&quality_real, &samples, channels, size, &SwdConfig::quick()).mean
     };
 
     let mut csv = match &args.log_csv {
@@ -290,13 +364,26 @@ fn main() -> anyhow::Result<()> {
         None => None,
     };
     let start_step = gan.step;
+    if start_step >= args.steps {
+        eprintln!(
+            "the checkpoint is at step {start_step}, --steps {} is reached already: nothing to do",
+            args.steps
+        );
+        return Ok(());
+    }
+    let mut watch = RunWatch::new(config.loss, WatchConfig::default());
+    // The best state seen (by quality): what `best.gan` holds and what Restore goes back to.
+    let mut best: Option<Gan> = None;
     let bar = ProgressBar::new(args.steps);
+    bar.set_position(start_step);
     bar.set_style(ProgressStyle::with_template(
         "{bar:30} {pos}/{len} [{elapsed_precise} < {eta_precise}] {per_sec} {msg}",
     )?);
     let started = Instant::now();
-    for i in 1..=args.steps {
+    while gan.step < args.steps {
         let stats = gan.train_step(&mut data);
+        let i = gan.step;
+        let mut alarm = None;
         // Reading the losses waits for the device: do it only for the progress line.
         if i % args.log_every.max(1) == 0 || i == args.steps {
             let v = pollster::block_on(stats.read())?;
@@ -304,6 +391,7 @@ fn main() -> anyhow::Result<()> {
                 bar.abandon_with_message(format!("training diverged: {v:?}"));
                 bail!("losses became NaN or infinite at step {}", gan.step);
             }
+            alarm = alarm.or(watch.observe_step(i, &v));
             if let Some(file) = csv.as_mut() {
                 let cell = |v: Option<f32>| v.map(|v| format!("{v:.6}")).unwrap_or_default();
                 let mut line = vec![gan.step.to_string()];
@@ -334,8 +422,63 @@ fn main() -> anyhow::Result<()> {
         if i % args.sample_every == 0 {
             write_samples(&gan, &format!("samples_{:06}.png", gan.step))?;
         }
+        if args.quality_every > 0 && i % args.quality_every == 0 {
+            let swd = quality(&gan);
+            let was_best = watch.best();
+            alarm = alarm.or(watch.observe_quality(i, swd));
+            if watch.best() != was_best {
+                best = Some(gan.clone());
+                write_checkpoint(&gan, &data, "best.gan")?;
+            }
+            say(
+                &bar,
+                format!(
+                    "step {i}: SWD×10³ {swd:.1} (best {:.1})",
+                    watch.best().map_or(swd, |b| b.1)
+                ),
+            );
+        }
         if i % args.checkpoint_every == 0 {
-            write_checkpoint(&gan)?;
+            write_checkpoint(&gan, &data, "checkpoint.gan")?;
+        }
+        if let Some(alarm) = alarm {
+            say(
+                &bar,
+                format!("Training is falling apart: {}.", alarm.describe()),
+            );
+            match (&best, args.on_collapse) {
+                (Some(good), OnCollapse::Restore) => {
+                    let lr_d = gan.config.learning_rate_d / 2.0;
+                    gan.restore_from(good);
+                    gan.config.learning_rate_d = lr_d;
+                    watch.forget_steps();
+                    bar.set_position(gan.step);
+                    say(
+                        &bar,
+                        format!(
+                            "Went back to step {} (the best quality so far) and halved D's learning \
+                         rate to {lr_d:.1e}.",
+                            gan.step
+                        ),
+                    );
+                }
+                (_, OnCollapse::Stop) => {
+                    say(&bar, "Stopping (--on-collapse stop).");
+                    break;
+                }
+                (best, _) => say(
+                    &bar,
+                    match best {
+                        Some(good) => format!(
+                            "The best state so far (step {}) is in {}: continue from it with \
+                         --resume, and a lower --lr-d or --loss hinge (or --on-collapse restore).",
+                            good.step,
+                            args.out.join("best.gan").display()
+                        ),
+                        None => "Try a lower --lr-d or --loss hinge.".to_string(),
+                    },
+                ),
+            }
         }
     }
     bar.finish();
@@ -343,12 +486,19 @@ fn main() -> anyhow::Result<()> {
         file.flush()?;
     }
     write_samples(&gan, "samples_final.png")?;
-    write_checkpoint(&gan)?;
+    write_checkpoint(&gan, &data, "checkpoint.gan")?;
+    if let Some((step, swd)) = watch.best() {
+        eprintln!(
+            "final SWD×10³ {:.1}; best {swd:.1} at step {step} ({})",
+            quality(&gan),
+            args.out.join("best.gan").display()
+        );
+    }
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "{} steps in {secs:.3} s ({:.1} ms/step); checkpoint at {}",
-        gan.step - start_step,
-        secs * 1e3 / args.steps.max(1) as f64,
+        gan.step.saturating_sub(start_step),
+        secs * 1e3 / gan.step.saturating_sub(start_step).max(1) as f64,
         args.out.join("checkpoint.gan").display()
     );
     Ok(())
