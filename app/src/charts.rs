@@ -110,8 +110,7 @@ mod tests {
         StepValues {
             d_loss: Some(d),
             g_loss: Some(g),
-            d_real: None,
-            d_fake: None,
+            ..Default::default()
         }
     }
 

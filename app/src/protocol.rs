@@ -63,6 +63,8 @@ pub enum Request {
     RestoreImages(Vec<(String, Vec<u8>)>),
     /// Behave as if the GPU device were lost (for the end-to-end test of recovery).
     SimulateDeviceLoss,
+    /// Go back to the best recent state after the run fell apart (see [`Response::Alarm`]).
+    GoBack,
 }
 
 /// Which generator the explorer draws with.
@@ -212,6 +214,15 @@ pub enum Response {
         /// Sample diversity relative to the data's (≈1 healthy, near 0 = mode collapse).
         diversity: f32,
     },
+    /// The run is falling apart; training paused.
+    Alarm {
+        /// What was seen.
+        alarm: model::health::Alarm,
+        /// The state [`Request::GoBack`] restores: its step and, if measured, its SWD ×10³.
+        back_to: Option<(u64, Option<f32>)>,
+    },
+    /// The model went back to the state of this step.
+    WentBack(u64),
     /// A saved checkpoint.
     Checkpoint(Vec<u8>),
     /// Something failed; the model and data are as they were.

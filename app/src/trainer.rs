@@ -3,11 +3,12 @@
 
 use burn::tensor::{Device, Tensor};
 use image::{DynamicImage, RgbaImage};
+use model::health::{Alarm, RunWatch, WatchConfig};
 use model::images::{self, grid, prepare, to_rgba};
 use model::latent::seeded_normal;
 use model::procedural::Procedural;
 use model::swd::{SwdConfig, sliced_wasserstein};
-use model::{Dataset, Gan, GanConfig, StepStats, checkpoint};
+use model::{Dataset, Gan, GanConfig, StepStats, StepValues, checkpoint};
 
 use crate::protocol::Thumbnail;
 
@@ -17,6 +18,9 @@ pub const STORED_SIZE: usize = 64;
 const BUILTIN_COUNT: usize = 512;
 /// Samples in the live grid (8×8).
 pub const GRID_SAMPLES: usize = 64;
+/// Steps between the states kept to go back to when a run falls apart before its quality was
+/// first measured.
+const KEEP_EVERY: u64 = 100;
 
 /// Which step to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +84,14 @@ pub struct Trainer {
     fixed_z: Vec<Vec<f32>>,
     /// Counts models installed (configure, load): with the step it names one set of weights.
     generation: u64,
+    /// Watches the run for D winning or the samples falling apart.
+    watch: RunWatch,
+    /// The state with the best quality so far (a clone holds tensor handles: no copy is made
+    /// while it is current, and an old one costs one model's weights and Adam state).
+    best: Option<Gan>,
+    /// The two most recent states kept every [`KEEP_EVERY`] steps: where to go back to when
+    /// no quality was measured yet.
+    kept: [Option<Gan>; 2],
 }
 
 impl Trainer {
@@ -87,8 +99,12 @@ impl Trainer {
     pub fn new(device: Device, config: GanConfig) -> Result<Self, String> {
         let gan = Gan::new(config, &device).map_err(|e| e.to_string())?;
         let fixed_z = seeded_normal(1, GRID_SAMPLES, gan.config.latent_size);
+        let watch = RunWatch::new(gan.config.loss, WatchConfig::default());
         Ok(Self {
             device,
+            watch,
+            best: None,
+            kept: [None, None],
             gan,
             user: Vec::new(),
             next_id: 0,
@@ -256,11 +272,74 @@ impl Trainer {
         let resized = !gan.config.same_architecture(&self.gan.config)
             || gan.config.seed != self.gan.config.seed;
         self.fixed_z = seeded_normal(1, GRID_SAMPLES, gan.config.latent_size);
+        self.watch = RunWatch::new(gan.config.loss, WatchConfig::default());
+        self.best = None;
+        self.kept = [None, None];
         self.gan = gan;
         self.generation += 1;
         if resized {
             self.dataset = None;
         }
+    }
+
+    /// Takes a full step's read-back values; says when the discriminator has won for good.
+    /// Also keeps a state every [`KEEP_EVERY`] steps to go back to.
+    pub fn observe_step(&mut self, values: &StepValues) -> Option<Alarm> {
+        let step = self.gan.step;
+        if step.is_multiple_of(KEEP_EVERY) {
+            let older = self.kept[1].take();
+            self.kept = [older, Some(self.gan.clone())];
+        }
+        self.watch.observe_step(step, values)
+    }
+
+    /// Takes a quality measurement (SWD ×10³); keeps the best state; says when the samples got
+    /// much worse than the best.
+    pub fn observe_quality(&mut self, swd: f32) -> Option<Alarm> {
+        let before = self.watch.best();
+        let alarm = self.watch.observe_quality(self.gan.step, swd);
+        if self.watch.best() != before {
+            self.best = Some(self.gan.clone());
+        }
+        alarm
+    }
+
+    /// The state "go back" would restore: the best by quality, else the older kept one.
+    fn fallback(&self) -> Option<&Gan> {
+        self.best
+            .as_ref()
+            .or(self.kept[0].as_ref())
+            .or(self.kept[1].as_ref())
+            .filter(|g| g.step < self.gan.step)
+    }
+
+    /// Step and SWD (if measured) of the state [`Trainer::go_back`] would restore.
+    pub fn fallback_step(&self) -> Option<(u64, Option<f32>)> {
+        let best = self.watch.best();
+        self.fallback().map(|g| {
+            let swd = best.filter(|(step, _)| *step == g.step).map(|(_, swd)| swd);
+            (g.step, swd)
+        })
+    }
+
+    /// Goes back to [`Trainer::fallback_step`]'s state (networks, Adam state, step), with the
+    /// training noise going on; the samples and data stay. Returns the step gone back to.
+    pub fn go_back(&mut self) -> Result<u64, String> {
+        let earlier = self
+            .fallback()
+            .cloned()
+            .ok_or("there is no earlier state to go back to")?;
+        self.gan.restore_from(&earlier);
+        self.watch.forget_steps();
+        // Kept states after it belong to the abandoned run.
+        let step = self.gan.step;
+        for kept in &mut self.kept {
+            if kept.as_ref().is_some_and(|g| g.step > step) {
+                *kept = None;
+            }
+        }
+        self.generation += 1;
+        Ok(step)
     }
 
     /// The first `limit` training images as `count × channels × size × size` pixels for the
@@ -294,6 +373,9 @@ impl Trainer {
 
     fn dataset(&mut self) -> &mut Dataset {
         if self.dataset.is_none() {
+            // Other images: quality measured so far compared the samples with other data.
+            self.watch.reset();
+            self.best = None;
             let config = &self.gan.config;
             let (channels, size, seed) = (config.channels, config.image_size, config.seed);
             let pixels = self.pixels(usize::MAX);
@@ -412,6 +494,62 @@ mod tests {
             .write_to(&mut out, ImageFormat::Png)
             .unwrap();
         out.into_inner()
+    }
+
+    /// The generator's output weights, to tell states apart.
+    fn g_weights(t: &Trainer) -> Vec<f32> {
+        t.gan()
+            .generator
+            .output
+            .weight
+            .val()
+            .into_data()
+            .iter::<f32>()
+            .collect()
+    }
+
+    #[test]
+    fn a_run_that_falls_apart_is_noticed_and_goes_back_to_its_best_state() {
+        let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
+        assert!(t.go_back().is_err(), "nothing to go back to yet");
+        let healthy = StepValues {
+            d_real: Some(0.7),
+            d_fake: Some(0.3),
+            ..Default::default()
+        };
+        for _ in 0..3 {
+            t.step(StepKind::Full);
+            assert_eq!(t.observe_step(&healthy), None);
+        }
+        assert_eq!(t.observe_quality(60.0), None);
+        let best = g_weights(&t);
+        for _ in 0..3 {
+            t.step(StepKind::Full);
+        }
+        assert_ne!(g_weights(&t), best);
+        assert_eq!(t.fallback_step(), Some((3, Some(60.0))));
+        // Quality far worse than the best: an alarm.
+        assert!(matches!(
+            t.observe_quality(150.0),
+            Some(Alarm::QualityFell { best_step: 3, .. })
+        ));
+        // D winning for a while: an alarm too (values as the collapse of issue 14 showed).
+        let won = StepValues {
+            d_real: Some(1.0),
+            d_fake: Some(0.0),
+            ..Default::default()
+        };
+        let alarms: Vec<_> = (0..600).filter_map(|_| t.observe_step(&won)).collect();
+        assert!(
+            matches!(alarms[..], [Alarm::DiscriminatorWins { .. }]),
+            "{alarms:?}"
+        );
+        assert_eq!(t.go_back(), Ok(3));
+        assert_eq!(t.step_count(), 3);
+        assert_eq!(g_weights(&t), best, "the best state's weights");
+        // Training goes on from there.
+        t.step(StepKind::Full);
+        assert_eq!(t.step_count(), 4);
     }
 
     #[test]

@@ -148,7 +148,8 @@ impl TrainerWorker {
         scope.respond(id, response);
     }
 
-    /// Runs one step (kind) and reports it; `Err` on a device failure.
+    /// Runs one step (kind) and reports it; `Ok(Some(alarm))` when the run is falling apart,
+    /// `Err` on a device failure.
     async fn step_once(
         trainer: &Rc<RefCell<Option<Trainer>>>,
         last_samples: &Rc<Cell<f64>>,
@@ -156,7 +157,7 @@ impl TrainerWorker {
         force_samples: bool,
         scope: &WorkerScope<Self>,
         id: HandlerId,
-    ) -> Result<(), Failure> {
+    ) -> Result<Option<Response>, Failure> {
         let started = now();
         let stats = {
             let mut t = trainer.borrow_mut();
@@ -164,10 +165,15 @@ impl TrainerWorker {
             t.step(kind)
         };
         let values = stats.read().await.map_err(Failure::device)?;
-        let (step, epoch) = {
-            let t = trainer.borrow();
-            let t = t.as_ref().ok_or("the device is not ready")?;
-            (t.step_count(), t.epoch())
+        let (step, epoch, alarm) = {
+            let mut t = trainer.borrow_mut();
+            let t = t.as_mut().ok_or("the device is not ready")?;
+            // D-only and G-only steps are the user's experiments, not the run's course.
+            let alarm = (kind == StepKind::Full && values.is_finite())
+                .then(|| t.observe_step(&values))
+                .flatten()
+                .map(|alarm| Self::alarm(t, alarm));
+            (t.step_count(), t.epoch(), alarm)
         };
         let ms = now() - started;
         Self::respond(
@@ -184,19 +190,34 @@ impl TrainerWorker {
             return Err("the losses became NaN or infinite: training diverged. Reset, or lower the learning rates.".into());
         }
         let quality = step > 0 && step % QUALITY_EVERY == 0 && kind != StepKind::Discriminator;
-        if force_samples || quality || now() - last_samples.get() > SAMPLE_INTERVAL_MS {
+        if force_samples
+            || quality
+            || alarm.is_some()
+            || now() - last_samples.get() > SAMPLE_INTERVAL_MS
+        {
             last_samples.set(now());
-            Self::send_samples(trainer, quality, scope, id).await?;
+            let quality_alarm = Self::send_samples(trainer, quality, scope, id).await?;
+            return Ok(alarm.or(quality_alarm));
         }
-        Ok(())
+        Ok(alarm)
     }
 
+    /// The page's message for `alarm`, with the state going back would restore.
+    fn alarm(t: &Trainer, alarm: model::health::Alarm) -> Response {
+        Response::Alarm {
+            alarm,
+            back_to: t.fallback_step(),
+        }
+    }
+
+    /// Sends the sample grid, and with `quality` its quality measure; `Ok(Some(alarm))` when
+    /// that measure says the run is falling apart.
     async fn send_samples(
         trainer: &Rc<RefCell<Option<Trainer>>>,
         quality: bool,
         scope: &WorkerScope<Self>,
         id: HandlerId,
-    ) -> Result<(), Failure> {
+    ) -> Result<Option<Response>, Failure> {
         let (samples, step) = {
             let t = trainer.borrow();
             let t = t.as_ref().ok_or("the device is not ready")?;
@@ -204,8 +225,8 @@ impl TrainerWorker {
         };
         let data = samples.into_data_async().await.map_err(Failure::device)?;
         let pixels: Vec<f32> = data.iter::<f32>().collect();
-        let t = trainer.borrow();
-        let t = t.as_ref().ok_or("the device is not ready")?;
+        let mut t = trainer.borrow_mut();
+        let t = t.as_mut().ok_or("the device is not ready")?;
         let (width, height, rgba) = t.grid_rgba(&pixels);
         Self::respond(
             scope,
@@ -217,19 +238,20 @@ impl TrainerWorker {
                 rgba,
             }),
         );
-        if quality {
-            let (swd, diversity) = t.quality(&pixels);
-            Self::respond(
-                scope,
-                id,
-                Response::Quality {
-                    step,
-                    swd,
-                    diversity,
-                },
-            );
+        if !quality {
+            return Ok(None);
         }
-        Ok(())
+        let (swd, diversity) = t.quality(&pixels);
+        Self::respond(
+            scope,
+            id,
+            Response::Quality {
+                step,
+                swd,
+                diversity,
+            },
+        );
+        Ok(t.observe_quality(swd).map(|alarm| Self::alarm(t, alarm)))
     }
 
     fn run(&self, kind: StepKind, repeat: bool, scope: &WorkerScope<Self>, id: HandlerId) {
@@ -248,13 +270,16 @@ impl TrainerWorker {
         spawn_local(async move {
             loop {
                 let result = Self::step_once(&trainer, &last, kind, !repeat, &scope, id).await;
-                if let Err(e) = result {
+                let stop_with = match result {
+                    Ok(None) => None,
+                    // The run is falling apart: pause, so the class sees it and can go back.
+                    Ok(Some(alarm)) => Some(alarm),
+                    Err(e @ Failure::Device(_)) if gpu => Some(Response::DeviceLost(e.to_string())),
+                    Err(e) => Some(Response::Error(e.to_string())),
+                };
+                if let Some(reply) = stop_with {
                     running.set(false);
                     Self::respond(&scope, id, Response::Running(false));
-                    let reply = match e {
-                        Failure::Device(_) if gpu => Response::DeviceLost(e.to_string()),
-                        e => Response::Error(e.to_string()),
-                    };
                     Self::respond(&scope, id, reply);
                     break;
                 }
@@ -450,6 +475,23 @@ impl TrainerWorker {
                     reply(Response::ImagesRejected(rejected));
                 }
                 reply(Self::describe_data(t));
+            }
+            Request::GoBack => {
+                self.running.set(false);
+                reply(Response::Running(false));
+                match t.go_back() {
+                    Ok(step) => {
+                        reply(Response::WentBack(step));
+                        drop(guard);
+                        let (trainer, scope) = (self.trainer.clone(), scope.clone());
+                        spawn_local(async move {
+                            if let Err(e) = Self::send_samples(&trainer, false, &scope, id).await {
+                                Self::respond(&scope, id, Response::Error(e.to_string()));
+                            }
+                        });
+                    }
+                    Err(e) => reply(Response::Error(e)),
+                }
             }
             Request::SimulateDeviceLoss => {
                 self.running.set(false);

@@ -10,6 +10,7 @@ use super::charts::Chart;
 use super::{PageState, Worker};
 use crate::charts::Series;
 use crate::protocol::Request;
+use model::health::Alarm;
 
 /// Below this sample diversity (relative to the data's) the samples look alike: mode collapse.
 const COLLAPSE_DIVERSITY: f32 = 0.35;
@@ -100,6 +101,7 @@ pub fn LivePanel() -> impl IntoView {
                     </Show>
                 })}
             </p>
+            <AlarmBanner/>
             <div class="buttons">
                 <button on:click=move |_| worker.send(Request::SaveCheckpoint)>"Download checkpoint"</button>
                 <label class="button">"Load checkpoint…"
@@ -108,6 +110,56 @@ pub fn LivePanel() -> impl IntoView {
                 <button on:click=export_grid>"Export grid as PNG"</button>
             </div>
         </section>
+    }
+}
+
+/// What a falling-apart run means and what to try, for each alarm.
+fn explain(alarm: &Alarm) -> &'static str {
+    match alarm {
+        Alarm::DiscriminatorWins { .. } => {
+            "D now tells your images from G's almost perfectly. G still gets a gradient from \
+             −log D(G(z)), but it only says \"be less like what you make now\", not where your \
+             images are, so G's images drift, often into noise. On a small set this is how a long \
+             run ends: D has learnt the few real images by heart. Try: go back, then lower D's \
+             learning rate (halve it), switch to the hinge or WGAN loss, or add more images."
+        }
+        Alarm::QualityFell { .. } => {
+            "The samples are much further from your images than they were at their best (the \
+             sliced Wasserstein distance compares their details at several scales). Try: go \
+             back, then lower both learning rates or switch to the hinge loss."
+        }
+    }
+}
+
+/// The run is falling apart: what was seen, why it matters, and the way back.
+#[component]
+fn AlarmBanner() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    let worker = expect_context::<Worker>();
+    view! {
+        {move || state.alarm.get().map(|(alarm, back_to)| view! {
+            <div class="alarm" role="alert" data-testid="alarm">
+                <p><strong>"Training paused: the run is falling apart. "</strong>
+                    {format!("{}.", alarm.describe())}</p>
+                <p class="explain">{explain(&alarm)}</p>
+                <p class="buttons">
+                    {back_to.map(|(step, swd)| view! {
+                        <button class="primary" data-testid="go-back"
+                            on:click=move |_| worker.send(Request::GoBack)>
+                            {match swd {
+                                Some(swd) => format!("Go back to step {step} (best quality, SWD {swd:.1})"),
+                                None => format!("Go back to step {step}"),
+                            }}
+                        </button>
+                    })}
+                    <button data-testid="keep-training" on:click=move |_| {
+                        state.alarm.set(None);
+                        worker.send(Request::Train);
+                    }>"Keep training"</button>
+                    <button on:click=move |_| state.alarm.set(None)>"Dismiss"</button>
+                </p>
+            </div>
+        })}
     }
 }
 

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 use model::GanConfig;
+use model::health::Alarm;
 
 use crate::charts::History;
 use crate::protocol::{DeviceInfo, Request, Response, SampleGrid, StepReport, Thumbnail};
@@ -59,6 +60,8 @@ pub struct PageState {
     pub snapshot: StoredValue<Option<(u64, Vec<u8>)>>,
     /// Why the GPU device was lost, until the user chooses how to go on.
     pub lost: RwSignal<Option<String>>,
+    /// The run fell apart: what was seen, and the step (and SWD) going back would restore.
+    pub alarm: RwSignal<Option<(Alarm, Option<(u64, Option<f32>)>)>>,
 }
 
 impl PageState {
@@ -80,6 +83,7 @@ impl PageState {
             source: RwSignal::new(None),
             snapshot: StoredValue::new(None),
             lost: RwSignal::new(None),
+            alarm: RwSignal::new(None),
         }
     }
 
@@ -106,8 +110,15 @@ impl PageState {
                 self.running.set(false);
                 self.lost.set(Some(reason));
             }
+            Response::Alarm { alarm, back_to } => self.alarm.set(Some((alarm, back_to))),
+            Response::WentBack(step) => {
+                self.alarm.set(None);
+                self.last_step
+                    .update(|s| s.iter_mut().for_each(|s| s.step = step));
+            }
             Response::Config(config) => {
                 // A new model: its history starts over.
+                self.alarm.set(None);
                 self.history.update(History::clear);
                 self.last_step.set(None);
                 self.quality.set(None);
