@@ -11,6 +11,11 @@ started=$SECONDS
 say "native tests (model, app logic)"
 cargo test --release --workspace
 
+say "the native trainer and the benchmarks compile, as the README documents them"
+cargo build --release -p model --features cli --bin gan-train
+"$ROOT/target/release/gan-train" --help >/dev/null
+cargo bench -p model --no-run --quiet
+
 say "building the page"
 trunk build --release
 

@@ -66,7 +66,7 @@ pub fn ControlPanel() -> impl IntoView {
                 <button disabled=move || !idle() title="A fresh, untrained model" on:click=reset>"Reset"</button>
             </div>
             <details>
-                <summary>"Hyper-parameters"</summary>
+                <summary data-testid="hyper-parameters">"Hyper-parameters"</summary>
                 <form class="hyper" on:submit=|ev| ev.prevent_default()>
                     <Field label="Image size" explain="Side of the generated images. 64 adds a layer to each network and is about four times slower.">
                         <select on:change=move |ev| draft.update(|c| c.image_size = event_target_value(&ev).parse().unwrap_or(32))
@@ -82,22 +82,22 @@ pub fn ControlPanel() -> impl IntoView {
                             <option value="1">"Grey"</option>
                         </select>
                     </Field>
-                    <NumberField label="Latent size" explain="Length of z, the generator's input noise: the number of knobs it can use."
+                    <NumberField label="Latent size" testid="latent-size" explain="Length of z, the generator's input noise: the number of knobs it can use."
                         value=Signal::derive(move || draft.with(|c| c.latent_size as f64)) step="1"
                         set=move |v| draft.update(|c| c.latent_size = v as usize)/>
-                    <NumberField label="Network width" explain="Feature maps of both networks' widest layer ÷ 4 (DCGAN: 64). Smaller is faster."
+                    <NumberField label="Network width" testid="width" explain="Feature maps of both networks' widest layer ÷ 4 (DCGAN: 64). Smaller is faster."
                         value=Signal::derive(move || draft.with(|c| c.generator_width as f64)) step="1"
                         set=move |v| draft.update(|c| { c.generator_width = v as usize; c.discriminator_width = v as usize; })/>
-                    <NumberField label="Batch size" explain="Images per step. Larger batches give steadier gradients but slower steps."
+                    <NumberField label="Batch size" testid="batch-size" explain="Images per step. Larger batches give steadier gradients but slower steps."
                         value=Signal::derive(move || draft.with(|c| c.batch_size as f64)) step="1"
                         set=move |v| draft.update(|c| c.batch_size = v as usize)/>
-                    <NumberField label="Learning rate G" explain="Adam step size of the generator (DCGAN: 0.0002)."
+                    <NumberField label="Learning rate G" testid="lr-g" explain="Adam step size of the generator (DCGAN: 0.0002)."
                         value=Signal::derive(move || draft.with(|c| c.learning_rate_g)) step="0.0001"
                         set=move |v| draft.update(|c| c.learning_rate_g = v)/>
-                    <NumberField label="Learning rate D" explain="Adam step size of the discriminator (DCGAN: 0.0002)."
+                    <NumberField label="Learning rate D" testid="lr-d" explain="Adam step size of the discriminator (DCGAN: 0.0002)."
                         value=Signal::derive(move || draft.with(|c| c.learning_rate_d)) step="0.0001"
                         set=move |v| draft.update(|c| c.learning_rate_d = v)/>
-                    <NumberField label="Adam β1" explain="Momentum; DCGAN lowered it from 0.9 to 0.5 to steady training."
+                    <NumberField label="Adam β1" testid="beta1" explain="Momentum; DCGAN lowered it from 0.9 to 0.5 to steady training."
                         value=Signal::derive(move || draft.with(|c| c.beta1 as f64)) step="0.05"
                         set=move |v| draft.update(|c| c.beta1 = v as f32)/>
                     <Field label="Loss" explain="BCE is DCGAN's. Hinge and WGAN (the critic's weights clipped) can be steadier when D wins too easily.">
@@ -106,11 +106,11 @@ pub fn ControlPanel() -> impl IntoView {
                             {LossKind::ALL.iter().enumerate().map(|(i, k)| view! { <option value=i.to_string()>{k.label()}</option> }).collect_view()}
                         </select>
                     </Field>
-                    <NumberField label="D steps per G step" explain="WGAN trains its critic several times per generator step (5 in the paper)."
+                    <NumberField label="D steps per G step" testid="d-steps" explain="WGAN trains its critic several times per generator step (5 in the paper)."
                         value=Signal::derive(move || draft.with(|c| c.d_steps as f64)) step="1"
                         set=move |v| draft.update(|c| c.d_steps = v as usize)/>
                     <p class="invalid">{move || draft.with(|c| c.validate().err().map(|e| e.to_string()))}</p>
-                    <button disabled=move || !idle() || draft.with(|c| c.validate().is_err()) on:click=apply>"Apply (new model)"</button>
+                    <button data-testid="apply" disabled=move || !idle() || draft.with(|c| c.validate().is_err()) on:click=apply>"Apply (new model)"</button>
                 </form>
             </details>
         </section>
@@ -147,12 +147,14 @@ fn NumberField(
     value: Signal<f64>,
     /// Input step.
     step: &'static str,
+    /// The input's `data-testid`.
+    testid: &'static str,
     /// Called with each parsable new value.
     set: impl Fn(f64) + Send + Sync + 'static,
 ) -> impl IntoView {
     view! {
         <Field label=label explain=explain>
-            <input type="number" step=step prop:value=move || value.get().to_string()
+            <input type="number" step=step data-testid=testid prop:value=move || value.get().to_string()
                 on:change=move |ev| {
                     if let Ok(v) = event_target_value(&ev).parse::<f64>() {
                         set(v)
