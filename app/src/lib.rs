@@ -1,8 +1,9 @@
 //! GAN Playground's page. The UI ([`ui`]) runs on the main thread and talks to the training
 //! worker ([`worker`]) through the messages of [`protocol`]. Plain state, tested natively: the
-//! worker's [`trainer`] and [`explorer`]; the page's [`charts`], [`view_state`] (the link) and
+//! worker's [`trainer`], [`explorer`] and [`adapter`] (which device trains); the page's [`charts`], [`view_state`] (the link) and
 //! [`coalesce`] (slider moves).
 
+pub mod adapter;
 pub mod charts;
 pub mod coalesce;
 pub mod explorer;

@@ -1,16 +1,19 @@
 //! Messages between the page (main thread) and the training worker.
 
+pub use crate::adapter::DeviceChoice;
 use model::{GanConfig, StepValues};
 use serde::{Deserialize, Serialize};
 
 /// What the page asks of the worker.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Request {
-    /// Start the compute device: WebGPU when `prefer_gpu` and available, else the CPU.
+    /// Start the compute device the user chose (see [`DeviceChoice`]).
     Init {
-        /// Try WebGPU first.
-        prefer_gpu: bool,
+        /// Auto: WebGPU on a hardware adapter, else the CPU.
+        device: DeviceChoice,
     },
+    /// Send a [`Response::Snapshot`] of the model now (to move it to another device).
+    TakeSnapshot,
     /// Use a built-in procedural dataset (replaces the user's images as training data).
     UseBuiltin(crate::trainer::Builtin),
     /// Decode and add user files: (name, bytes).
@@ -164,6 +167,24 @@ pub struct StepReport {
     pub ms: f64,
 }
 
+/// A run falling apart, as the page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AlarmReport {
+    /// What was seen.
+    pub alarm: model::health::Alarm,
+    /// The state [`Request::GoBack`] restores, if there is one.
+    pub back_to: Option<EarlierState>,
+}
+
+/// An earlier state of the run that the worker keeps to go back to.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EarlierState {
+    /// Its step.
+    pub step: u64,
+    /// Its quality (SWD ×10³), where it was measured: the best state's.
+    pub swd: Option<f32>,
+}
+
 /// The live sample grid, RGBA8.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SampleGrid {
@@ -215,12 +236,7 @@ pub enum Response {
         diversity: f32,
     },
     /// The run is falling apart; training paused.
-    Alarm {
-        /// What was seen.
-        alarm: model::health::Alarm,
-        /// The state [`Request::GoBack`] restores: its step and, if measured, its SWD ×10³.
-        back_to: Option<(u64, Option<f32>)>,
-    },
+    Alarm(AlarmReport),
     /// The model went back to the state of this step.
     WentBack(u64),
     /// A saved checkpoint.
@@ -240,7 +256,8 @@ pub enum Response {
         /// Activation variance along each.
         variances: Vec<f32>,
     },
-    /// The training state in memory (WebGPU only), to restore after a lost device.
+    /// The training state in memory (kept on WebGPU; on request on any device), to restore on
+    /// another device.
     Snapshot {
         /// Step it was taken at.
         step: u64,

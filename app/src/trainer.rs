@@ -10,7 +10,7 @@ use model::procedural::Procedural;
 use model::swd::{SwdConfig, sliced_wasserstein};
 use model::{Dataset, Gan, GanConfig, StepStats, StepValues, checkpoint};
 
-use crate::protocol::Thumbnail;
+use crate::protocol::{EarlierState, Thumbnail};
 
 /// Side at which user images are kept, the largest the model takes.
 pub const STORED_SIZE: usize = 64;
@@ -313,12 +313,12 @@ impl Trainer {
             .filter(|g| g.step < self.gan.step)
     }
 
-    /// Step and SWD (if measured) of the state [`Trainer::go_back`] would restore.
-    pub fn fallback_step(&self) -> Option<(u64, Option<f32>)> {
+    /// The state [`Trainer::go_back`] would restore.
+    pub fn fallback_step(&self) -> Option<EarlierState> {
         let best = self.watch.best();
-        self.fallback().map(|g| {
-            let swd = best.filter(|(step, _)| *step == g.step).map(|(_, swd)| swd);
-            (g.step, swd)
+        self.fallback().map(|g| EarlierState {
+            step: g.step,
+            swd: best.filter(|(step, _)| *step == g.step).map(|(_, swd)| swd),
         })
     }
 
@@ -527,7 +527,13 @@ mod tests {
             t.step(StepKind::Full);
         }
         assert_ne!(g_weights(&t), best);
-        assert_eq!(t.fallback_step(), Some((3, Some(60.0))));
+        assert_eq!(
+            t.fallback_step(),
+            Some(EarlierState {
+                step: 3,
+                swd: Some(60.0)
+            })
+        );
         // Quality far worse than the best: an alarm.
         assert!(matches!(
             t.observe_quality(150.0),

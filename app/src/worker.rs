@@ -11,8 +11,11 @@ use model::{GanConfig, checkpoint};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
+use crate::adapter::{AdapterInfo, DeviceChoice};
 use crate::explorer::{Explorer, export};
-use crate::protocol::{DeviceInfo, Rendered, Request, Response, SampleGrid, StepReport};
+use crate::protocol::{
+    AlarmReport, DeviceInfo, Rendered, Request, Response, SampleGrid, StepReport,
+};
 use crate::trainer::{Source, StepKind, Trainer};
 
 /// The generator the explorer opens with, relative to the worker's script.
@@ -73,8 +76,9 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
-/// Asks the browser for a WebGPU adapter and describes it; `Err` says why there is none.
-async fn webgpu_adapter() -> Result<String, String> {
+/// Asks the browser for a WebGPU adapter and what it says of itself; `Err` says why there is
+/// none.
+async fn webgpu_adapter() -> Result<AdapterInfo, String> {
     let get = |target: &JsValue, key: &str| Reflect::get(target, &JsValue::from_str(key)).ok();
     let navigator = get(&js_sys::global(), "navigator").ok_or("no navigator")?;
     let gpu = get(&navigator, "gpu")
@@ -97,16 +101,17 @@ async fn webgpu_adapter() -> Result<String, String> {
     let field = |k: &str| {
         get(&info, k)
             .and_then(|v| v.as_string())
-            .filter(|s| !s.is_empty())
+            .unwrap_or_default()
     };
-    let parts: Vec<String> = ["vendor", "architecture", "description"]
-        .iter()
-        .filter_map(|k| field(k))
-        .collect();
-    Ok(if parts.is_empty() {
-        "unnamed adapter".into()
-    } else {
-        parts.join(" / ")
+    // Newer browsers say it in `info`, older ones on the adapter.
+    let fallback = |target: &JsValue| get(target, "isFallbackAdapter").and_then(|v| v.as_bool());
+    Ok(AdapterInfo {
+        vendor: field("vendor"),
+        architecture: field("architecture"),
+        description: field("description"),
+        is_fallback: fallback(&info)
+            .or_else(|| fallback(&adapter))
+            .unwrap_or(false),
     })
 }
 
@@ -129,17 +134,28 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-async fn start_device(prefer_gpu: bool) -> (Device, DeviceInfo) {
+async fn start_device(choice: DeviceChoice) -> (Device, DeviceInfo) {
     let cpu = |reason: String| (Device::flex(), DeviceInfo::Cpu { reason });
-    if !prefer_gpu {
-        return cpu("WebGPU was turned off for this page".into());
+    if choice == DeviceChoice::Cpu {
+        return cpu("the CPU was chosen for this page".into());
     }
-    match webgpu_adapter().await {
-        Err(reason) => cpu(reason),
-        Ok(adapter) => match Device::wgpu_options().init_async().await {
-            Ok(device) => (device, DeviceInfo::WebGpu { adapter }),
-            Err(e) => cpu(format!("the WebGPU device could not start: {e}")),
-        },
+    let adapter = match webgpu_adapter().await {
+        Err(reason) => return cpu(reason),
+        Ok(adapter) => adapter,
+    };
+    if choice == DeviceChoice::Auto
+        && let Some(software) = adapter.software()
+    {
+        return cpu(format!("{software}; the CPU is faster here"));
+    }
+    match Device::wgpu_options().init_async().await {
+        Ok(device) => (
+            device,
+            DeviceInfo::WebGpu {
+                adapter: adapter.label(),
+            },
+        ),
+        Err(e) => cpu(format!("the WebGPU device could not start: {e}")),
     }
 }
 
@@ -204,10 +220,10 @@ impl TrainerWorker {
 
     /// The page's message for `alarm`, with the state going back would restore.
     fn alarm(t: &Trainer, alarm: model::health::Alarm) -> Response {
-        Response::Alarm {
+        Response::Alarm(AlarmReport {
             alarm,
             back_to: t.fallback_step(),
-        }
+        })
     }
 
     /// Sends the sample grid, and with `quality` its quality measure; `Ok(Some(alarm))` when
@@ -335,6 +351,10 @@ impl TrainerWorker {
         };
         match request {
             Request::Init { .. } => {}
+            Request::TakeSnapshot => {
+                drop(guard);
+                Self::snapshot(&self.trainer, scope, id);
+            }
             Request::UseBuiltin(kind) => {
                 t.use_builtin(kind);
                 reply(Self::describe_data(t));
@@ -596,9 +616,9 @@ impl Worker for TrainerWorker {
     }
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
-        if let Request::Init { prefer_gpu } = msg {
+        if let Request::Init { device } = msg {
             scope.send_future(async move {
-                let (device, info) = start_device(prefer_gpu).await;
+                let (device, info) = start_device(device).await;
                 let config = GanConfig::new().with_batch_size(16);
                 let trainer =
                     Trainer::new(device, config).expect("the default configuration is valid");

@@ -102,7 +102,9 @@ fn protocol_messages_cross_the_worker_codec() {
     app::run_static_constructors();
     let through = |r: &Request| -> Request { Bincode::decode(Bincode::encode(r)) };
     let requests = [
-        Request::Init { prefer_gpu: true },
+        Request::Init {
+            device: app::protocol::DeviceChoice::Gpu,
+        },
         Request::Configure(tiny()),
         Request::AddFiles(vec![("a.png".into(), vec![1, 2, 3])]),
         Request::Render {

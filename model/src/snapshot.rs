@@ -7,11 +7,18 @@
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::tensor::{Device, ExecutionError, Tensor, TensorData};
 
+/// Every float tensor, flattened, on one device: the first tensor's. A module loaded from a
+/// record can hold its batch-norm statistics on another backend than its parameters (seen on
+/// WebGPU after loading a checkpoint made on the CPU: "input tensor is on the wrong backend"
+/// when they met in one `cat`); training is unaffected, as batch norm moves them itself.
 struct Gather(Vec<Tensor<1>>);
 
 impl ModuleVisitor for Gather {
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        let tensor = param.val().inner();
+        let mut tensor = param.val().inner();
+        if let Some(first) = self.0.first() {
+            tensor = tensor.to_device(&first.device());
+        }
         let count = tensor.shape().num_elements();
         self.0.push(tensor.reshape([count]));
     }

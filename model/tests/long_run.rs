@@ -66,14 +66,14 @@ fn a_long_run_on_a_small_set_ends_near_its_best() {
     let mut curve = Vec::new();
     while gan.step < STEPS {
         let stats = gan.train_step(&mut data);
-        if gan.step % 10 == 0 {
+        if gan.step.is_multiple_of(10) {
             let values = pollster::block_on(stats.read()).unwrap();
             assert!(values.is_finite(), "step {}: {values:?}", gan.step);
             if let Some(alarm) = watch.observe_step(gan.step, &values) {
                 eprintln!("alarm: {}", alarm.describe());
             }
         }
-        if gan.step % EVERY == 0 {
+        if gan.step.is_multiple_of(EVERY) {
             let samples: Vec<f32> = gan.sample_batch(&z).into_data().iter::<f32>().collect();
             let value = swd(&samples);
             if let Some(alarm) = watch.observe_quality(gan.step, value) {

@@ -35,7 +35,7 @@ try {
     for (const batch of args.batches.split(',').map(Number)) {
       const page = await browser.newPage();
       const t0 = Date.now();
-      await page.goto(`${server.url}${device === 'cpu' ? '?cpu' : ''}`);
+      await page.goto(`${server.url}${device === 'cpu' ? '?cpu' : '?gpu'}`);
       await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: 600_000 });
       const interactive = Date.now() - t0;
       const badge = await page.textContent('[data-testid="device"]');

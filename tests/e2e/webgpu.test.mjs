@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { usePage, screenshot, fixtures } from './harness.mjs';
 
-// `test-hooks` shows a button that makes the worker report a lost GPU device.
-const session = usePage('?test-hooks');
+// `test-hooks` shows a button that makes the worker report a lost GPU device; `gpu` uses WebGPU
+// although the only adapter here is a software one (the default would pick the CPU).
+const session = usePage('?test-hooks&gpu');
 
 const SOFTWARE_GPU_TIMEOUT = 300_000;
 

@@ -1,6 +1,6 @@
 //! Small browser helpers: downloads, reading files, drawing RGBA onto a canvas.
 
-use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{
     Blob, BlobPropertyBag, CanvasRenderingContext2d, HtmlAnchorElement, HtmlCanvasElement,
     ImageData, Url,
@@ -71,4 +71,18 @@ pub fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
+}
+
+/// Replaces the page address's query (`?cpu`) without a reload, keeping its path and hash.
+pub fn set_query(query: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let (location, Ok(history)) = (window.location(), window.history()) else {
+        return;
+    };
+    let path = location.pathname().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    let _ =
+        history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}{hash}")));
 }

@@ -97,6 +97,8 @@ pub struct ExplorerState {
     pub animation: RwSignal<Option<Animation>>,
     /// Problems with the link the page was opened with.
     pub link_problems: RwSignal<Vec<String>>,
+    /// The step at which the explorer turned to the user's model by itself (once per model).
+    pub followed: RwSignal<Option<u64>>,
     /// z when every principal amount was 0.
     base: StoredValue<Vec<f32>>,
     /// When the last slider move happened (taken by the next preview request).
@@ -135,6 +137,7 @@ impl ExplorerState {
             computing: RwSignal::new(false),
             animation: RwSignal::new(None),
             link_problems: RwSignal::new(problems),
+            followed: RwSignal::new(None),
             base: StoredValue::new(base),
             input_at: StoredValue::new(None),
             previews: StoredValue::new(Coalescer::default()),
@@ -215,6 +218,19 @@ impl ExplorerState {
         if let Some(z) = z {
             self.set_z(z, true);
         }
+    }
+
+    /// Once the user trains on their own images, shows their model instead of the pretrained
+    /// one (once per model: a user who goes back to the pretrained one stays there).
+    pub fn follow_training(self, step: u64, page: PageState) {
+        if self.followed.get_untracked().is_some()
+            || self.view.with_untracked(|v| v.source) != GeneratorSource::Pretrained
+            || !self.ready(GeneratorSource::Training, page)
+        {
+            return;
+        }
+        self.followed.set(Some(step));
+        self.use_source(GeneratorSource::Training, page);
     }
 
     /// Switches the generator, fitting the vectors to its latent size.
@@ -486,6 +502,11 @@ pub fn ExplorerPanel() -> impl IntoView {
                     {own_label}
                 </label>
             </div>
+            <Show when=move || state.followed.get().is_some() && source() == GeneratorSource::Training>
+                <p class="explain" data-testid="explorer-follows">
+                    "The explorer now shows your model, trained on your images. Choose the pretrained generator above to go back to it."
+                </p>
+            </Show>
             <Show when=move || matches!(state.pretrained.get(), Some(Err(_))) && source() == GeneratorSource::Pretrained>
                 <p class="warning" data-testid="pretrained-error">{move || match state.pretrained.get() {
                     Some(Err(e)) => format!("The pretrained generator could not be loaded ({e}). Choose “Your model” to explore the one you train."),

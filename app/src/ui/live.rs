@@ -9,7 +9,7 @@ use super::browser::{download, draw_rgba, files_of, read_bytes, rgba_to_png};
 use super::charts::Chart;
 use super::{PageState, Worker};
 use crate::charts::Series;
-use crate::protocol::Request;
+use crate::protocol::{AlarmReport, EarlierState, Request};
 use model::health::Alarm;
 
 /// Below this sample diversity (relative to the data's) the samples look alike: mode collapse.
@@ -137,13 +137,13 @@ fn AlarmBanner() -> impl IntoView {
     let state = expect_context::<PageState>();
     let worker = expect_context::<Worker>();
     view! {
-        {move || state.alarm.get().map(|(alarm, back_to)| view! {
+        {move || state.alarm.get().map(|AlarmReport { alarm, back_to }| view! {
             <div class="alarm" role="alert" data-testid="alarm">
                 <p><strong>"Training paused: the run is falling apart. "</strong>
                     {format!("{}.", alarm.describe())}</p>
                 <p class="explain">{explain(&alarm)}</p>
                 <p class="buttons">
-                    {back_to.map(|(step, swd)| view! {
+                    {back_to.map(|EarlierState { step, swd }| view! {
                         <button class="primary" data-testid="go-back"
                             on:click=move |_| worker.send(Request::GoBack)>
                             {match swd {

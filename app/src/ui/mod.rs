@@ -15,10 +15,11 @@ use std::sync::Arc;
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 use model::GanConfig;
-use model::health::Alarm;
 
 use crate::charts::History;
-use crate::protocol::{DeviceInfo, Request, Response, SampleGrid, StepReport, Thumbnail};
+use crate::protocol::{
+    AlarmReport, DeviceChoice, DeviceInfo, Request, Response, SampleGrid, StepReport, Thumbnail,
+};
 use crate::trainer::Source;
 use crate::view_state::Panel;
 use crate::worker::TrainerWorker;
@@ -60,8 +61,12 @@ pub struct PageState {
     pub snapshot: StoredValue<Option<(u64, Vec<u8>)>>,
     /// Why the GPU device was lost, until the user chooses how to go on.
     pub lost: RwSignal<Option<String>>,
+    /// The device the user asked to move to, until the model's snapshot for the move arrives.
+    pub switching: RwSignal<Option<DeviceChoice>>,
+    /// Set when that snapshot is in: the move can happen.
+    pub switch_ready: RwSignal<Option<DeviceChoice>>,
     /// The run fell apart: what was seen, and the step (and SWD) going back would restore.
-    pub alarm: RwSignal<Option<(Alarm, Option<(u64, Option<f32>)>)>>,
+    pub alarm: RwSignal<Option<AlarmReport>>,
 }
 
 impl PageState {
@@ -84,6 +89,8 @@ impl PageState {
             snapshot: StoredValue::new(None),
             lost: RwSignal::new(None),
             alarm: RwSignal::new(None),
+            switching: RwSignal::new(None),
+            switch_ready: RwSignal::new(None),
         }
     }
 
@@ -105,12 +112,18 @@ impl PageState {
                 self.dataset.set((name, count));
                 self.source.set(Some(source));
             }
-            Response::Snapshot { step, bytes } => self.snapshot.set_value(Some((step, bytes))),
+            Response::Snapshot { step, bytes } => {
+                self.snapshot.set_value(Some((step, bytes)));
+                if let Some(choice) = self.switching.get_untracked() {
+                    self.switching.set(None);
+                    self.switch_ready.set(Some(choice));
+                }
+            }
             Response::DeviceLost(reason) => {
                 self.running.set(false);
                 self.lost.set(Some(reason));
             }
-            Response::Alarm { alarm, back_to } => self.alarm.set(Some((alarm, back_to))),
+            Response::Alarm(report) => self.alarm.set(Some(report)),
             Response::WentBack(step) => {
                 self.alarm.set(None);
                 self.last_step
@@ -119,6 +132,7 @@ impl PageState {
             Response::Config(config) => {
                 // A new model: its history starts over.
                 self.alarm.set(None);
+                self.explorer.followed.set(None);
                 self.history.update(History::clear);
                 self.last_step.set(None);
                 self.quality.set(None);
@@ -128,6 +142,9 @@ impl PageState {
             Response::Step(report) => {
                 self.history.update(|h| h.push(report.step, report.values));
                 self.last_step.set(Some(report));
+                if report.step > 0 && self.source.get_untracked() == Some(Source::User) {
+                    self.explorer.follow_training(report.step, self);
+                }
             }
             Response::Samples(grid) => self.samples.set(Some(grid)),
             Response::Quality {
@@ -197,9 +214,11 @@ fn spawn_worker(state: PageState) -> WorkerBridge<TrainerWorker> {
         .spawn("./worker_loader.js")
 }
 
-/// Goes on after a lost GPU device: a new worker (on a new GPU device or the CPU) gets the
-/// user's images back and the model from its last in-memory snapshot.
-fn recover(state: PageState, worker: Worker, prefer_gpu: bool) {
+/// Goes on after a lost GPU device, or moves to another device: a new worker (on `choice`) gets
+/// the user's images back and the model from its last snapshot. The address keeps the choice,
+/// so a reload stays on that device.
+fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
+    browser::set_query(&choice.in_query(&query()));
     let images: Vec<(String, Vec<u8>)> = state
         .thumbnails
         .get_untracked()
@@ -214,7 +233,7 @@ fn recover(state: PageState, worker: Worker, prefer_gpu: bool) {
     state.running.set(false);
     state.thumbnails.set(Vec::new());
     state.explorer.restart();
-    worker.send(Request::Init { prefer_gpu });
+    worker.send(Request::Init { device: choice });
     if !images.is_empty() {
         worker.send(Request::RestoreImages(images));
     }
@@ -228,17 +247,15 @@ fn recover(state: PageState, worker: Worker, prefer_gpu: bool) {
     }
 }
 
-fn has_test_hooks() -> bool {
+/// The page address's query (`?cpu&test-hooks`), or "".
+fn query() -> String {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
-        .is_some_and(|q| q.contains("test-hooks"))
+        .unwrap_or_default()
 }
 
-fn prefers_gpu() -> bool {
-    // `?cpu` in the address forces the CPU device (for comparisons and tests).
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .is_none_or(|q| !q.contains("cpu"))
+fn has_test_hooks() -> bool {
+    query().contains("test-hooks")
 }
 
 /// The whole page.
@@ -247,8 +264,9 @@ pub fn App() -> impl IntoView {
     let state = PageState::new();
     let bridge = spawn_worker(state);
     let worker = Worker(StoredValue::new_local(Rc::new(bridge)));
+    // `?cpu` / `?gpu` in the address choose the device; by default a hardware GPU, else the CPU.
     worker.send(Request::Init {
-        prefer_gpu: prefers_gpu(),
+        device: DeviceChoice::from_query(&query()),
     });
     state.explorer.connect(worker);
     provide_context(state);
@@ -277,17 +295,42 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Which device trains, and why not WebGPU when it is the CPU.
+/// Which device trains, why not WebGPU when it is the CPU, and a switch to the other one that
+/// keeps the model and the images.
 #[component]
 fn DeviceBadge() -> impl IntoView {
     let state = expect_context::<PageState>();
+    let worker = expect_context::<Worker>();
+    // The model's snapshot for the move arrived: move.
+    Effect::new(move |_| {
+        if let Some(choice) = state.switch_ready.get() {
+            state.switch_ready.set(None);
+            recover(state, worker, choice);
+        }
+    });
+    let other = move || match state.device.get() {
+        Some(DeviceInfo::WebGpu { .. }) => Some((DeviceChoice::Cpu, "Use the CPU instead")),
+        Some(DeviceInfo::Cpu { .. }) => Some((DeviceChoice::Gpu, "Try WebGPU instead")),
+        None => None,
+    };
     view! {
-        <p class="device" data-testid="device">
-            {move || match state.device.get() {
-                None => "Starting the compute device…".to_string(),
-                Some(DeviceInfo::WebGpu { adapter }) => format!("Training on your GPU (WebGPU: {adapter})"),
-                Some(DeviceInfo::Cpu { reason }) => format!("Training on the CPU (WebAssembly): {reason}"),
-            }}
+        <p class="device">
+            <span data-testid="device">
+                {move || match state.device.get() {
+                    None => "Starting the compute device…".to_string(),
+                    Some(DeviceInfo::WebGpu { adapter }) => format!("Training on your GPU (WebGPU: {adapter})"),
+                    Some(DeviceInfo::Cpu { reason }) => format!("Training on the CPU (WebAssembly): {reason}"),
+                }}
+            </span>
+            {move || other().map(|(choice, label)| view! {
+                <button class="small" data-testid="switch-device"
+                    title="Moves the model and your images to the other device"
+                    disabled=move || state.running.get() || state.switching.with(Option::is_some)
+                    on:click=move |_| {
+                        state.switching.set(Some(choice));
+                        worker.send(Request::TakeSnapshot);
+                    }>{label}</button>
+            })}
         </p>
     }
 }
@@ -315,8 +358,8 @@ fn DeviceLostBanner() -> impl IntoView {
                     {restored}
                 </span>
                 <span>
-                    <button data-testid="recover-gpu" on:click=move |_| recover(state, worker, true)>"Continue on a new GPU device"</button>
-                    <button data-testid="recover-cpu" on:click=move |_| recover(state, worker, false)>"Continue on the CPU"</button>
+                    <button data-testid="recover-gpu" on:click=move |_| recover(state, worker, DeviceChoice::Gpu)>"Continue on a new GPU device"</button>
+                    <button data-testid="recover-cpu" on:click=move |_| recover(state, worker, DeviceChoice::Cpu)>"Continue on the CPU"</button>
                 </span>
             </div>
         </Show>
