@@ -464,9 +464,10 @@ mod tests {
         let mut newer = bytes.clone();
         newer[8] = 9;
         assert_eq!(err(&newer), CheckpointError::Version { found: 9 });
+        // A flipped bit inside a section (the middle of the file is the generator's weights).
         let mut flipped = bytes.clone();
-        let last = flipped.len() - 1;
-        flipped[last] ^= 1;
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 1;
         assert_eq!(err(&flipped), CheckpointError::Checksum);
     }
 
@@ -488,6 +489,7 @@ mod tests {
             sections.parts[2],
             sections.parts[3],
             sections.parts[4],
+            sections.parts[5],
         ] {
             body.extend((part.len() as u64).to_le_bytes());
             body.extend_from_slice(part);

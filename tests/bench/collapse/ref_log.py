@@ -2,7 +2,9 @@
 """The PyTorch reference run (../shared/peers/pytorch/ref_train.py: same networks, data, batch and
 Adam), logging what `gan-train --log-csv` logs, so the two runs can be read side by side:
 
-  ref_log.py --data DIR --steps 3000 --out DIR [--seed 0] [--threads 1] [--log-every 10]
+  ref_log.py --data DIR --steps 3000 --out DIR [--seed 0] [--threads 1] [--log-every 10] [--width 64]
+
+--width other than 64 builds the same networks narrower (as gan-train --width does).
 
 Writes DIR/log.csv (step, losses, D(x), D(G(z)), gradient norms, batch-norm statistics) and
 DIR/grid-<step>.png every --every steps (fixed z, batch statistics, as ref_train.py).
@@ -24,6 +26,26 @@ def load_ref():
 
 ref = load_ref()
 
+def networks(width):
+    """The reference's G and D (dcgan32.py) at another width: the same layers, narrower."""
+    if width == 64:
+        return ref.generator(), ref.discriminator()
+    nz, w = ref.NZ, width
+
+    def up(i, o, s, p):
+        return [nn.ConvTranspose2d(i, o, 4, s, p, bias=False), nn.BatchNorm2d(o), nn.ReLU(True)]
+
+    def down(i, o, bn):
+        return [nn.Conv2d(i, o, 4, 2, 1, bias=False), *([nn.BatchNorm2d(o)] if bn else []),
+                nn.LeakyReLU(0.2, True)]
+
+    g = nn.Sequential(*up(nz, w * 4, 1, 0), *up(w * 4, w * 2, 2, 1), *up(w * 2, w, 2, 1),
+                      nn.ConvTranspose2d(w, 3, 4, 2, 1, bias=False), nn.Tanh())
+    d = nn.Sequential(*down(3, w, False), *down(w, w * 2, True), *down(w * 2, w * 4, True),
+                      nn.Conv2d(w * 4, 1, 4, 1, 0, bias=False), nn.Flatten(0))
+    return g, d
+
+
 def grad_norm(net):
     return torch.sqrt(sum((p.grad.double() ** 2).sum() for p in net.parameters() if p.grad is not None)).item()
 
@@ -42,11 +64,12 @@ def main():
     ap.add_argument("--steps", type=int, default=3000); ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--every", type=int, default=250); ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1); ap.add_argument("--log-every", type=int, default=10)
+    ap.add_argument("--width", type=int, default=64)
     a = ap.parse_args()
     torch.set_num_threads(a.threads); torch.manual_seed(a.seed)
     out = pathlib.Path(a.out); out.mkdir(parents=True, exist_ok=True)
     data = ref.load_images(a.data)
-    g, d = ref.generator(), ref.discriminator()
+    g, d = networks(a.width)
     g.apply(ref.init_weights); d.apply(ref.init_weights)
     opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
@@ -55,7 +78,8 @@ def main():
     zfix = torch.randn(64, ref.NZ, 1, 1, generator=torch.Generator().manual_seed(1))
     names = [f"{n}{i}_{s}" for n, net in (("g_bn", g), ("d_bn", d))
              for i, _ in enumerate(m for m in net.modules() if isinstance(m, nn.BatchNorm2d)) for s in ("var", "absmean")]
-    log = csv.writer(open(out / "log.csv", "w", newline=""))
+    log_file = open(out / "log.csv", "w", newline="", buffering=1)
+    log = csv.writer(log_file)
     log.writerow(["step", "d_loss", "g_loss", "d_real", "d_fake", "g_grad", "d_grad"] + names)
     t0 = time.time()
     for step in range(1, a.steps + 1):
