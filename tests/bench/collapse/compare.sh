@@ -4,19 +4,22 @@
 # gradient norms, batch-norm statistics) and sample grids every 250 steps scored by the
 # independent ../shared/peers/metrics/swd.py against the training images.
 #
-#   tests/bench/collapse/compare.sh [DATA=public/datasets/food] [STEPS=3000] [SEED=0] [OUT=target/collapse]
+#   [DATA=public/datasets/food] [STEPS=3000] [SEED=0] [WIDTH=64] [BATCH=64] [OUT=target/collapse] \
+#       tests/bench/collapse/compare.sh
 # Needs python3 with torch, numpy and pillow (pip install torch numpy pillow); about an hour on
 # this project's 2-core machine (the two trainers run side by side).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 DATA=${DATA:-public/datasets/food} STEPS=${STEPS:-3000} SEED=${SEED:-0} OUT=${OUT:-target/collapse}
+WIDTH=${WIDTH:-64} BATCH=${BATCH:-64}
 PEERS=${PEERS:-../shared/peers}
 mkdir -p "$OUT"
 cargo build --release -p model --features cli --bin gan-train
-RAYON_NUM_THREADS=1 target/release/gan-train --data "$DATA" --steps "$STEPS" --batch 64 --seed "$SEED" \
+RAYON_NUM_THREADS=1 target/release/gan-train --data "$DATA" --steps "$STEPS" --batch "$BATCH" --width "$WIDTH" --seed "$SEED" \
     --out "$OUT/burn-s$SEED" --log-csv "$OUT/burn-s$SEED.csv" --log-every 10 >"$OUT/burn-s$SEED.log" 2>&1 &
 burn=$!
 PEERS=$PEERS python3 tests/bench/collapse/ref_log.py --data "$DATA" --steps "$STEPS" --seed "$SEED" \
+    --width "$WIDTH" --batch "$BATCH" \
     --out "$OUT/ref-s$SEED" >"$OUT/ref-s$SEED.log" 2>&1
 wait $burn
 printf '%6s %12s %12s\n' step gan-train pytorch
