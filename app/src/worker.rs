@@ -270,6 +270,16 @@ impl TrainerWorker {
         Ok(t.observe_quality(swd).map(|alarm| Self::alarm(t, alarm)))
     }
 
+    /// Sends the sample grid of the model as it is now (after a load or going back).
+    fn refresh_samples(&self, scope: &WorkerScope<Self>, id: HandlerId) {
+        let (trainer, scope) = (self.trainer.clone(), scope.clone());
+        spawn_local(async move {
+            if let Err(e) = Self::send_samples(&trainer, false, &scope, id).await {
+                Self::respond(&scope, id, Response::Error(e.to_string()));
+            }
+        });
+    }
+
     fn run(&self, kind: StepKind, repeat: bool, scope: &WorkerScope<Self>, id: HandlerId) {
         if self.busy.get() {
             return;
@@ -435,12 +445,7 @@ impl TrainerWorker {
                         reply(Response::Config(t.config().clone()));
                         reply(Self::describe_data(t));
                         drop(guard);
-                        let (trainer, scope) = (self.trainer.clone(), scope.clone());
-                        spawn_local(async move {
-                            if let Err(e) = Self::send_samples(&trainer, false, &scope, id).await {
-                                Self::respond(&scope, id, Response::Error(e.to_string()));
-                            }
-                        });
+                        self.refresh_samples(scope, id);
                     }
                     Err(e) => reply(Response::Error(format!("checkpoint not loaded: {e}"))),
                 }
@@ -503,12 +508,7 @@ impl TrainerWorker {
                     Ok(step) => {
                         reply(Response::WentBack(step));
                         drop(guard);
-                        let (trainer, scope) = (self.trainer.clone(), scope.clone());
-                        spawn_local(async move {
-                            if let Err(e) = Self::send_samples(&trainer, false, &scope, id).await {
-                                Self::respond(&scope, id, Response::Error(e.to_string()));
-                            }
-                        });
+                        self.refresh_samples(scope, id);
                     }
                     Err(e) => reply(Response::Error(e)),
                 }
