@@ -49,8 +49,8 @@ pub struct StepValues {
 }
 
 impl StepValues {
-    /// True when every value present is a finite number.
-    pub fn is_finite(&self) -> bool {
+    /// Every value, in field order.
+    pub fn all(&self) -> [Option<f32>; 6] {
         [
             self.d_loss,
             self.g_loss,
@@ -59,9 +59,11 @@ impl StepValues {
             self.d_grad_norm,
             self.g_grad_norm,
         ]
-        .iter()
-        .flatten()
-        .all(|v| v.is_finite())
+    }
+
+    /// True when every value present is a finite number.
+    pub fn is_finite(&self) -> bool {
+        self.all().iter().flatten().all(|v| v.is_finite())
     }
 }
 
@@ -109,6 +111,10 @@ pub struct Gan {
     pub optim_d: ModuleOptimizer,
     /// Generator updates done so far.
     pub step: u64,
+    /// Also compute both networks' gradient norms in each step (`StepStats::*_grad_norm`):
+    /// off by default, as they cost extra device work every step and only the native
+    /// trainer's `--log-csv` reads them.
+    pub measure_gradients: bool,
     device: Device,
     noise: ChaCha8Rng,
 }
@@ -193,6 +199,7 @@ impl Gan {
             discriminator: discriminator.to_device(&device).train(),
             config,
             step: 0,
+            measure_gradients: false,
             device,
             noise,
         }
@@ -240,7 +247,9 @@ impl Gan {
         let d_fake = self.discriminator.forward(fake.detach()); // [batch]
         let d_loss = loss.discriminator_loss(d_real.clone(), d_fake.clone()); // [1]
         let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
-        let d_grad_norm = grad_norm(&grads, &self.discriminator, &self.device);
+        let d_grad_norm = self
+            .measure_gradients
+            .then(|| grad_norm(&grads, &self.discriminator, &self.device));
         let lr = self.config.learning_rate_d;
         self.discriminator = self.optim_d.step(lr, self.discriminator.clone(), grads);
         if loss == crate::config::LossKind::WganClip {
@@ -252,20 +261,22 @@ impl Gan {
             g_loss: None,
             d_real: Some(loss.mean_output(d_real.detach().inner())),
             d_fake: Some(loss.mean_output(d_fake.detach().inner())),
-            d_grad_norm: Some(d_grad_norm),
+            d_grad_norm,
             g_grad_norm: None,
         }
     }
 
     /// One generator update through the current discriminator on `fake = G(z)` (still tracked).
     ///
-    /// Returns the loss and the gradient's norm, both `[1]`.
-    fn update_generator(&mut self, fake: Tensor<4>) -> (Tensor<1>, Tensor<1>) {
+    /// Returns the loss and, when measured, the gradient's norm, both `[1]`.
+    fn update_generator(&mut self, fake: Tensor<4>) -> (Tensor<1>, Option<Tensor<1>>) {
         let d_fake = self.discriminator.forward(fake); // [batch]
         let g_loss = self.config.loss.generator_loss(d_fake); // [1]
         // Only the generator's parameters are taken from the gradients: D is left as it is.
         let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
-        let g_grad_norm = grad_norm(&grads, &self.generator, &self.device);
+        let g_grad_norm = self
+            .measure_gradients
+            .then(|| grad_norm(&grads, &self.generator, &self.device));
         let lr = self.config.learning_rate_g;
         self.generator = self.optim_g.step(lr, self.generator.clone(), grads);
         self.step += 1;
@@ -289,7 +300,7 @@ impl Gan {
         let fake = fake.expect("d_steps ≥ 1 is validated");
         let (g_loss, g_grad_norm) = self.update_generator(fake);
         stats.g_loss = Some(g_loss);
-        stats.g_grad_norm = Some(g_grad_norm);
+        stats.g_grad_norm = g_grad_norm;
         stats
     }
 
@@ -301,7 +312,7 @@ impl Gan {
         let mut stats = self.update_discriminator(real, generated.clone());
         let (g_loss, g_grad_norm) = self.update_generator(generated);
         stats.g_loss = Some(g_loss);
-        stats.g_grad_norm = Some(g_grad_norm);
+        stats.g_grad_norm = g_grad_norm;
         stats
     }
 
@@ -326,7 +337,7 @@ impl Gan {
             d_real: None,
             d_fake: None,
             d_grad_norm: None,
-            g_grad_norm: Some(g_grad_norm),
+            g_grad_norm,
         }
     }
 
@@ -382,10 +393,21 @@ mod tests {
             let config = tiny(loss).with_d_steps(2);
             let mut data = Procedural::Rings.dataset(32, 3, 32, &device, 0);
             let mut gan = Gan::new(config, &device).unwrap();
-            for _ in 0..3 {
+            for i in 0..3 {
+                // Gradient norms only when asked for (they cost device work every step).
+                gan.measure_gradients = i == 2;
                 let values = pollster::block_on(gan.train_step(&mut data).read()).unwrap();
                 assert!(values.is_finite(), "{loss:?}: {values:?}");
                 assert!(values.d_loss.is_some() && values.g_loss.is_some());
+                let norms = [values.d_grad_norm, values.g_grad_norm];
+                if i == 2 {
+                    assert!(
+                        norms.iter().all(|n| n.is_some_and(|n| n > 0.0)),
+                        "{norms:?}"
+                    );
+                } else {
+                    assert_eq!(norms, [None, None]);
+                }
             }
             assert_eq!(gan.step, 3);
         }

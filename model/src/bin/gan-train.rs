@@ -355,6 +355,7 @@ fn main() -> anyhow::Result<()> {
         sliced_wasserstein(&quality_real, &samples, channels, size, &SwdConfig::quick()).mean
     };
 
+    gan.measure_gradients = args.log_csv.is_some();
     let mut csv = match &args.log_csv {
         Some(path) => {
             let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
