@@ -17,6 +17,9 @@ pub enum DeviceChoice {
     Gpu,
     /// The CPU, whatever the browser has.
     Cpu,
+    /// Time both devices and train on the faster, even where the adapter names itself a
+    /// software one (`?measure`; what `Auto` does on a hardware adapter).
+    Measure,
 }
 
 impl DeviceChoice {
@@ -27,6 +30,8 @@ impl DeviceChoice {
             DeviceChoice::Cpu
         } else if words.contains(&"gpu") {
             DeviceChoice::Gpu
+        } else if words.contains(&"measure") {
+            DeviceChoice::Measure
         } else {
             DeviceChoice::Auto
         }
@@ -37,11 +42,12 @@ impl DeviceChoice {
         let mut words: Vec<&str> = query
             .trim_start_matches('?')
             .split('&')
-            .filter(|w| !w.is_empty() && *w != "cpu" && *w != "gpu")
+            .filter(|w| !w.is_empty() && !["cpu", "gpu", "measure"].contains(w))
             .collect();
         match self {
             DeviceChoice::Cpu => words.push("cpu"),
             DeviceChoice::Gpu => words.push("gpu"),
+            DeviceChoice::Measure => words.push("measure"),
             DeviceChoice::Auto => {}
         }
         if words.is_empty() {
@@ -116,6 +122,107 @@ impl AdapterInfo {
     }
 }
 
+/// How long one device took per training step of the page's default model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Timing {
+    /// The median of the warm steps (the first step, which compiles WebGPU's kernels, excluded).
+    PerStep(f64),
+    /// The measurement ran out of time: a step takes at least this long.
+    AtLeast(f64),
+    /// The device could not train.
+    Failed(String),
+}
+
+impl Timing {
+    /// The median of `warm` step times, or `None` when there are none.
+    pub fn median(mut warm: Vec<f64>) -> Option<Timing> {
+        warm.retain(|ms| ms.is_finite());
+        warm.sort_by(f64::total_cmp);
+        let n = warm.len();
+        (n > 0).then(|| Timing::PerStep((warm[(n - 1) / 2] + warm[n / 2]) / 2.0))
+    }
+
+    /// Milliseconds per step as far as known (a lower bound for `AtLeast`).
+    fn ms(&self) -> Option<f64> {
+        match self {
+            Timing::PerStep(ms) | Timing::AtLeast(ms) => Some(*ms),
+            Timing::Failed(_) => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Timing::PerStep(ms) => format!("{ms:.0} ms"),
+            Timing::AtLeast(ms) => format!("over {ms:.0} ms"),
+            Timing::Failed(why) => format!("failed ({why})"),
+        }
+    }
+}
+
+/// Both devices timed on the same model, once per session (the page keeps it in
+/// `sessionStorage` so a reload does not measure again).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceMeasurement {
+    /// The adapter measured (`AdapterInfo::label`): another adapter is measured again.
+    pub adapter: String,
+    /// Images per step in the measured model.
+    pub batch: usize,
+    /// The CPU path (WebAssembly, SIMD, one thread).
+    pub cpu: Timing,
+    /// WebGPU on `adapter`.
+    pub gpu: Timing,
+    /// True when this comes from earlier in the session rather than from this start.
+    pub remembered: bool,
+}
+
+impl DeviceMeasurement {
+    /// The faster device: `Cpu` or `Gpu`. A lower bound loses to a measured time below it; with
+    /// nothing to compare, the GPU (the adapter is a real one or the user asked to measure it).
+    pub fn winner(&self) -> DeviceChoice {
+        match (&self.cpu, &self.gpu) {
+            (_, Timing::Failed(_)) => DeviceChoice::Cpu,
+            (Timing::Failed(_), _) => DeviceChoice::Gpu,
+            (Timing::PerStep(cpu), Timing::AtLeast(gpu)) if cpu < gpu => DeviceChoice::Cpu,
+            (_, Timing::AtLeast(_)) => DeviceChoice::Gpu,
+            (Timing::AtLeast(cpu), Timing::PerStep(gpu)) if cpu > gpu => DeviceChoice::Gpu,
+            (Timing::AtLeast(_), Timing::PerStep(_)) => DeviceChoice::Cpu,
+            (Timing::PerStep(cpu), Timing::PerStep(gpu)) if cpu < gpu => DeviceChoice::Cpu,
+            (Timing::PerStep(_), Timing::PerStep(_)) => DeviceChoice::Gpu,
+        }
+    }
+
+    /// What the page says: which is faster, by how much, and both times.
+    pub fn summary(&self) -> String {
+        let (winner, loser, name, other) = match self.winner() {
+            DeviceChoice::Cpu => (&self.cpu, &self.gpu, "the CPU", "WebGPU"),
+            _ => (&self.gpu, &self.cpu, "WebGPU", "the CPU"),
+        };
+        let by = match (winner.ms(), loser.ms()) {
+            (Some(w), Some(l)) if w > 0.0 => {
+                let ratio = l / w;
+                let more = if matches!(loser, Timing::AtLeast(_)) {
+                    "over "
+                } else {
+                    ""
+                };
+                format!(" {more}{ratio:.1}× faster than {other}")
+            }
+            _ => format!(" faster than {other}"),
+        };
+        let when = if self.remembered {
+            "measured earlier in this session"
+        } else {
+            "measured just now"
+        };
+        format!(
+            "{name} is{by} here: {} per step on the CPU, {} on WebGPU (batch {}, {when})",
+            self.cpu.describe(),
+            self.gpu.describe(),
+            self.batch
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,5 +288,88 @@ mod tests {
         );
         assert_eq!(DeviceChoice::Cpu.in_query(""), "?cpu");
         assert_eq!(DeviceChoice::Auto.in_query("?cpu"), "");
+        assert_eq!(
+            DeviceChoice::from_query("?measure&test-hooks"),
+            DeviceChoice::Measure
+        );
+        assert_eq!(DeviceChoice::Cpu.in_query("?measure"), "?cpu");
+    }
+
+    fn measured(cpu: Timing, gpu: Timing) -> DeviceMeasurement {
+        DeviceMeasurement {
+            adapter: "nvidia / ampere".into(),
+            batch: 16,
+            cpu,
+            gpu,
+            remembered: false,
+        }
+    }
+
+    #[test]
+    fn the_median_leaves_out_nothing_but_non_finite_times() {
+        assert_eq!(
+            Timing::median(vec![30.0, 10.0, 20.0]),
+            Some(Timing::PerStep(20.0))
+        );
+        assert_eq!(
+            Timing::median(vec![40.0, 10.0, f64::NAN, 20.0, 30.0]),
+            Some(Timing::PerStep(25.0))
+        );
+        assert_eq!(Timing::median(vec![]), None);
+    }
+
+    #[test]
+    fn the_faster_device_wins_and_the_page_says_by_how_much() {
+        let gpu_wins = measured(Timing::PerStep(316.0), Timing::PerStep(25.0));
+        assert_eq!(gpu_wins.winner(), DeviceChoice::Gpu);
+        let text = gpu_wins.summary();
+        assert!(
+            text.starts_with("WebGPU is 12.6× faster than the CPU"),
+            "{text}"
+        );
+        assert!(
+            text.contains("316 ms per step on the CPU, 25 ms on WebGPU"),
+            "{text}"
+        );
+
+        let cpu_wins = measured(Timing::PerStep(316.0), Timing::PerStep(7661.0));
+        assert_eq!(cpu_wins.winner(), DeviceChoice::Cpu);
+        assert!(
+            cpu_wins
+                .summary()
+                .starts_with("the CPU is 24.2× faster than WebGPU")
+        );
+    }
+
+    #[test]
+    fn a_step_that_ran_out_of_time_is_a_lower_bound() {
+        let slow_gpu = measured(Timing::PerStep(316.0), Timing::AtLeast(6000.0));
+        assert_eq!(slow_gpu.winner(), DeviceChoice::Cpu);
+        assert!(
+            slow_gpu.summary().contains("over 19.0× faster"),
+            "{}",
+            slow_gpu.summary()
+        );
+        assert!(slow_gpu.summary().contains("over 6000 ms on WebGPU"));
+        // A lower bound under the other's time says nothing: the GPU is given the benefit.
+        let unclear = measured(Timing::PerStep(8000.0), Timing::AtLeast(6000.0));
+        assert_eq!(unclear.winner(), DeviceChoice::Gpu);
+        let slow_cpu = measured(Timing::AtLeast(3000.0), Timing::PerStep(40.0));
+        assert_eq!(slow_cpu.winner(), DeviceChoice::Gpu);
+        assert_eq!(
+            measured(Timing::AtLeast(30.0), Timing::PerStep(40.0)).winner(),
+            DeviceChoice::Cpu
+        );
+    }
+
+    #[test]
+    fn a_device_that_failed_loses() {
+        let failed = measured(Timing::PerStep(316.0), Timing::Failed("lost".into()));
+        assert_eq!(failed.winner(), DeviceChoice::Cpu);
+        assert!(failed.summary().contains("failed (lost)"));
+        assert_eq!(
+            measured(Timing::Failed("x".into()), Timing::AtLeast(9.0)).winner(),
+            DeviceChoice::Gpu
+        );
     }
 }

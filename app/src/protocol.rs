@@ -1,6 +1,6 @@
 //! Messages between the page (main thread) and the training worker.
 
-pub use crate::adapter::DeviceChoice;
+pub use crate::adapter::{DeviceChoice, DeviceMeasurement};
 use model::{GanConfig, StepValues};
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,8 @@ pub enum Request {
     Init {
         /// Auto: WebGPU on a hardware adapter, else the CPU.
         device: DeviceChoice,
+        /// The devices' timing from earlier in this session, so a reload does not measure again.
+        remembered: Option<DeviceMeasurement>,
     },
     /// Send a [`Response::Snapshot`] of the model now (to move it to another device).
     TakeSnapshot,
@@ -134,12 +136,27 @@ pub enum DeviceInfo {
     WebGpu {
         /// Vendor and architecture reported by the adapter.
         adapter: String,
+        /// Both devices' timing, where that chose WebGPU.
+        measured: Option<DeviceMeasurement>,
     },
     /// burn's CPU backend (flex, SIMD) in WebAssembly.
     Cpu {
         /// Why WebGPU is not used.
         reason: String,
+        /// Both devices' timing, where that chose the CPU.
+        measured: Option<DeviceMeasurement>,
     },
+}
+
+impl DeviceInfo {
+    /// The timing that chose this device, if one did.
+    pub fn measured(&self) -> Option<&DeviceMeasurement> {
+        match self {
+            DeviceInfo::WebGpu { measured, .. } | DeviceInfo::Cpu { measured, .. } => {
+                measured.as_ref()
+            }
+        }
+    }
 }
 
 /// A user image as the page shows it.
@@ -201,6 +218,8 @@ pub struct SampleGrid {
 /// What the worker tells the page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Response {
+    /// The worker is timing both devices to pick the faster (a few seconds, once a session).
+    Measuring,
     /// The device is ready.
     Device(DeviceInfo),
     /// Images decoded and added.

@@ -11,7 +11,7 @@ use model::{GanConfig, checkpoint};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
-use crate::adapter::{AdapterInfo, DeviceChoice};
+use crate::adapter::{AdapterInfo, DeviceChoice, DeviceMeasurement, Timing};
 use crate::explorer::{Explorer, export};
 use crate::protocol::{
     AlarmReport, DeviceInfo, Rendered, Request, Response, SampleGrid, StepReport,
@@ -27,6 +27,12 @@ const SAMPLE_INTERVAL_MS: f64 = 1500.0;
 const QUALITY_EVERY: u64 = 200;
 /// Milliseconds between two in-memory snapshots while training on WebGPU.
 const SNAPSHOT_INTERVAL_MS: f64 = 20_000.0;
+/// Warm steps timed on each device when measuring which is faster.
+const MEASURE_STEPS: usize = 3;
+/// The most the first step may take when measuring (it compiles WebGPU's kernels), in ms.
+const MEASURE_WARM_UP_MS: f64 = 6_000.0;
+/// The most the warm steps may take together when measuring, in ms.
+const MEASURE_WARM_MS: f64 = 2_500.0;
 /// How errors of the compute device begin.
 const DEVICE_FAILED: &str = "the device failed";
 
@@ -134,28 +140,105 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-async fn start_device(choice: DeviceChoice) -> (Device, DeviceInfo) {
-    let cpu = |reason: String| (Device::flex(), DeviceInfo::Cpu { reason });
+/// The model the page starts with (and the one both devices are timed on).
+fn default_config() -> GanConfig {
+    GanConfig::new().with_batch_size(16)
+}
+
+/// Times full training steps of the default model on `device`: a first step (on WebGPU it
+/// compiles the kernels), then up to [`MEASURE_STEPS`] warm ones. Bounded in time: a step still
+/// running when its time is up is left behind and the device's time becomes a lower bound.
+async fn time_steps(device: Device) -> Timing {
+    use futures::future::{Either, select};
+    let mut trainer = match Trainer::new(device, default_config()) {
+        Ok(trainer) => trainer,
+        Err(e) => return Timing::Failed(e),
+    };
+    let warm_until = now() + MEASURE_WARM_UP_MS;
+    let mut warm = Vec::new();
+    for i in 0..=MEASURE_STEPS {
+        let until = if i == 0 {
+            warm_until
+        } else {
+            warm_until.min(now()) + MEASURE_WARM_MS
+        };
+        let started = now();
+        let read = std::pin::pin!(trainer.step(StepKind::Full).read());
+        let time_up = gloo_timers::future::TimeoutFuture::new((until - now()).max(0.0) as u32);
+        match select(read, time_up).await {
+            Either::Left((Ok(values), _)) if values.is_finite() => {}
+            Either::Left((Ok(_), _)) => return Timing::Failed("non-finite losses".into()),
+            Either::Left((Err(e), _)) => return Timing::Failed(e.to_string()),
+            Either::Right(_) => {
+                return Timing::median(warm).unwrap_or(Timing::AtLeast(now() - started));
+            }
+        }
+        if i > 0 {
+            warm.push(now() - started);
+        }
+    }
+    Timing::median(warm).unwrap_or(Timing::Failed("no step was timed".into()))
+}
+
+/// Starts the device `choice` asks for. `Auto` trains on WebGPU only on an adapter that is not
+/// a software one, and there, like `Measure`, times both devices (or takes `remembered`, if it
+/// measured this adapter) and trains on the faster. `measuring` is called before timing.
+async fn start_device(
+    choice: DeviceChoice,
+    remembered: Option<DeviceMeasurement>,
+    measuring: impl FnOnce(),
+) -> (Device, DeviceInfo) {
+    let cpu = |reason: String, measured| (Device::flex(), DeviceInfo::Cpu { reason, measured });
     if choice == DeviceChoice::Cpu {
-        return cpu("the CPU was chosen for this page".into());
+        return cpu("the CPU was chosen for this page".into(), None);
     }
     let adapter = match webgpu_adapter().await {
-        Err(reason) => return cpu(reason),
+        Err(reason) => return cpu(reason, None),
         Ok(adapter) => adapter,
     };
     if choice == DeviceChoice::Auto
         && let Some(software) = adapter.software()
     {
-        return cpu(format!("{software}; the CPU is faster here"));
+        return cpu(format!("{software}; the CPU is faster here"), None);
     }
-    match Device::wgpu_options().init_async().await {
-        Ok(device) => (
-            device,
+    let gpu = match Device::wgpu_options().init_async().await {
+        Ok(device) => device,
+        Err(e) => return cpu(format!("the WebGPU device could not start: {e}"), None),
+    };
+    let measured = match choice {
+        DeviceChoice::Gpu => None,
+        _ => Some(match remembered.filter(|m| m.adapter == adapter.label()) {
+            Some(earlier) => DeviceMeasurement {
+                remembered: true,
+                ..earlier
+            },
+            None => {
+                measuring();
+                // The CPU first: a WebGPU step left running would slow the CPU's.
+                let cpu_time = time_steps(Device::flex()).await;
+                let gpu_time = time_steps(gpu.clone()).await;
+                DeviceMeasurement {
+                    adapter: adapter.label(),
+                    batch: default_config().batch_size,
+                    cpu: cpu_time,
+                    gpu: gpu_time,
+                    remembered: false,
+                }
+            }
+        }),
+    };
+    match measured {
+        Some(m) if m.winner() == DeviceChoice::Cpu => cpu(
+            format!("measured faster than WebGPU on {}", adapter.label()),
+            Some(m),
+        ),
+        measured => (
+            gpu,
             DeviceInfo::WebGpu {
                 adapter: adapter.label(),
+                measured,
             },
         ),
-        Err(e) => cpu(format!("the WebGPU device could not start: {e}")),
     }
 }
 
@@ -616,12 +699,13 @@ impl Worker for TrainerWorker {
     }
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
-        if let Request::Init { device } = msg {
+        if let Request::Init { device, remembered } = msg {
+            let scope2 = scope.clone();
             scope.send_future(async move {
-                let (device, info) = start_device(device).await;
-                let config = GanConfig::new().with_batch_size(16);
-                let trainer =
-                    Trainer::new(device, config).expect("the default configuration is valid");
+                let measuring = || Self::respond(&scope2, id, Response::Measuring);
+                let (device, info) = start_device(device, remembered, measuring).await;
+                let trainer = Trainer::new(device, default_config())
+                    .expect("the default configuration is valid");
                 Message::Ready(trainer, info, id)
             });
             return;

@@ -103,7 +103,14 @@ fn protocol_messages_cross_the_worker_codec() {
     let through = |r: &Request| -> Request { Bincode::decode(Bincode::encode(r)) };
     let requests = [
         Request::Init {
-            device: app::protocol::DeviceChoice::Gpu,
+            device: app::protocol::DeviceChoice::Measure,
+            remembered: Some(app::protocol::DeviceMeasurement {
+                adapter: "google / swiftshader".into(),
+                batch: 16,
+                cpu: app::adapter::Timing::PerStep(316.0),
+                gpu: app::adapter::Timing::AtLeast(6000.0),
+                remembered: true,
+            }),
         },
         Request::Configure(tiny()),
         Request::AddFiles(vec![("a.png".into(), vec![1, 2, 3])]),

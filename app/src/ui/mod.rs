@@ -12,6 +12,7 @@ mod live;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use gloo_storage::{SessionStorage, Storage};
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 use model::GanConfig;
@@ -30,6 +31,8 @@ use explorer::{Directions, ExplorerPanel, ExplorerState};
 pub struct PageState {
     /// The compute device, once the worker has one.
     pub device: RwSignal<Option<DeviceInfo>>,
+    /// True while the worker times both devices.
+    pub measuring: RwSignal<bool>,
     /// The model's configuration (as the worker has it).
     pub config: RwSignal<Option<GanConfig>>,
     /// (description, count) of the training data.
@@ -73,6 +76,7 @@ impl PageState {
     fn new() -> Self {
         Self {
             device: RwSignal::new(None),
+            measuring: RwSignal::new(false),
             config: RwSignal::new(None),
             dataset: RwSignal::new((String::new(), 0)),
             thumbnails: RwSignal::new(Vec::new()),
@@ -97,7 +101,15 @@ impl PageState {
     /// Applies one message from the worker.
     fn apply(self, response: Response) {
         match response {
-            Response::Device(info) => self.device.set(Some(info)),
+            Response::Measuring => self.measuring.set(true),
+            Response::Device(info) => {
+                if let Some(measured) = info.measured().filter(|m| !m.remembered) {
+                    // Kept for the session only: another day, another machine load.
+                    let _ = SessionStorage::set(MEASUREMENT_KEY, measured);
+                }
+                self.measuring.set(false);
+                self.device.set(Some(info));
+            }
             Response::ImagesAdded(images) => self
                 .thumbnails
                 .update(|t| t.extend(images.into_iter().map(Arc::new))),
@@ -233,7 +245,7 @@ fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
     state.running.set(false);
     state.thumbnails.set(Vec::new());
     state.explorer.restart();
-    worker.send(Request::Init { device: choice });
+    worker.send(init(choice));
     if !images.is_empty() {
         worker.send(Request::RestoreImages(images));
     }
@@ -244,6 +256,17 @@ fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
     }
     if let Some((_, bytes)) = snapshot {
         worker.send(Request::LoadCheckpoint(bytes));
+    }
+}
+
+/// Where the session keeps the devices' timing.
+const MEASUREMENT_KEY: &str = "gan-playground.device-measurement";
+
+/// The worker's first message: start `choice`, with the timing measured earlier this session.
+fn init(choice: DeviceChoice) -> Request {
+    Request::Init {
+        device: choice,
+        remembered: SessionStorage::get(MEASUREMENT_KEY).ok(),
     }
 }
 
@@ -265,9 +288,7 @@ pub fn App() -> impl IntoView {
     let bridge = spawn_worker(state);
     let worker = Worker(StoredValue::new_local(Rc::new(bridge)));
     // `?cpu` / `?gpu` in the address choose the device; by default a hardware GPU, else the CPU.
-    worker.send(Request::Init {
-        device: DeviceChoice::from_query(&query()),
-    });
+    worker.send(init(DeviceChoice::from_query(&query())));
     state.explorer.connect(worker);
     provide_context(state);
     provide_context(state.explorer);
@@ -317,11 +338,15 @@ fn DeviceBadge() -> impl IntoView {
         <p class="device">
             <span data-testid="device">
                 {move || match state.device.get() {
+                    None if state.measuring.get() => "Measuring which is faster here, the CPU or WebGPU (a few seconds, once a session)…".to_string(),
                     None => "Starting the compute device…".to_string(),
-                    Some(DeviceInfo::WebGpu { adapter }) => format!("Training on your GPU (WebGPU: {adapter})"),
-                    Some(DeviceInfo::Cpu { reason }) => format!("Training on the CPU (WebAssembly): {reason}"),
+                    Some(DeviceInfo::WebGpu { adapter, .. }) => format!("Training on your GPU (WebGPU: {adapter})"),
+                    Some(DeviceInfo::Cpu { reason, .. }) => format!("Training on the CPU (WebAssembly): {reason}"),
                 }}
             </span>
+            {move || state.device.get().and_then(|d| d.measured().map(|m| m.summary())).map(|text| view! {
+                <span class="measured" data-testid="device-measured">{text}</span>
+            })}
             {move || other().map(|(choice, label)| view! {
                 <button class="small" data-testid="switch-device"
                     title="Moves the model and your images to the other device"
