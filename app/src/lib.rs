@@ -1,9 +1,11 @@
 //! GAN Playground's page. The UI ([`ui`]) runs on the main thread and talks to the training
 //! worker ([`worker`]) through the messages of [`protocol`]. Plain state, tested natively: the
 //! worker's [`trainer`], [`explorer`] and [`adapter`] (which device trains); the page's [`charts`], [`view_state`] (the link) and
-//! [`coalesce`] (slider moves).
+//! [`coalesce`] (slider moves); D's [`verdict`] and the loss formulas, the
+//! [`architecture`] view's numbers.
 
 pub mod adapter;
+pub mod architecture;
 pub mod charts;
 pub mod coalesce;
 pub mod explorer;
@@ -11,6 +13,7 @@ pub mod protocol;
 pub mod trainer;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+pub mod verdict;
 pub mod view_state;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

@@ -70,6 +70,12 @@ pub enum Request {
     SimulateDeviceLoss,
     /// Go back to the best recent state after the run fell apart (see [`Response::Alarm`]).
     GoBack,
+    /// The generator's feature maps at one layer of its [`Response::Architecture`], for the
+    /// live grid's first image.
+    Activations {
+        /// Index in the generator's layer list (1: the first block; the last: the image).
+        layer: usize,
+    },
 }
 
 /// Which generator the explorer draws with.
@@ -159,6 +165,17 @@ impl DeviceInfo {
     }
 }
 
+/// Feature maps of one generator layer, each as a grey RGBA8 image scaled to its own range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureMaps {
+    /// The layer asked for.
+    pub layer: usize,
+    /// Side of each map.
+    pub side: u32,
+    /// One RGBA8 image per channel shown, or why none could be read.
+    pub maps: Result<Vec<Vec<u8>>, String>,
+}
+
 /// A user image as the page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Thumbnail {
@@ -222,6 +239,12 @@ pub enum Response {
     Measuring,
     /// The device is ready.
     Device(DeviceInfo),
+    /// Both networks layer by layer (with every new model).
+    Architecture(model::anatomy::Architecture),
+    /// What D says of a row of real and a row of generated images (with each sample grid).
+    Verdict(crate::verdict::VerdictReport),
+    /// The generator's feature maps asked for by [`Request::Activations`].
+    Activations(FeatureMaps),
     /// Images decoded and added.
     ImagesAdded(Vec<Thumbnail>),
     /// Files refused: (name, reason).

@@ -11,6 +11,8 @@ use model::swd::{SwdConfig, sliced_wasserstein};
 use model::{Dataset, Gan, GanConfig, StepStats, StepValues, checkpoint};
 
 use crate::protocol::{EarlierState, Thumbnail};
+use crate::verdict::{self, Judged, VerdictReport};
+use model::anatomy::Architecture;
 
 /// Side at which user images are kept, the largest the model takes.
 pub const STORED_SIZE: usize = 64;
@@ -84,6 +86,8 @@ pub struct Trainer {
     fixed_z: Vec<Vec<f32>>,
     /// Counts models installed (configure, load): with the step it names one set of weights.
     generation: u64,
+    /// Counts the verdicts made (see [`Trainer::verdict_report`]).
+    verdicts: u64,
     /// Watches the run for D winning or the samples falling apart.
     watch: RunWatch,
     /// The state with the best quality so far (a clone holds tensor handles: no copy is made
@@ -112,6 +116,7 @@ impl Trainer {
             dataset: None,
             fixed_z,
             generation: 0,
+            verdicts: 0,
         })
     }
 
@@ -414,6 +419,79 @@ impl Trainer {
         self.gan.sample_batch(&self.fixed_z)
     }
 
+    /// The networks layer by layer, as built now.
+    pub fn architecture(&self) -> Architecture {
+        Architecture::of(&self.gan)
+    }
+
+    /// D's logits on up to [`GRID_SAMPLES`] fixed training images and on `fake` (the live
+    /// grid's samples), and the first [`verdict::ROW`] of those training images, all to be read
+    /// back by the caller; `None` with fewer than two training images.
+    pub fn judge(&mut self, fake: Tensor<4>) -> Option<(Tensor<1>, Tensor<1>, Tensor<4>)> {
+        let data = self.dataset();
+        let n = data.len().min(GRID_SAMPLES);
+        if n < 2 {
+            return None;
+        }
+        let real = data.images().clone().narrow(0, 0, n); // [n, c, s, s]
+        let (real_logits, fake_logits) = self.gan.judge(real.clone(), fake);
+        Some((
+            real_logits,
+            fake_logits,
+            real.narrow(0, 0, n.min(verdict::ROW)),
+        ))
+    }
+
+    /// A verdict report from read-back logits and images (see [`judge`](Self::judge)), its
+    /// version one more than the last one's.
+    pub fn verdict_report(
+        &mut self,
+        logits: (&[f32], &[f32]),
+        pixels: (&[f32], &[f32]),
+        judged: Judged,
+    ) -> VerdictReport {
+        let config = &self.gan.config;
+        let (c, size) = (config.channels, config.image_size);
+        let per = c * size * size;
+        let rows = |logits: &[f32], pixels: &[f32]| {
+            let n = verdict::ROW.min(logits.len()).min(pixels.len() / per);
+            let images = pixels
+                .chunks_exact(per)
+                .take(n)
+                .map(|p| to_rgba(p, c, size).into_raw())
+                .collect();
+            (logits[..n].to_vec(), images)
+        };
+        let mut report = VerdictReport::new(
+            config.loss,
+            rows(logits.0, pixels.0),
+            rows(logits.1, pixels.1),
+            size as u32,
+        );
+        self.verdicts += 1;
+        report.version = self.verdicts;
+        report.step = self.step_count();
+        report.judged = judged;
+        report
+    }
+
+    /// The generator's feature maps at `layer` of its [`architecture`](Self::architecture)
+    /// (1 = the first block, the last = the image) for the live grid's first latent vector,
+    /// at most `maps` of them: `[1, k, side, side]`, to be read back. `None` for z (layer 0)
+    /// or past the end.
+    pub fn activations(&self, layer: usize, maps: usize) -> Option<Tensor<4>> {
+        let latent = self.gan.config.latent_size;
+        let device = self.device.clone();
+        let z = Tensor::<2>::from_data(
+            burn::tensor::TensorData::new(self.fixed_z.concat(), [self.fixed_z.len(), latent]),
+            &device,
+        );
+        let outputs = self.gan.inference_generator().activations(z);
+        let output = outputs.into_iter().nth(layer.checked_sub(1)?)?; // [64, k, side, side]
+        let [_, k, _, _] = output.dims();
+        Some(output.slice([0..1, 0..k.min(maps)]))
+    }
+
     /// The 8×8 grid of read-back sample pixels: (width, height, RGBA8).
     pub fn grid_rgba(&self, pixels: &[f32]) -> (u32, u32, Vec<u8>) {
         let config = &self.gan.config;
@@ -506,6 +584,58 @@ mod tests {
             .into_data()
             .iter::<f32>()
             .collect()
+    }
+
+    /// D's verdict as the worker makes it, read back synchronously.
+    fn verdict(t: &mut Trainer, judged: Judged) -> VerdictReport {
+        let read = |x: Tensor<1>| x.into_data().iter::<f32>().collect::<Vec<f32>>();
+        let samples = t.samples();
+        let pixels: Vec<f32> = samples.clone().into_data().iter::<f32>().collect();
+        let (r, f, real) = t.judge(samples).expect("the built-in set has images");
+        let real: Vec<f32> = real.into_data().iter::<f32>().collect();
+        t.verdict_report((&read(r), &read(f)), (&real, &pixels), judged)
+    }
+
+    #[test]
+    fn d_steps_teach_d_to_tell_the_rows_apart() {
+        let mut t = Trainer::new(Device::flex(), tiny().with_learning_rate_d(2e-3)).unwrap();
+        let first = verdict(&mut t, Judged::Refresh);
+        assert_eq!(first.real.len(), verdict::ROW);
+        assert_eq!(first.fake.len(), verdict::ROW);
+        assert!(
+            first
+                .real
+                .iter()
+                .chain(&first.fake)
+                .all(|s| (0.0..=1.0).contains(&s.shown))
+        );
+        for _ in 0..10 {
+            t.step(StepKind::Discriminator);
+        }
+        let after = verdict(&mut t, Judged::AfterStepD);
+        assert_eq!(after.version, first.version + 1);
+        let (real0, fake0) = first.means();
+        let (real1, fake1) = after.means();
+        assert!(
+            real1 > real0 && fake1 < fake0,
+            "{real0}→{real1}, {fake0}→{fake1}"
+        );
+        let (real, _) = after.changes(&first).unwrap();
+        assert_eq!(real.len(), verdict::ROW);
+        assert_eq!(after.step, 0, "D steps do not count as generator updates");
+    }
+
+    #[test]
+    fn feature_maps_come_from_each_generator_layer() {
+        let t = Trainer::new(Device::flex(), tiny()).unwrap();
+        let layers = t.architecture().generator;
+        assert!(t.activations(0, 8).is_none(), "z has no feature maps");
+        assert!(t.activations(layers.len(), 8).is_none());
+        for (i, layer) in layers.iter().enumerate().skip(1) {
+            let maps = t.activations(i, 3).unwrap();
+            let [_, c, h, w] = layer.output;
+            assert_eq!(maps.dims(), [1, c.min(3), h, w], "{}", layer.operation);
+        }
     }
 
     #[test]

@@ -30,13 +30,21 @@ pub enum Panel {
     Train,
     /// 3 · the live samples and charts.
     Live,
+    /// The game: D's verdict, the losses with their numbers, the architecture.
+    Game,
     /// The explanations beside the explorer's controls.
     Notes,
 }
 
 impl Panel {
     /// Every panel, in page order.
-    pub const ALL: [Panel; 4] = [Panel::Data, Panel::Train, Panel::Live, Panel::Notes];
+    pub const ALL: [Panel; 5] = [
+        Panel::Data,
+        Panel::Train,
+        Panel::Live,
+        Panel::Game,
+        Panel::Notes,
+    ];
 
     /// Its name in links.
     pub fn key(self) -> &'static str {
@@ -44,6 +52,7 @@ impl Panel {
             Panel::Data => "data",
             Panel::Train => "train",
             Panel::Live => "live",
+            Panel::Game => "game",
             Panel::Notes => "notes",
         }
     }

@@ -14,9 +14,10 @@ use wasm_bindgen_futures::{JsFuture, spawn_local};
 use crate::adapter::{AdapterInfo, DeviceChoice, DeviceMeasurement, Timing};
 use crate::explorer::{Explorer, export};
 use crate::protocol::{
-    AlarmReport, DeviceInfo, Rendered, Request, Response, SampleGrid, StepReport,
+    AlarmReport, DeviceInfo, FeatureMaps, Rendered, Request, Response, SampleGrid, StepReport,
 };
 use crate::trainer::{Source, StepKind, Trainer};
+use crate::verdict::Judged;
 
 /// The generator the explorer opens with, relative to the worker's script.
 const PRETRAINED_URL: &str = "pretrained/digits.gan";
@@ -33,6 +34,8 @@ const MEASURE_STEPS: usize = 3;
 const MEASURE_WARM_UP_MS: f64 = 6_000.0;
 /// The most the warm steps may take together when measuring, in ms.
 const MEASURE_WARM_MS: f64 = 2_500.0;
+/// Feature maps shown for a generator layer.
+const FEATURE_MAPS: usize = 8;
 /// How errors of the compute device begin.
 const DEVICE_FAILED: &str = "the device failed";
 
@@ -295,7 +298,12 @@ impl TrainerWorker {
             || now() - last_samples.get() > SAMPLE_INTERVAL_MS
         {
             last_samples.set(now());
-            let quality_alarm = Self::send_samples(trainer, quality, scope, id).await?;
+            let judged = match kind {
+                StepKind::Discriminator if force_samples => Judged::AfterStepD,
+                StepKind::Generator if force_samples => Judged::AfterStepG,
+                _ => Judged::Refresh,
+            };
+            let quality_alarm = Self::send_samples(trainer, quality, judged, scope, id).await?;
             return Ok(alarm.or(quality_alarm));
         }
         Ok(alarm)
@@ -309,23 +317,48 @@ impl TrainerWorker {
         })
     }
 
-    /// Sends the sample grid, and with `quality` its quality measure; `Ok(Some(alarm))` when
-    /// that measure says the run is falling apart.
+    /// Sends the sample grid and D's verdict on it (`judged`: what came just before), and with
+    /// `quality` the grid's quality measure; `Ok(Some(alarm))` when that measure says the run
+    /// is falling apart.
     async fn send_samples(
         trainer: &Rc<RefCell<Option<Trainer>>>,
         quality: bool,
+        judged: Judged,
         scope: &WorkerScope<Self>,
         id: HandlerId,
     ) -> Result<Option<Response>, Failure> {
-        let (samples, step) = {
-            let t = trainer.borrow();
-            let t = t.as_ref().ok_or("the device is not ready")?;
-            (t.samples(), t.step_count())
+        let (samples, step, judgement) = {
+            let mut t = trainer.borrow_mut();
+            let t = t.as_mut().ok_or("the device is not ready")?;
+            let samples = t.samples();
+            let judgement = t.judge(samples.clone());
+            (samples, t.step_count(), judgement)
         };
-        let data = samples.into_data_async().await.map_err(Failure::device)?;
-        let pixels: Vec<f32> = data.iter::<f32>().collect();
+        let read = |tensor: burn::tensor::Tensor<4>| async move {
+            let data = tensor.into_data_async().await.map_err(Failure::device)?;
+            Ok::<Vec<f32>, Failure>(data.iter::<f32>().collect())
+        };
+        let pixels = read(samples).await?;
+        let verdict = match judgement {
+            Some((real_logits, fake_logits, real)) => {
+                let read1 = |t: burn::tensor::Tensor<1>| async move {
+                    let data = t.into_data_async().await.map_err(Failure::device)?;
+                    Ok::<Vec<f32>, Failure>(data.iter::<f32>().collect())
+                };
+                Some((
+                    read1(real_logits).await?,
+                    read1(fake_logits).await?,
+                    read(real).await?,
+                ))
+            }
+            None => None,
+        };
         let mut t = trainer.borrow_mut();
         let t = t.as_mut().ok_or("the device is not ready")?;
+        if let Some((real_logits, fake_logits, real)) = verdict {
+            let report = t.verdict_report((&real_logits, &fake_logits), (&real, &pixels), judged);
+            Self::respond(scope, id, Response::Verdict(report));
+        }
         let (width, height, rgba) = t.grid_rgba(&pixels);
         Self::respond(
             scope,
@@ -357,7 +390,7 @@ impl TrainerWorker {
     fn refresh_samples(&self, scope: &WorkerScope<Self>, id: HandlerId) {
         let (trainer, scope) = (self.trainer.clone(), scope.clone());
         spawn_local(async move {
-            if let Err(e) = Self::send_samples(&trainer, false, &scope, id).await {
+            if let Err(e) = Self::send_samples(&trainer, false, Judged::Refresh, &scope, id).await {
                 Self::respond(&scope, id, Response::Error(e.to_string()));
             }
         });
@@ -444,6 +477,40 @@ impl TrainerWorker {
         };
         match request {
             Request::Init { .. } => {}
+            Request::Activations { layer } => {
+                let maps = t.activations(layer, FEATURE_MAPS);
+                let scope = scope.clone();
+                spawn_local(async move {
+                    let report = match maps {
+                        None => FeatureMaps {
+                            layer,
+                            side: 0,
+                            maps: Err(format!("layer {layer} has no feature maps")),
+                        },
+                        Some(maps) => {
+                            let [_, k, side, _] = maps.dims();
+                            match maps.into_data_async().await {
+                                Ok(data) => {
+                                    let values: Vec<f32> = data.iter::<f32>().collect();
+                                    FeatureMaps {
+                                        layer,
+                                        side: side as u32,
+                                        maps: Ok(model::images::feature_maps_rgba(
+                                            &values, k, side,
+                                        )),
+                                    }
+                                }
+                                Err(e) => FeatureMaps {
+                                    layer,
+                                    side: side as u32,
+                                    maps: Err(format!("{DEVICE_FAILED}: {e}")),
+                                },
+                            }
+                        }
+                    };
+                    Self::respond(&scope, id, Response::Activations(report));
+                });
+            }
             Request::TakeSnapshot => {
                 drop(guard);
                 Self::snapshot(&self.trainer, scope, id);
@@ -482,6 +549,9 @@ impl TrainerWorker {
                     Ok(()) => {
                         reply(Response::Running(false));
                         reply(Response::Config(t.config().clone()));
+                        reply(Response::Architecture(t.architecture()));
+                        drop(guard);
+                        self.refresh_samples(scope, id);
                     }
                     Err(e) => reply(Response::Error(e)),
                 }
@@ -526,6 +596,7 @@ impl TrainerWorker {
                     Ok(()) => {
                         reply(Response::Running(false));
                         reply(Response::Config(t.config().clone()));
+                        reply(Response::Architecture(t.architecture()));
                         reply(Self::describe_data(t));
                         drop(guard);
                         self.refresh_samples(scope, id);
@@ -667,14 +738,17 @@ impl Worker for TrainerWorker {
         let Message::Ready(trainer, info, id) = msg;
         self.gpu.set(matches!(info, DeviceInfo::WebGpu { .. }));
         let config = trainer.config().clone();
+        let architecture = trainer.architecture();
         let data = Self::describe_data(&trainer);
         *self.trainer.borrow_mut() = Some(trainer);
         Self::respond(scope, id, Response::Device(info));
         Self::respond(scope, id, Response::Config(config));
+        Self::respond(scope, id, Response::Architecture(architecture));
         Self::respond(scope, id, data);
         let (trainer, scope2) = (self.trainer.clone(), scope.clone());
         spawn_local(async move {
-            if let Err(e) = Self::send_samples(&trainer, false, &scope2, id).await {
+            if let Err(e) = Self::send_samples(&trainer, false, Judged::Refresh, &scope2, id).await
+            {
                 Self::respond(&scope2, id, Response::Error(e.to_string()));
             }
         });

@@ -11,7 +11,7 @@ use crate::config::GanConfig;
 use crate::init::{CONV_INIT, batch_norm};
 
 /// Slope of DCGAN's LeakyReLU.
-const LEAKY_SLOPE: f64 = 0.2;
+pub(crate) const LEAKY_SLOPE: f64 = 0.2;
 
 fn strided_conv(channels: [usize; 2], device: &Device) -> Conv2d {
     Conv2dConfig::new(channels, [4, 4])

@@ -167,6 +167,30 @@ pub fn to_rgba(pixels: &[f32], channels: usize, size: usize) -> RgbaImage {
     })
 }
 
+/// `maps` feature maps of `side × side` values (laid one after another) as grey RGBA8 images,
+/// each scaled from its own minimum (black) to its own maximum (white); a constant map is
+/// black.
+pub fn feature_maps_rgba(values: &[f32], maps: usize, side: usize) -> Vec<Vec<u8>> {
+    values
+        .chunks_exact(side * side)
+        .take(maps)
+        .map(|map| {
+            let (lo, hi) = map
+                .iter()
+                .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+                    (lo.min(v), hi.max(v))
+                });
+            let range = if hi > lo { hi - lo } else { f32::INFINITY };
+            map.iter()
+                .flat_map(|&v| {
+                    let g = ((v - lo) / range * 255.0).round() as u8;
+                    [g, g, g, 255]
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// PNG bytes of an RGBA image.
 pub fn encode_png(image: &RgbaImage) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
@@ -421,5 +445,22 @@ mod tests {
         assert_eq!(decoded[4].delay().numer_denom_ms(), (80, 1));
         let last = decoded[4].buffer().get_pixel(6, 6);
         assert!(last[0] > 190 && last[2] < 65, "{last:?}");
+    }
+
+    #[test]
+    fn feature_maps_are_scaled_each_to_its_own_range() {
+        let values = [0.0, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0, 5.0, -1.0, 9.0, 9.0, 9.0];
+        let maps = feature_maps_rgba(&values, 2, 2);
+        assert_eq!(maps.len(), 2, "at most `maps`");
+        assert_eq!(
+            maps[0],
+            [
+                0, 0, 0, 255, 64, 64, 64, 255, 128, 128, 128, 255, 255, 255, 255, 255
+            ]
+        );
+        assert!(
+            maps[1].chunks(4).all(|p| p == [0, 0, 0, 255]),
+            "constant: black"
+        );
     }
 }

@@ -10,6 +10,7 @@
 //! - [`swd`]: the sliced Wasserstein distance used as the quality score.
 //! - [`health`]: watching a run for the discriminator winning or the samples falling apart.
 
+pub mod anatomy;
 pub mod checkpoint;
 pub mod config;
 pub mod data;

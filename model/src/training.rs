@@ -358,6 +358,17 @@ impl Gan {
         self.inference_generator().forward_batch_statistics(z)
     }
 
+    /// What D says now of `real` and of `fake` images (`[n, c, s, s]`, n ≥ 2 each), each batch
+    /// normalised with its own statistics as in training, nothing updated: logits `[n]` each.
+    pub fn judge(&self, real: Tensor<4>, fake: Tensor<4>) -> (Tensor<1>, Tensor<1>) {
+        let plain = self.device.clone().without_autodiff();
+        let d = self.discriminator.valid();
+        (
+            d.forward_batch_statistics(real.to_device(&plain)),
+            d.forward_batch_statistics(fake.to_device(&plain)),
+        )
+    }
+
     /// Images for the latent vectors `z` (`[n, latent]`) from the inference generator.
     ///
     /// - returns `[n, channels, size, size]` in [-1, 1]

@@ -59,24 +59,24 @@ pub fn ControlPanel() -> impl IntoView {
                 </Show>
                 <button data-testid="step" disabled=move || !idle() title="One discriminator update, then one generator update"
                     on:click=move |_| worker.send(Request::Step)>"Step"</button>
-                <button disabled=move || !idle() title="Only the discriminator learns"
+                <button data-testid="step-d" disabled=move || !idle() title="Only the discriminator learns"
                     on:click=move |_| worker.send(Request::StepD)>"Step D only"</button>
-                <button disabled=move || !idle() title="Only the generator learns"
+                <button data-testid="step-g" disabled=move || !idle() title="Only the generator learns"
                     on:click=move |_| worker.send(Request::StepG)>"Step G only"</button>
-                <button disabled=move || !idle() title="A fresh, untrained model" on:click=reset>"Reset"</button>
+                <button data-testid="reset" disabled=move || !idle() title="A fresh, untrained model" on:click=reset>"Reset"</button>
             </div>
             <details>
                 <summary data-testid="hyper-parameters">"Hyper-parameters"</summary>
                 <form class="hyper" on:submit=|ev| ev.prevent_default()>
                     <Field label="Image size" explain="Side of the generated images. 64 adds a layer to each network and is about four times slower.">
-                        <select on:change=move |ev| draft.update(|c| c.image_size = event_target_value(&ev).parse().unwrap_or(32))
+                        <select data-testid="image-size" on:change=move |ev| draft.update(|c| c.image_size = event_target_value(&ev).parse().unwrap_or(32))
                             prop:value=move || draft.with(|c| c.image_size.to_string())>
                             <option value="32">"32 × 32"</option>
                             <option value="64">"64 × 64"</option>
                         </select>
                     </Field>
                     <Field label="Colour" explain="Grey images train faster and need less data.">
-                        <select on:change=move |ev| draft.update(|c| c.channels = event_target_value(&ev).parse().unwrap_or(3))
+                        <select data-testid="colour" on:change=move |ev| draft.update(|c| c.channels = event_target_value(&ev).parse().unwrap_or(3))
                             prop:value=move || draft.with(|c| c.channels.to_string())>
                             <option value="3">"RGB"</option>
                             <option value="1">"Grey"</option>
@@ -101,7 +101,7 @@ pub fn ControlPanel() -> impl IntoView {
                         value=Signal::derive(move || draft.with(|c| c.beta1 as f64)) step="0.05"
                         set=move |v| draft.update(|c| c.beta1 = v as f32)/>
                     <Field label="Loss" explain="BCE is DCGAN's. Hinge and WGAN (the critic's weights clipped) can be steadier when D wins too easily.">
-                        <select on:change=move |ev| draft.update(|c| c.loss = LossKind::ALL[event_target_value(&ev).parse::<usize>().unwrap_or(0).min(2)])
+                        <select data-testid="loss" on:change=move |ev| draft.update(|c| c.loss = LossKind::ALL[event_target_value(&ev).parse::<usize>().unwrap_or(0).min(2)])
                             prop:value=move || draft.with(|c| LossKind::ALL.iter().position(|k| *k == c.loss).unwrap_or(0).to_string())>
                             {LossKind::ALL.iter().enumerate().map(|(i, k)| view! { <option value=i.to_string()>{k.label()}</option> }).collect_view()}
                         </select>

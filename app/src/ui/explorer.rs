@@ -532,6 +532,7 @@ pub fn ExplorerPanel() -> impl IntoView {
                             Panel::Data => "Images",
                             Panel::Train => "Training controls",
                             Panel::Live => "Live samples and charts",
+                            Panel::Game => "The game: D's verdict, the losses, the networks",
                             Panel::Notes => "Explanations",
                         }}
                     </label>

@@ -5,6 +5,7 @@ mod charts;
 mod controls;
 mod data;
 mod explorer;
+mod game;
 mod interpolation;
 mod latent_sliders;
 mod live;
@@ -19,9 +20,11 @@ use model::GanConfig;
 
 use crate::charts::History;
 use crate::protocol::{
-    AlarmReport, DeviceChoice, DeviceInfo, Request, Response, SampleGrid, StepReport, Thumbnail,
+    AlarmReport, DeviceChoice, DeviceInfo, FeatureMaps, Request, Response, SampleGrid, StepReport,
+    Thumbnail,
 };
 use crate::trainer::Source;
+use crate::verdict::VerdictReport;
 use crate::view_state::Panel;
 use crate::worker::TrainerWorker;
 use explorer::{Directions, ExplorerPanel, ExplorerState};
@@ -33,6 +36,16 @@ pub struct PageState {
     pub device: RwSignal<Option<DeviceInfo>>,
     /// True while the worker times both devices.
     pub measuring: RwSignal<bool>,
+    /// Both networks layer by layer, as built now.
+    pub architecture: RwSignal<Option<model::anatomy::Architecture>>,
+    /// D's latest verdict, and the one before (to show a manual step's effect).
+    pub verdict: RwSignal<Option<VerdictReport>>,
+    /// See [`verdict`](Self::verdict).
+    pub previous_verdict: RwSignal<Option<VerdictReport>>,
+    /// The generator layer whose feature maps are shown.
+    pub inspected: RwSignal<Option<usize>>,
+    /// Its feature maps, once read.
+    pub activations: RwSignal<Option<FeatureMaps>>,
     /// The model's configuration (as the worker has it).
     pub config: RwSignal<Option<GanConfig>>,
     /// (description, count) of the training data.
@@ -77,6 +90,11 @@ impl PageState {
         Self {
             device: RwSignal::new(None),
             measuring: RwSignal::new(false),
+            architecture: RwSignal::new(None),
+            verdict: RwSignal::new(None),
+            previous_verdict: RwSignal::new(None),
+            inspected: RwSignal::new(None),
+            activations: RwSignal::new(None),
             config: RwSignal::new(None),
             dataset: RwSignal::new((String::new(), 0)),
             thumbnails: RwSignal::new(Vec::new()),
@@ -102,6 +120,21 @@ impl PageState {
     fn apply(self, response: Response) {
         match response {
             Response::Measuring => self.measuring.set(true),
+            Response::Architecture(architecture) => {
+                self.inspected.set(None);
+                self.activations.set(None);
+                self.architecture.set(Some(architecture));
+            }
+            Response::Verdict(report) => {
+                self.previous_verdict.set(self.verdict.get_untracked());
+                self.verdict.set(Some(report));
+            }
+            Response::Activations(maps) => {
+                // Only the layer still asked for (a click may have moved on).
+                if self.inspected.get_untracked() == Some(maps.layer) {
+                    self.activations.set(Some(maps));
+                }
+            }
             Response::Device(info) => {
                 if let Some(measured) = info.measured().filter(|m| !m.remembered) {
                     // Kept for the session only: another day, another machine load.
@@ -311,6 +344,7 @@ pub fn App() -> impl IntoView {
             <div class="slot" class:hidden=move || hidden(Panel::Data)><data::DataPanel/></div>
             <div class="slot" class:hidden=move || hidden(Panel::Train)><controls::ControlPanel/></div>
             <div class="slot" class:hidden=move || hidden(Panel::Live)><live::LivePanel/></div>
+            <div class="slot wide" class:hidden=move || hidden(Panel::Game)><game::GamePanel/></div>
             <ExplorerPanel/>
         </main>
     }

@@ -63,7 +63,7 @@ enum Loss {
 #[command(version, about)]
 struct Args {
     /// Folder of images (PNG, JPEG, GIF, WebP, BMP), searched recursively.
-    #[arg(long, conflicts_with = "builtin", required_unless_present_any = ["builtin", "resume"])]
+    #[arg(long, conflicts_with = "builtin", required_unless_present_any = ["builtin", "resume", "print_architecture"])]
     data: Option<PathBuf>,
     /// Train on a built-in procedural dataset instead of a folder.
     #[arg(long)]
@@ -72,8 +72,13 @@ struct Args {
     #[arg(long, default_value_t = 2048)]
     builtin_count: usize,
     /// Output folder for sample grids and checkpoints.
+    #[arg(long, required_unless_present = "print_architecture")]
+    out: Option<PathBuf>,
+    /// Print both networks of the configuration layer by layer as JSON (each layer's
+    /// operation, output shape for --batch, parameter count) and exit: the numbers the page's
+    /// architecture view shows.
     #[arg(long)]
-    out: PathBuf,
+    print_architecture: bool,
     /// Continue from a checkpoint (its configuration wins over the flags below): the step
     /// count, the noise and, where the checkpoint has it, the data's epoch and batch order go on
     /// as in an uninterrupted run.
@@ -240,7 +245,6 @@ fn csv_header(gan: &Gan) -> String {
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let device = device(args.backend)?;
-    std::fs::create_dir_all(&args.out)?;
 
     let mut resumed_data = None;
     let mut gan = match &args.resume {
@@ -271,6 +275,13 @@ fn main() -> anyhow::Result<()> {
             Gan::new(config, &device)?
         }
     };
+    if args.print_architecture {
+        let architecture = model::anatomy::Architecture::of(&gan);
+        println!("{}", serde_json::to_string_pretty(&architecture)?);
+        return Ok(());
+    }
+    let out = args.out.clone().context("give --out DIR")?;
+    std::fs::create_dir_all(&out)?;
     let config = gan.config.clone();
     let pixels = match (&args.data, args.builtin) {
         (Some(dir), _) => load_folder(dir, &config)?,
@@ -332,7 +343,7 @@ fn main() -> anyhow::Result<()> {
             .iter::<f32>()
             .collect();
         let grid = images::grid(&pixels, config.channels, config.image_size, 8, 8, 2);
-        grid.save(args.out.join(name))?;
+        grid.save(out.join(name))?;
         Ok(())
     };
     let write_checkpoint = |gan: &Gan, data: &Dataset, name: &str| -> anyhow::Result<()> {
@@ -342,7 +353,7 @@ fn main() -> anyhow::Result<()> {
         } else {
             checkpoint::save(gan, Some(&position))?
         };
-        std::fs::write(args.out.join(name), bytes)?;
+        std::fs::write(out.join(name), bytes)?;
         Ok(())
     };
     let quality = |gan: &Gan| -> f32 {
@@ -474,7 +485,7 @@ fn main() -> anyhow::Result<()> {
                             "The best state so far (step {}) is in {}: continue from it with \
                          --resume, and a lower --lr-d or --loss hinge (or --on-collapse restore).",
                             good.step,
-                            args.out.join("best.gan").display()
+                            out.join("best.gan").display()
                         ),
                         None => "Try a lower --lr-d or --loss hinge.".to_string(),
                     },
@@ -492,7 +503,7 @@ fn main() -> anyhow::Result<()> {
         eprintln!(
             "final SWD×10³ {:.1}; best {swd:.1} at step {step} ({})",
             quality(&gan),
-            args.out.join("best.gan").display()
+            out.join("best.gan").display()
         );
     }
     let secs = started.elapsed().as_secs_f64();
@@ -500,7 +511,7 @@ fn main() -> anyhow::Result<()> {
         "{} steps in {secs:.3} s ({:.1} ms/step); checkpoint at {}",
         gan.step.saturating_sub(start_step),
         secs * 1e3 / gan.step.saturating_sub(start_step).max(1) as f64,
-        args.out.join("checkpoint.gan").display()
+        out.join("checkpoint.gan").display()
     );
     Ok(())
 }
