@@ -68,6 +68,9 @@ pub enum Request {
     RestoreImages(Vec<(String, Vec<u8>)>),
     /// Behave as if the GPU device were lost (for the end-to-end test of recovery).
     SimulateDeviceLoss,
+    /// Make the generator's weights NaN, so that the next step's losses are not finite (for
+    /// the end-to-end test of that alarm; the detection and the way back are the real ones).
+    SimulateNonFinite,
     /// Go back to the best recent state after the run fell apart (see [`Response::Alarm`]).
     GoBack,
     /// The generator's feature maps at one layer of its [`Response::Architecture`], for the

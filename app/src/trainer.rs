@@ -419,6 +419,16 @@ impl Trainer {
         self.gan.sample_batch(&self.fixed_z)
     }
 
+    /// Multiplies the generator's output weights by NaN (the test hook behind
+    /// [`Request::SimulateNonFinite`](crate::protocol::Request::SimulateNonFinite)).
+    pub fn poison_weights(&mut self) {
+        let generator = &mut self.gan.generator;
+        generator.output.weight = generator.output.weight.clone().map(|w| {
+            let grad = w.is_require_grad();
+            w.mul_scalar(f32::NAN).detach().set_require_grad(grad)
+        });
+    }
+
     /// The networks layer by layer, as built now.
     pub fn architecture(&self) -> Architecture {
         Architecture::of(&self.gan)

@@ -289,7 +289,12 @@ impl TrainerWorker {
             }),
         );
         if !values.is_finite() {
-            return Err("the losses became NaN or infinite: training diverged. Reset, or lower the learning rates.".into());
+            let t = trainer.borrow();
+            let t = t.as_ref().ok_or("the device is not ready")?;
+            return Ok(Some(Self::alarm(
+                t,
+                model::health::Alarm::NonFinite { step },
+            )));
         }
         let quality = step > 0 && step % QUALITY_EVERY == 0 && kind != StepKind::Discriminator;
         if force_samples
@@ -414,6 +419,11 @@ impl TrainerWorker {
                 let result = Self::step_once(&trainer, &last, kind, !repeat, &scope, id).await;
                 let stop_with = match result {
                     Ok(None) => None,
+                    // A warning (the players take turns winning): say it and go on.
+                    Ok(Some(Response::Alarm(report))) if !report.alarm.pauses() => {
+                        Self::respond(&scope, id, Response::Alarm(report));
+                        None
+                    }
                     // The run is falling apart: pause, so the class sees it and can go back.
                     Ok(Some(alarm)) => Some(alarm),
                     Err(e @ Failure::Device(_)) if gpu => Some(Response::DeviceLost(e.to_string())),
@@ -667,6 +677,7 @@ impl TrainerWorker {
                     Err(e) => reply(Response::Error(e)),
                 }
             }
+            Request::SimulateNonFinite => t.poison_weights(),
             Request::SimulateDeviceLoss => {
                 self.running.set(false);
                 reply(Response::Running(false));

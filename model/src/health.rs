@@ -8,6 +8,9 @@
 //!   ends in noise (issue 14: D(x) 1.00, D(G(z)) 0.00, D loss 0.003 after the fall).
 //! - **Quality fell**: the sliced Wasserstein distance to the training images rose far above the
 //!   best value of the run.
+//! - **Oscillation** (BCE): the players take turns winning — D(G(z)), averaged over blocks of
+//!   steps, swings between "G fools D" and "D rejects G" again and again instead of settling.
+//! - **Non-finite losses** are named by whoever reads them ([`Alarm::NonFinite`]).
 //!
 //! [`RunWatch`] is plain Rust: it sees the values the trainer already reads back, never tensors.
 
@@ -33,7 +36,18 @@ pub struct WatchConfig {
     /// … and by at least this much (SWD ×10³), so that measurement noise near a small best
     /// value does not ring it.
     pub quality_margin: f32,
+    /// Oscillation: steps per block over which D(G(z)) is averaged …
+    pub swing_block: u64,
+    /// … a block above this is one where G fools D …
+    pub swing_high: f32,
+    /// … one below this, where D rejects G …
+    pub swing_low: f32,
+    /// … and this many turns between the two within the last [`SWING_BLOCKS`] blocks ring.
+    pub swing_turns: usize,
 }
+
+/// Blocks of D(G(z)) averages kept to judge oscillation.
+pub const SWING_BLOCKS: usize = 10;
 
 impl Default for WatchConfig {
     fn default() -> Self {
@@ -44,6 +58,10 @@ impl Default for WatchConfig {
             hinge_loss_below: 0.05,
             quality_ratio: 1.5,
             quality_margin: 15.0,
+            swing_block: 20,
+            swing_high: 0.4,
+            swing_low: 0.1,
+            swing_turns: 4,
         }
     }
 }
@@ -75,9 +93,29 @@ pub enum Alarm {
         /// The best SWD ×10³.
         best: f32,
     },
+    /// The players take turns winning: averaged D(G(z)) swung between high and low `turns`
+    /// times in the last [`SWING_BLOCKS`] blocks of steps.
+    Oscillating {
+        /// Step at which it was seen.
+        step: u64,
+        /// Turns between "G fools D" and "D rejects G".
+        turns: usize,
+        /// Lowest and highest block average of D(G(z)) in that stretch.
+        range: (f32, f32),
+    },
+    /// A loss became NaN or infinite: the weights overflowed.
+    NonFinite {
+        /// The step whose losses were not finite.
+        step: u64,
+    },
 }
 
 impl Alarm {
+    /// Whether training should pause on it (all but oscillation, which is a warning).
+    pub fn pauses(&self) -> bool {
+        !matches!(self, Alarm::Oscillating { .. })
+    }
+
     /// One sentence for a person: what happened, in numbers.
     pub fn describe(&self) -> String {
         match *self {
@@ -108,6 +146,18 @@ impl Alarm {
                 "the samples got much worse (step {step}): SWD {swd:.1}, against {best:.1} at \
                  step {best_step} (lower is better)"
             ),
+            Alarm::Oscillating {
+                step,
+                turns,
+                range: (low, high),
+            } => format!(
+                "the players take turns winning (step {step}): D(G(z)) swung {turns} times \
+                 between {low:.2} and {high:.2} instead of settling"
+            ),
+            Alarm::NonFinite { step } => format!(
+                "the losses became NaN or infinite at step {step}: the weights overflowed, and \
+                 every step from here on would be meaningless"
+            ),
         }
     }
 }
@@ -125,6 +175,11 @@ pub struct RunWatch {
     best: Option<(u64, f32)>,
     d_wins_rung: bool,
     quality_rung: bool,
+    /// The block of steps being averaged for oscillation: (block index, sum, count).
+    swing_open: Option<(u64, f32, u32)>,
+    /// Finished block averages of D(G(z)), oldest first.
+    swing_blocks: Vec<f32>,
+    swing_rung: bool,
 }
 
 impl RunWatch {
@@ -139,6 +194,9 @@ impl RunWatch {
             best: None,
             d_wins_rung: false,
             quality_rung: false,
+            swing_open: None,
+            swing_blocks: Vec::new(),
+            swing_rung: false,
         }
     }
 
@@ -154,6 +212,9 @@ impl RunWatch {
         self.seen = 0;
         self.d_wins_rung = false;
         self.quality_rung = false;
+        self.swing_open = None;
+        self.swing_blocks.clear();
+        self.swing_rung = false;
     }
 
     /// The best quality measurement so far: (step, SWD ×10³).
@@ -188,6 +249,11 @@ impl RunWatch {
         };
         self.average = Some(average);
         self.seen += gap;
+        if self.loss == LossKind::Bce
+            && let Some(alarm) = self.observe_swing(step, sample.1)
+        {
+            return Some(alarm);
+        }
         let winning = match self.loss {
             LossKind::Bce => {
                 average.0 > self.config.real_above && average.1 < self.config.fake_below
@@ -207,6 +273,60 @@ impl RunWatch {
             loss: self.loss,
             d_real: average.0,
             d_fake: average.1,
+        })
+    }
+
+    /// Adds D(G(z)) at `step` to its block; when a block closes, looks for turns between high
+    /// and low blocks (middle ones neither break nor make a turn).
+    fn observe_swing(&mut self, step: u64, d_fake: f32) -> Option<Alarm> {
+        let c = self.config;
+        let block = step / c.swing_block.max(1);
+        match self.swing_open {
+            Some((open, sum, n)) if open == block => {
+                self.swing_open = Some((open, sum + d_fake, n + 1));
+                return None;
+            }
+            Some((_, sum, n)) => {
+                self.swing_blocks.push(sum / n as f32);
+                if self.swing_blocks.len() > SWING_BLOCKS {
+                    self.swing_blocks.remove(0);
+                }
+            }
+            None => {}
+        }
+        self.swing_open = Some((block, d_fake, 1));
+        let sides: Vec<bool> = self
+            .swing_blocks
+            .iter()
+            .filter_map(|&v| {
+                (v > c.swing_high)
+                    .then_some(true)
+                    .or((v < c.swing_low).then_some(false))
+            })
+            .collect();
+        let turns = sides.windows(2).filter(|w| w[0] != w[1]).count();
+        if turns < c.swing_turns {
+            self.swing_rung = false;
+            return None;
+        }
+        if self.swing_rung {
+            return None;
+        }
+        self.swing_rung = true;
+        let low = self
+            .swing_blocks
+            .iter()
+            .copied()
+            .fold(f32::INFINITY, f32::min);
+        let high = self
+            .swing_blocks
+            .iter()
+            .copied()
+            .fold(f32::NEG_INFINITY, f32::max);
+        Some(Alarm::Oscillating {
+            step,
+            turns,
+            range: (low, high),
         })
     }
 
@@ -369,5 +489,70 @@ mod tests {
         assert_eq!(watch.observe_quality(10, f32::NAN), None);
         assert_eq!(watch.best(), None);
         assert_eq!(watch.observe_step(10, &bce(f32::NAN, 0.0)), None);
+    }
+
+    fn bce_values(d_fake: f32) -> StepValues {
+        StepValues {
+            d_loss: Some(1.0),
+            g_loss: Some(1.0),
+            d_real: Some(0.7),
+            d_fake: Some(d_fake),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn players_taking_turns_are_named_once_and_do_not_pause() {
+        let mut watch = RunWatch::new(LossKind::Bce, WatchConfig::default());
+        let mut rang = Vec::new();
+        // 20-step blocks alternating between D fooled (0.6) and D winning (0.05).
+        for step in 0..200u64 {
+            let d_fake = if (step / 20) % 2 == 0 { 0.6 } else { 0.05 };
+            if let Some(alarm) = watch.observe_step(step, &bce_values(d_fake)) {
+                rang.push((step, alarm));
+            }
+        }
+        assert_eq!(rang.len(), 1, "once per episode: {rang:?}");
+        let (step, alarm) = rang[0];
+        // Blocks 0..=4 closed when block 5 opens at step 100: four turns.
+        assert_eq!(step, 100);
+        assert!(
+            matches!(alarm, Alarm::Oscillating { turns: 4, .. }),
+            "{alarm:?}"
+        );
+        assert!(!alarm.pauses());
+        assert!(
+            alarm.describe().contains("between 0.05 and 0.60"),
+            "{}",
+            alarm.describe()
+        );
+    }
+
+    #[test]
+    fn a_settled_or_drifting_run_is_not_oscillating() {
+        for series in [
+            (0..400).map(|_| 0.3).collect::<Vec<f32>>(),
+            (0..400).map(|s| 0.6 - s as f32 / 800.0).collect(),
+            // Noisy around the middle: neither high nor low blocks.
+            (0..400)
+                .map(|s| if s % 2 == 0 { 0.35 } else { 0.15 })
+                .collect(),
+        ] {
+            let mut watch = RunWatch::new(LossKind::Bce, WatchConfig::default());
+            for (step, d_fake) in series.into_iter().enumerate() {
+                let alarm = watch.observe_step(step as u64, &bce_values(d_fake));
+                assert!(
+                    !matches!(alarm, Some(Alarm::Oscillating { .. })),
+                    "{alarm:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn non_finite_losses_pause_and_say_so() {
+        let alarm = Alarm::NonFinite { step: 12 };
+        assert!(alarm.pauses());
+        assert!(alarm.describe().contains("NaN or infinite at step 12"));
     }
 }

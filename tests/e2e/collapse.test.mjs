@@ -31,7 +31,7 @@ test('when D wins for good, training pauses with an explanation and goes back on
   await page.waitForSelector('[data-testid="alarm"]', { timeout: TIMEOUT });
   const alarm = await page.textContent('[data-testid="alarm"]');
   assert.match(alarm, /the discriminator has won \(step \d+\): it gives real images 1\.00 and generated ones 0\.00/);
-  assert.match(alarm, /lower D's learning rate/, 'says what to try');
+  assert.match(alarm, /halve D's learning rate/, 'says what to try');
   await page.waitForSelector('[data-testid="train"]'); // paused: Train is offered again
   const at = await stepShown(page);
   await page.waitForTimeout(1000);

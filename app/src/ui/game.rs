@@ -174,7 +174,7 @@ fn Losses() -> impl IntoView {
             let terms =
                 |t: Vec<String>| t.into_iter().map(|t| view! { <li>{t}</li> }).collect_view();
             view! {
-                <div class="losses" data-testid="losses">
+                <div class="losses" data-testid="loss-formulas">
                     <h3>{format!("The losses ({}) on these 16 images", report.loss.label())}</h3>
                     <p class="formula" data-testid="loss-d">{e.discriminator.text}</p>
                     <ul>{terms(e.discriminator.terms)}</ul>

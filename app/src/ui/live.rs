@@ -96,7 +96,7 @@ pub fn LivePanel() -> impl IntoView {
                     <span>{format!("Sliced Wasserstein distance to your images at step {step}: {swd:.1} (lower is better)")}</span>
                     <Show when=move || diversity < COLLAPSE_DIVERSITY>
                         <strong class="warning">{format!(
-                            " Samples look alike (diversity {diversity:.2} of the data's): the generator may be collapsing to one mode. Try Reset, a lower learning rate, or the WGAN loss."
+                            " Samples look alike (diversity {diversity:.2} of the data's): the generator may be collapsing to a few modes. It found a few images that fool D and sends most z there; D learns to reject them, G jumps to others, and variety never returns by itself. Try going back or Reset, lower learning rates, or the hinge or WGAN loss."
                         )}</strong>
                     </Show>
                 })}
@@ -117,33 +117,52 @@ pub fn LivePanel() -> impl IntoView {
 fn explain(alarm: &Alarm) -> &'static str {
     match alarm {
         Alarm::DiscriminatorWins { .. } => {
-            "D now tells your images from G's almost perfectly. G still gets a gradient from \
-             −log D(G(z)), but it only says \"be less like what you make now\", not where your \
-             images are, so G's images drift, often into noise. On a small set this is how a long \
-             run ends: D has learnt the few real images by heart. Try: go back, then lower D's \
-             learning rate (halve it), switch to the hinge or WGAN loss, or add more images."
+            "D now tells your images from G's almost perfectly, and G's loss climbs. With the \
+             game's original loss, log(1 − D(G(z))), G's gradient would vanish here; the \
+             non-saturating −log D(G(z)) this page uses keeps it large, but it only says \
+             \"be less like what you make now\", not where your images are (Arjovsky & Bottou \
+             2017), so G's images drift, often into noise. On a small set this is how a long \
+             run ends: D has learnt the few real images by heart. Try: go back, then halve D's \
+             learning rate, use fewer D steps per G step, switch to the hinge or WGAN loss, or \
+             add more images."
         }
         Alarm::QualityFell { .. } => {
             "The samples are much further from your images than they were at their best (the \
              sliced Wasserstein distance compares their details at several scales). Try: go \
              back, then lower both learning rates or switch to the hinge loss."
         }
+        Alarm::Oscillating { .. } => {
+            "Instead of settling, the game swings: G finds images that fool D, D learns to \
+             reject them, G jumps elsewhere, and so on (often with samples that change all at \
+             once rather than improving). Training goes on; if the samples do not improve, try \
+             lower learning rates (both), a lower Adam β1, or the hinge loss."
+        }
+        Alarm::NonFinite { .. } => {
+            "A number overflowed (a learning rate too high for this model, or an unlucky \
+             batch), and NaN spreads to every weight it touches: nothing trained from here on \
+             would mean anything, so training stopped. Go back to the last good state and lower \
+             the learning rates, or start fresh with Reset."
+        }
     }
 }
 
-/// The run is falling apart: what was seen, why it matters, and the way back.
+/// The run is falling apart (or swings): what was seen, why it matters, and the way back.
 #[component]
 fn AlarmBanner() -> impl IntoView {
     let state = expect_context::<PageState>();
     let worker = expect_context::<Worker>();
     view! {
         {move || state.alarm.get().map(|AlarmReport { alarm, back_to }| view! {
-            <div class="alarm" role="alert" data-testid="alarm">
-                <p><strong>"Training paused: the run is falling apart. "</strong>
+            <div class="alarm" role="alert" data-testid="alarm" data-pauses=alarm.pauses().to_string()>
+                <p><strong>{if alarm.pauses() {
+                    "Training paused: the run is falling apart. "
+                } else {
+                    "Watch out: "
+                }}</strong>
                     {format!("{}.", alarm.describe())}</p>
                 <p class="explain">{explain(&alarm)}</p>
                 <p class="buttons">
-                    {back_to.map(|EarlierState { step, swd }| view! {
+                    {back_to.filter(|_| alarm.pauses()).map(|EarlierState { step, swd }| view! {
                         <button class="primary" data-testid="go-back"
                             on:click=move |_| worker.send(Request::GoBack)>
                             {match swd {
@@ -152,10 +171,12 @@ fn AlarmBanner() -> impl IntoView {
                             }}
                         </button>
                     })}
-                    <button data-testid="keep-training" on:click=move |_| {
-                        state.alarm.set(None);
-                        worker.send(Request::Train);
-                    }>"Keep training"</button>
+                    {(!matches!(alarm, Alarm::NonFinite { .. }) && alarm.pauses()).then(|| view! {
+                        <button data-testid="keep-training" on:click=move |_| {
+                            state.alarm.set(None);
+                            worker.send(Request::Train);
+                        }>"Keep training"</button>
+                    })}
                     <button on:click=move |_| state.alarm.set(None)>"Dismiss"</button>
                 </p>
             </div>

@@ -423,6 +423,8 @@ fn DeviceLostBanner() -> impl IntoView {
             </div>
         </Show>
         <Show when=has_test_hooks>
+            <button data-testid="simulate-non-finite" on:click=move |_| worker.send(Request::SimulateNonFinite)>
+                "Make the weights NaN (test hook)"</button>
             <button data-testid="simulate-loss" on:click=move |_| worker.send(Request::SimulateDeviceLoss)>
                 "Simulate a lost GPU device (test hook)"
             </button>

@@ -453,7 +453,10 @@ fn main() -> anyhow::Result<()> {
         if i % args.checkpoint_every == 0 {
             write_checkpoint(&gan, &data, "checkpoint.gan")?;
         }
-        if let Some(alarm) = alarm {
+        if let Some(warning) = alarm.filter(|a| !a.pauses()) {
+            say(&bar, format!("Watch out: {}.", warning.describe()));
+        }
+        if let Some(alarm) = alarm.filter(|a| a.pauses()) {
             say(
                 &bar,
                 format!("Training is falling apart: {}.", alarm.describe()),
