@@ -102,6 +102,33 @@ impl History {
     }
 }
 
+impl History {
+    /// The chart as a sentence, for screen readers: each series' latest value, where it started
+    /// and its lowest and highest, e.g. "At step 120: D 0.693 (from 1.386 at step 1, lowest
+    /// 0.512, highest 1.386)." `None` before the first step.
+    pub fn describe(&self, series: &[(Series, &str)]) -> Option<String> {
+        let (last_step, _) = self.points.last()?;
+        let parts: Vec<String> = series
+            .iter()
+            .filter_map(|&(s, label)| {
+                let finite: Vec<(u64, f32)> = self
+                    .points
+                    .iter()
+                    .filter_map(|(step, v)| s.pick(v).filter(|y| y.is_finite()).map(|y| (*step, y)))
+                    .collect();
+                let &(first_step, first) = finite.first()?;
+                let &(_, last) = finite.last()?;
+                let lo = finite.iter().map(|p| p.1).fold(f32::INFINITY, f32::min);
+                let hi = finite.iter().map(|p| p.1).fold(f32::NEG_INFINITY, f32::max);
+                Some(format!(
+                    "{label} {last:.3} (from {first:.3} at step {first_step}, lowest {lo:.3}, highest {hi:.3})"
+                ))
+            })
+            .collect();
+        (!parts.is_empty()).then(|| format!("At step {last_step}: {}.", parts.join("; ")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,5 +164,24 @@ mod tests {
         }
         assert!(h.len() <= MAX_POINTS);
         assert_eq!(h.points.first().unwrap().0, 0, "the start is kept");
+    }
+
+    #[test]
+    fn a_chart_reads_as_a_sentence() {
+        let mut h = History::default();
+        assert_eq!(h.describe(&[(Series::DLoss, "D")]), None);
+        h.push(1, values(1.386, 0.7));
+        h.push(5, values(0.5, 2.0));
+        h.push(9, values(0.69, 1.0));
+        assert_eq!(
+            h.describe(&[
+                (Series::DLoss, "D"),
+                (Series::GLoss, "G"),
+                (Series::DReal, "D(x)")
+            ])
+            .unwrap(),
+            "At step 9: D 0.690 (from 1.386 at step 1, lowest 0.500, highest 1.386); \
+             G 1.000 (from 0.700 at step 1, lowest 0.700, highest 2.000)."
+        );
     }
 }

@@ -2,13 +2,14 @@
 //! worker ([`worker`]) through the messages of [`protocol`]. Plain state, tested natively: the
 //! worker's [`trainer`], [`explorer`] and [`adapter`] (which device trains); the page's [`charts`], [`view_state`] (the link) and
 //! [`coalesce`] (slider moves); D's [`verdict`] and the loss formulas, the
-//! [`architecture`] view's numbers.
+//! [`architecture`] view's numbers; the guided [`lesson`].
 
 pub mod adapter;
 pub mod architecture;
 pub mod charts;
 pub mod coalesce;
 pub mod explorer;
+pub mod lesson;
 pub mod protocol;
 pub mod trainer;
 #[cfg(target_arch = "wasm32")]

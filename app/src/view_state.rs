@@ -79,7 +79,35 @@ pub struct ExplorerView {
     pub frames: usize,
     /// Panels hidden, in page order.
     pub hidden: Vec<Panel>,
+    /// The lesson's step shown (1-based), if the lesson is open.
+    pub lesson: Option<usize>,
+    /// Light or dark, where the user chose (else the system's preference).
+    pub theme: Option<Theme>,
+    /// Text size in percent of the browser's (100 by default).
+    pub text: u32,
 }
+
+/// The page's colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// Dark text on light panels: for a projector in a lit room.
+    Light,
+    /// Light text on dark panels.
+    Dark,
+}
+
+impl Theme {
+    /// Its name in links and in the page's `data-theme`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// The text sizes offered, in percent.
+pub const TEXT_SIZES: [u32; 4] = [100, 125, 150, 200];
 
 /// `v` rounded to what a link can carry.
 pub fn quantize(v: &[f32]) -> Vec<f32> {
@@ -128,6 +156,9 @@ impl ExplorerView {
             mode: Interpolation::Slerp,
             frames: 12,
             hidden: Vec::new(),
+            lesson: None,
+            theme: None,
+            text: 100,
         }
     }
 
@@ -187,6 +218,15 @@ impl ExplorerView {
             let keys: Vec<&str> = self.hidden.iter().map(|p| p.key()).collect();
             parts.push(format!("hide={}", keys.join(",")));
         }
+        if let Some(step) = self.lesson {
+            parts.push(format!("lesson={step}"));
+        }
+        if let Some(theme) = self.theme {
+            parts.push(format!("theme={}", theme.key()));
+        }
+        if self.text != 100 {
+            parts.push(format!("text={}", self.text));
+        }
         parts.join("&")
     }
 
@@ -227,6 +267,34 @@ impl ExplorerView {
                         panels.dedup();
                         view.hidden = panels;
                     }),
+                "lesson" => match value.parse::<usize>() {
+                    Ok(step) if (1..=crate::lesson::STEPS.len()).contains(&step) => {
+                        view.lesson = Some(step);
+                        Ok(())
+                    }
+                    _ => Err(format!(
+                        "is not a step of the lesson (1 to {})",
+                        crate::lesson::STEPS.len()
+                    )),
+                },
+                "theme" => match value {
+                    "light" | "dark" => {
+                        view.theme = Some(if value == "light" {
+                            Theme::Light
+                        } else {
+                            Theme::Dark
+                        });
+                        Ok(())
+                    }
+                    _ => Err("is neither light nor dark".into()),
+                },
+                "text" => match value.parse::<u32>() {
+                    Ok(size) if TEXT_SIZES.contains(&size) => {
+                        view.text = size;
+                        Ok(())
+                    }
+                    _ => Err(format!("is not one of the text sizes {TEXT_SIZES:?}")),
+                },
                 _ => Err("is not a setting of this page".into()),
             };
             if let Err(why) = result {
@@ -319,6 +387,23 @@ mod tests {
         let (back, problems) = ExplorerView::from_hash(&format!("#{hash}"), 64);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(back, view);
+    }
+
+    #[test]
+    fn lesson_theme_and_text_size_travel_in_the_link() {
+        let mut view = ExplorerView::new(8);
+        view.lesson = Some(3);
+        view.theme = Some(Theme::Light);
+        view.text = 150;
+        let hash = view.to_hash();
+        assert!(hash.ends_with("lesson=3&theme=light&text=150"), "{hash}");
+        assert_eq!(ExplorerView::from_hash(&hash, 8), (view, vec![]));
+        let (view, problems) = ExplorerView::from_hash("lesson=99&theme=pink&text=7", 8);
+        assert_eq!((view.lesson, view.theme, view.text), (None, None, 100));
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("1 to 8"), "{problems:?}");
+        // Only a short link: the rest of the view keeps its defaults.
+        assert_eq!(ExplorerView::from_hash("#lesson=2", 8).0.lesson, Some(2));
     }
 
     #[test]

@@ -20,6 +20,12 @@ pub fn Chart(
     let kinds: Vec<Series> = series.iter().map(|s| s.0).collect();
     let range = Memo::new(move |_| history.with(|h| h.range(&kinds)));
     let lines = series.clone();
+    let labelled: Vec<(Series, &'static str)> = series.iter().map(|(s, _, l)| (*s, *l)).collect();
+    let text = Memo::new(move |_| {
+        history
+            .with(|h| h.describe(&labelled))
+            .unwrap_or_else(|| "No steps yet.".into())
+    });
     view! {
         <figure class="chart">
             <figcaption>
@@ -28,7 +34,8 @@ pub fn Chart(
                     <span class="legend" style=format!("color:{colour}")>"■ " {*label}</span>
                 }).collect_view()}
             </figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" role="img"
+                aria-label=move || format!("{title}. {}", text.get())>
                 {move || {
                     let Some(range) = range.get() else { return Vec::new() };
                     lines.iter().map(|(s, colour, _)| {
@@ -38,6 +45,7 @@ pub fn Chart(
                 }}
             </svg>
             <div class="range">{move || range.get().map(|(lo, hi)| format!("{lo:.3} … {hi:.3}"))}</div>
+            <p class="sr-only" data-testid="chart-text">{move || text.get()}</p>
         </figure>
     }
 }

@@ -112,7 +112,7 @@ pub fn DataPanel() -> impl IntoView {
                     <input type="file" multiple accept="image/*" data-testid="file-input" on:change=on_pick/>
                 </label>
                 <label class="button">"Add a folder…"
-                    <input type="file" multiple node_ref=folder on:change=on_pick/>
+                    <input type="file" multiple data-testid="folder-input" node_ref=folder on:change=on_pick/>
                 </label>
                 <span class="hint">"…or drop files anywhere, or paste an image."</span>
             </div>

@@ -477,7 +477,7 @@ pub fn ExplorerPanel() -> impl IntoView {
     };
 
     view! {
-        <section class="panel explorer" data-testid="explorer">
+        <section class="panel explorer" data-testid="explorer" data-lesson="explorer">
             <h2>"4 · Explore what it learned"</h2>
             <Show when=move || state.link_problems.with(|p| !p.is_empty())>
                 <div class="notice" role="status" data-testid="link-message">

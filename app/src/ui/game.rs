@@ -155,7 +155,7 @@ fn Verdict() -> impl IntoView {
         }.into_any())
     };
     view! {
-        <div class="verdict">
+        <div class="verdict" data-lesson="verdict">
             <h3>"What D says"</h3>
             {move || body().unwrap_or_else(|| view! {
                 <div data-testid="verdict" data-version="0"><p class="explain">"D's verdict appears with the first samples."</p></div>
@@ -236,7 +236,7 @@ fn Network(
         })
         .collect_view();
     view! {
-        <div class="network">
+        <div class="network" data-lesson=key>
             <h3>{title}</h3>
             <ol class="layers">{rows}</ol>
             <p class="total" data-testid=format!("{key}-total") data-parameters=sum.to_string()>

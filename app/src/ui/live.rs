@@ -62,7 +62,7 @@ pub fn LivePanel() -> impl IntoView {
     };
 
     view! {
-        <section class="panel live">
+        <section class="panel live" data-lesson="live">
             <h2>"3 · Watch it learn"</h2>
             <p class="explain">
                 "Each tile is G(z) for one fixed noise vector z, so you watch the same 64 draws improve. Click a tile to explore its z below."

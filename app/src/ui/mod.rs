@@ -8,6 +8,7 @@ mod explorer;
 mod game;
 mod interpolation;
 mod latent_sliders;
+mod lesson;
 mod live;
 
 use std::rc::Rc;
@@ -337,6 +338,7 @@ pub fn App() -> impl IntoView {
                 "the page sends nothing to any server."
             </p>
             <DeviceBadge/>
+            <lesson::ClassroomControls/>
         </header>
         <ErrorBanner/>
         <DeviceLostBanner/>
@@ -347,6 +349,7 @@ pub fn App() -> impl IntoView {
             <div class="slot wide" class:hidden=move || hidden(Panel::Game)><game::GamePanel/></div>
             <ExplorerPanel/>
         </main>
+        <lesson::LessonCard/>
     }
 }
 

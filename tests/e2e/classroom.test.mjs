@@ -1,0 +1,104 @@
+// For a classroom (issue 8, parts 7–8): the guided lesson walks by keyboard and lives in the
+// link; a phone-sized screen does not scroll sideways; Tab reaches every control, file inputs
+// included; the theme and the text size stay in the link; the charts read as text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { usePage } from './harness.mjs';
+
+const session = usePage('?cpu#lesson=3');
+const TIMEOUT = 180_000;
+
+const lessonStep = (page) => page.$eval('[data-testid="lesson"]', (e) => Number(e.dataset.step)).catch(() => null);
+const focused = (page) => page.$eval('[data-lesson].lesson-focus', (e) => e.dataset.lesson).catch(() => null);
+
+test('the lesson opens from its link, walks by arrow keys, and the link follows', async () => {
+  const { page } = session;
+  await page.waitForSelector('[data-testid="lesson"]', { timeout: TIMEOUT });
+  await page.waitForSelector('[data-testid="generator-layer"]', { timeout: TIMEOUT });
+  assert.equal(await lessonStep(page), 3);
+  assert.match(await page.textContent('[data-testid="lesson"]'), /Lesson 3 of 8 · The discriminator D/);
+  assert.equal(await focused(page), 'discriminator', 'the step points at its panel');
+
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await lessonStep(page), 4);
+  assert.equal(await focused(page), 'verdict');
+  assert.match(page.url(), /[#&]lesson=4(&|$)/);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await lessonStep(page), 2);
+  assert.equal(await focused(page), 'generator');
+
+  await page.reload();
+  await page.waitForSelector('[data-testid="lesson"]', { timeout: TIMEOUT });
+  assert.equal(await lessonStep(page), 2, 'a reload restores the step from the link');
+
+  await page.keyboard.press('Escape');
+  assert.equal(await lessonStep(page), null, 'Escape closes it');
+  assert.equal(await focused(page), null);
+  assert.doesNotMatch(page.url(), /lesson=/);
+  // Keyboard alone: focus the Lesson button and press Enter.
+  await page.focus('[data-testid="lesson-start"]');
+  await page.keyboard.press('Enter');
+  assert.equal(await lessonStep(page), 1);
+  for (let i = 0; i < 10; i += 1) await page.keyboard.press('ArrowRight');
+  assert.equal(await lessonStep(page), 8, 'stays on the last step');
+  assert.equal(await focused(page), 'explorer');
+});
+
+test('Tab reaches every control, the file inputs included', async () => {
+  const { page } = session;
+  await page.keyboard.press('Escape');
+  await page.focus('[data-testid="lesson-start"]');
+  const reached = new Set();
+  for (let i = 0; i < 400; i += 1) {
+    await page.keyboard.press('Tab');
+    const id = await page.evaluate(() => {
+      const e = document.activeElement;
+      return e?.type === 'file' ? e.dataset.testid : null;
+    });
+    if (id) reached.add(id);
+  }
+  assert.deepEqual([...reached].sort(), ['checkpoint-input', 'file-input', 'folder-input']);
+});
+
+test('theme and text size stay in the link; the charts read as text', async () => {
+  const { page } = session;
+  const theme = () => page.evaluate(() => document.documentElement.dataset.theme ?? null);
+  const before = await page.textContent('[data-testid="theme-toggle"]');
+  await page.click('[data-testid="theme-toggle"]');
+  const chosen = /Light/.test(before) ? 'light' : 'dark';
+  assert.equal(await theme(), chosen);
+  await page.selectOption('[data-testid="text-size"]', '150');
+  assert.match(page.url(), new RegExp(`theme=${chosen}&text=150`));
+  const bodyColour = () => page.evaluate(() => getComputedStyle(document.body).color);
+  const colour = await bodyColour();
+  await page.reload();
+  await page.waitForSelector('[data-testid="theme-toggle"]');
+  assert.equal(await theme(), chosen, 'the theme came back from the link');
+  assert.equal(await bodyColour(), colour);
+  assert.equal(await page.evaluate(() => document.documentElement.style.fontSize), '150%');
+
+  await page.waitForSelector('[data-testid="step"]:not([disabled])', { timeout: TIMEOUT });
+  await page.click('[data-testid="step"]');
+  await page.waitForFunction(() => /At step 1: D /.test(document.querySelector('[data-testid="chart-text"]')?.textContent), null, { timeout: TIMEOUT });
+  const label = await page.getAttribute('.chart svg', 'aria-label');
+  assert.match(label, /^Losses\. At step 1: D \d+\.\d{3} \(from/);
+  assert.deepEqual(session.errors, [], 'no console errors');
+});
+
+test('at 390 × 844 nothing scrolls sideways', async () => {
+  const { browser, server } = session;
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}?cpu`);
+  await page.waitForSelector('[data-testid="generator-layer"]', { timeout: TIMEOUT });
+  await page.waitForSelector('[data-testid="verdict"][data-version="1"]', { timeout: TIMEOUT });
+  const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+  assert.ok(widths.scroll <= widths.view, JSON.stringify(widths));
+  // Wider than the screen anywhere? Name it, for the failure message.
+  const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && getComputedStyle(e).position !== 'absolute')
+    .slice(0, 5).map((e) => `${e.tagName}.${e.className}`));
+  assert.deepEqual(wide, []);
+  await context.close();
+});
