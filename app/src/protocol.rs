@@ -73,6 +73,13 @@ pub enum Request {
     SimulateNonFinite,
     /// Go back to the best recent state after the run fell apart (see [`Response::Alarm`]).
     GoBack,
+    /// The training images nearest to one image of the last verdict.
+    Nearest {
+        /// From the real row (else the generated one).
+        real: bool,
+        /// Its place in the row.
+        index: usize,
+    },
     /// The generator's feature maps at one layer of its [`Response::Architecture`], for the
     /// live grid's first image.
     Activations {
@@ -168,6 +175,41 @@ impl DeviceInfo {
     }
 }
 
+/// An image of the verdict and its nearest training images.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NearestReport {
+    /// From the real row (else the generated one).
+    pub real: bool,
+    /// Its place in the row.
+    pub index: usize,
+    /// Side of every image.
+    pub size: u32,
+    /// The image asked about, RGBA8.
+    pub query: Vec<u8>,
+    /// The nearest training images, nearest first.
+    pub neighbours: Vec<Neighbour>,
+}
+
+/// A training image and its distance to the image asked about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Neighbour {
+    /// Its index in the training set.
+    pub index: usize,
+    /// Pixel (L2) distance at training resolution, pixels in [-1, 1].
+    pub distance: f32,
+    /// RGBA8.
+    pub rgba: Vec<u8>,
+}
+
+/// Medians of nearest-training-image distances (pixel L2 at training resolution).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Memorisation {
+    /// Of the samples to their nearest training image.
+    pub samples: f32,
+    /// Of training images to their nearest other training image.
+    pub training: f32,
+}
+
 /// Feature maps of one generator layer, each as a grey RGBA8 image scaled to its own range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeatureMaps {
@@ -246,6 +288,8 @@ pub enum Response {
     Architecture(model::anatomy::Architecture),
     /// What D says of a row of real and a row of generated images (with each sample grid).
     Verdict(crate::verdict::VerdictReport),
+    /// The nearest training images asked for by [`Request::Nearest`], or why there are none.
+    Nearest(Result<NearestReport, String>),
     /// The generator's feature maps asked for by [`Request::Activations`].
     Activations(FeatureMaps),
     /// Images decoded and added.
@@ -279,6 +323,8 @@ pub enum Response {
         swd: f32,
         /// Sample diversity relative to the data's (≈1 healthy, near 0 = mode collapse).
         diversity: f32,
+        /// How near the samples are to training images, against the data's own spacing.
+        memorisation: Option<Memorisation>,
     },
     /// The run is falling apart; training paused.
     Alarm(AlarmReport),

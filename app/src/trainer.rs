@@ -10,7 +10,7 @@ use model::procedural::Procedural;
 use model::swd::{SwdConfig, sliced_wasserstein};
 use model::{Dataset, Gan, GanConfig, StepStats, StepValues, checkpoint};
 
-use crate::protocol::{EarlierState, Thumbnail};
+use crate::protocol::{EarlierState, Memorisation, NearestReport, Neighbour, Thumbnail};
 use crate::verdict::{self, Judged, VerdictReport};
 use model::anatomy::Architecture;
 
@@ -20,6 +20,11 @@ pub const STORED_SIZE: usize = 64;
 const BUILTIN_COUNT: usize = 512;
 /// Samples in the live grid (8×8).
 pub const GRID_SAMPLES: usize = 64;
+/// Training images shown as a generated image's nearest.
+pub const NEAREST: usize = 3;
+/// Training images whose spacing [`Trainer::memorisation`] measures.
+const SPACING_IMAGES: usize = 256;
+
 /// Steps between the states kept to go back to when a run falls apart before its quality was
 /// first measured.
 const KEEP_EVERY: u64 = 100;
@@ -88,6 +93,11 @@ pub struct Trainer {
     generation: u64,
     /// Counts the verdicts made (see [`Trainer::verdict_report`]).
     verdicts: u64,
+    /// The training images' pixels as the dataset was built from them (for the nearest
+    /// training images); current whenever `dataset` is built.
+    training_pixels: Vec<f32>,
+    /// The last verdict's real and generated rows, one image's pixels each.
+    verdict_pixels: [Vec<Vec<f32>>; 2],
     /// Watches the run for D winning or the samples falling apart.
     watch: RunWatch,
     /// The state with the best quality so far (a clone holds tensor handles: no copy is made
@@ -117,6 +127,8 @@ impl Trainer {
             fixed_z,
             generation: 0,
             verdicts: 0,
+            training_pixels: Vec::new(),
+            verdict_pixels: [Vec::new(), Vec::new()],
         })
     }
 
@@ -384,6 +396,7 @@ impl Trainer {
             let config = &self.gan.config;
             let (channels, size, seed) = (config.channels, config.image_size, config.seed);
             let pixels = self.pixels(usize::MAX);
+            self.training_pixels = pixels.clone();
             self.dataset = Some(Dataset::from_pixels(
                 pixels,
                 channels,
@@ -463,6 +476,13 @@ impl Trainer {
         let config = &self.gan.config;
         let (c, size) = (config.channels, config.image_size);
         let per = c * size * size;
+        for (kept, pixels) in self.verdict_pixels.iter_mut().zip([pixels.0, pixels.1]) {
+            *kept = pixels
+                .chunks_exact(per)
+                .take(verdict::ROW)
+                .map(<[f32]>::to_vec)
+                .collect();
+        }
         let rows = |logits: &[f32], pixels: &[f32]| {
             let n = verdict::ROW.min(logits.len()).min(pixels.len() / per);
             let images = pixels
@@ -483,6 +503,49 @@ impl Trainer {
         report.step = self.step_count();
         report.judged = judged;
         report
+    }
+
+    /// The [`NEAREST`] training images nearest to image `index` of the last verdict's real
+    /// (`real`) or generated row, by pixel distance at training resolution.
+    pub fn nearest(&mut self, real: bool, index: usize) -> Result<NearestReport, String> {
+        let query = self.verdict_pixels[usize::from(!real)]
+            .get(index)
+            .cloned()
+            .ok_or("that image is no longer shown")?;
+        let (c, size) = (self.gan.config.channels, self.gan.config.image_size);
+        let per = c * size * size;
+        self.dataset();
+        let found = model::nearest::nearest(&query, &self.training_pixels, per, NEAREST);
+        let image = |p: &[f32]| to_rgba(p, c, size).into_raw();
+        Ok(NearestReport {
+            real,
+            index,
+            size: size as u32,
+            query: image(&query),
+            neighbours: found
+                .into_iter()
+                .map(|(i, distance)| Neighbour {
+                    index: i,
+                    distance,
+                    rgba: image(&self.training_pixels[i * per..(i + 1) * per]),
+                })
+                .collect(),
+        })
+    }
+
+    /// Median distance of `samples` (read-back pixels) to their nearest training image, and the
+    /// training images' own median nearest-neighbour distance (on at most [`SPACING_IMAGES`] of
+    /// them): samples much nearer the data than the data is to itself are copies.
+    pub fn memorisation(&mut self, samples: &[f32]) -> Option<Memorisation> {
+        let (c, size) = (self.gan.config.channels, self.gan.config.image_size);
+        let per = c * size * size;
+        self.dataset();
+        let data = &self.training_pixels;
+        let some = &data[..data.len().min(SPACING_IMAGES * per)];
+        Some(Memorisation {
+            samples: model::nearest::median_nearest(samples, data, per, false)?,
+            training: model::nearest::median_nearest(some, some, per, true)?,
+        })
     }
 
     /// The generator's feature maps at `layer` of its [`architecture`](Self::architecture)
@@ -633,6 +696,25 @@ mod tests {
         let (real, _) = after.changes(&first).unwrap();
         assert_eq!(real.len(), verdict::ROW);
         assert_eq!(after.step, 0, "D steps do not count as generator updates");
+    }
+
+    #[test]
+    fn a_training_image_is_its_own_nearest_and_samples_are_measured_against_the_data() {
+        let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
+        verdict(&mut t, Judged::Refresh);
+        let own = t.nearest(true, 2).unwrap();
+        assert_eq!((own.neighbours[0].index, own.neighbours[0].distance), (2, 0.0));
+        assert_eq!(own.neighbours.len(), NEAREST);
+        let generated = t.nearest(false, 0).unwrap();
+        assert!(generated.neighbours[0].distance > 0.0);
+        assert!(generated.neighbours.windows(2).all(|w| w[0].distance <= w[1].distance));
+        assert!(t.nearest(false, 99).is_err());
+        let samples: Vec<f32> = t.samples().into_data().iter::<f32>().collect();
+        let m = t.memorisation(&samples).unwrap();
+        assert!(m.samples > 0.0 && m.training > 0.0, "{m:?}");
+        // The training images themselves, as samples, sit at distance 0 from the data.
+        let copies = t.training_pixels[..samples.len()].to_vec();
+        assert_eq!(t.memorisation(&copies).unwrap().samples, 0.0);
     }
 
     #[test]

@@ -379,6 +379,7 @@ impl TrainerWorker {
             return Ok(None);
         }
         let (swd, diversity) = t.quality(&pixels);
+        let memorisation = t.memorisation(&pixels);
         Self::respond(
             scope,
             id,
@@ -386,6 +387,7 @@ impl TrainerWorker {
                 step,
                 swd,
                 diversity,
+                memorisation,
             },
         );
         Ok(t.observe_quality(swd).map(|alarm| Self::alarm(t, alarm)))
@@ -487,6 +489,7 @@ impl TrainerWorker {
         };
         match request {
             Request::Init { .. } => {}
+            Request::Nearest { real, index } => reply(Response::Nearest(t.nearest(real, index))),
             Request::Activations { layer } => {
                 let maps = t.activations(layer, FEATURE_MAPS);
                 let scope = scope.clone();

@@ -22,6 +22,7 @@ pub mod images;
 mod init;
 pub mod latent;
 pub mod loss;
+pub mod nearest;
 pub mod principal;
 pub mod procedural;
 pub mod snapshot;

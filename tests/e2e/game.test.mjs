@@ -114,8 +114,35 @@ test('Step D only teaches D to tell real from generated; Step G only leaves D as
   assert.match(await page.textContent('[data-testid="verdict-after"]'), /After one G step/);
 });
 
+test('a training image\'s nearest training image is itself; a generated one\'s are measured', async () => {
+  const { page } = session;
+  await page.click('[data-testid="judged-real"] >> nth=3');
+  await page.waitForSelector('[data-testid="nearest"]', { timeout: TIMEOUT });
+  let neighbours = await page.$$eval('[data-testid="neighbour"]', (n) => n.map((e) => Number(e.dataset.distance)));
+  assert.equal(neighbours.length, 3);
+  assert.equal(neighbours[0], 0, 'itself, at distance 0');
+  assert.match(await page.textContent('[data-testid="nearest"]'), /this training image/);
+  await page.click('[data-testid="judged-fake"] >> nth=0');
+  await page.waitForFunction(() => /this generated image/.test(document.querySelector('[data-testid="nearest"]')?.textContent), null, { timeout: TIMEOUT });
+  neighbours = await page.$$eval('[data-testid="neighbour"]', (n) => n.map((e) => Number(e.dataset.distance)));
+  assert.ok(neighbours[0] > 0 && neighbours.every((d, i) => i === 0 || d >= neighbours[i - 1]), JSON.stringify(neighbours));
+});
+
+test('the quality line compares the samples\' nearest distance with the data\'s own spacing', async () => {
+  const { page } = session;
+  await page.click('[data-testid="train"]');
+  await page.waitForSelector('[data-testid="memorisation"]', { timeout: TIMEOUT });
+  await page.click('[data-testid="pause"]');
+  const text = await page.textContent('[data-testid="memorisation"]');
+  const [, samples, training, ratio] = text.match(/Samples are ([\d.]+) .* training images are ([\d.]+) from each other \(([\d.]+)×\)/) ?? assert.fail(text);
+  assert.ok(Number(samples) > 0 && Number(training) > 0, text);
+  assert.ok(Math.abs(Number(ratio) - Number(samples) / Number(training)) < 0.02, text);
+});
+
 test('the loss formulas carry the verdict\'s numbers', async () => {
   const { page } = session;
+  await page.waitForSelector('[data-testid="train"]:not([disabled])', { timeout: TIMEOUT });
+  const version = await game.version(page);
   const real = (await game.scores(page, 'real')).map((s) => s.now);
   const fake = (await game.scores(page, 'fake')).map((s) => s.now);
   // BCE from the shown probabilities (the page rounds nothing away that matters at 3 decimals).
@@ -130,5 +157,6 @@ test('the loss formulas carry the verdict\'s numbers', async () => {
   const g = await page.textContent('[data-testid="loss-g"]');
   assert.ok(Math.abs(Number(g.match(/= ([\d.]+)$/)[1]) - gLoss) < 2e-3, g);
   assert.match(await page.textContent('[data-testid="loss-note"]'), /non-saturating/);
+  assert.equal(await game.version(page), version, 'the scores and the formulas came from one verdict');
   assert.deepEqual(session.errors, [], 'no console errors');
 });

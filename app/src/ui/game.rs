@@ -92,9 +92,19 @@ fn VerdictRow(
                 _ => "",
             };
             let label = format!("{kind} image {}: D says {:.2}", i + 1, s.shown);
+            let worker = expect_context::<Worker>();
+            let ask = move |_| {
+                worker.send(Request::Nearest {
+                    real: kind == "real",
+                    index: i,
+                })
+            };
             view! {
                 <figure class="judged">
-                    <Pixels rgba=s.rgba size=size label=label/>
+                    <button class="image-button" data-testid=format!("judged-{kind}") on:click=ask
+                        title="Show the nearest training images">
+                        <Pixels rgba=s.rgba size=size label=label/>
+                    </button>
                     <figcaption class=format!("score {trend}") data-testid=format!("score-{kind}")
                         data-value=s.shown.to_string()
                         data-before=before.map(|b| b.to_string())>
@@ -151,6 +161,7 @@ fn Verdict() -> impl IntoView {
                     <VerdictRow row=fake_row before=fake_before size=size kind="fake"/>
                 </div>
                 {after.map(|text| view! { <p class="explain" data-testid="verdict-after">{text}</p> })}
+                <Nearest/>
             </div>
         }.into_any())
     };
@@ -161,6 +172,42 @@ fn Verdict() -> impl IntoView {
                 <div data-testid="verdict" data-version="0"><p class="explain">"D's verdict appears with the first samples."</p></div>
             }.into_any())}
         </div>
+    }
+}
+
+/// The training images nearest to the verdict image last clicked: a copy shows as a distance
+/// near 0.
+#[component]
+fn Nearest() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    move || {
+        state.nearest.get().map(|report| match report {
+            Ok(r) => {
+                let what = if r.real { "this training image" } else { "this generated image" };
+                let size = r.size;
+                view! {
+                    <div class="nearest" data-testid="nearest">
+                        <h3>{format!("Nearest training images to {what}")}</h3>
+                        <div class="judged-row">
+                            <figure class="judged query">
+                                <Pixels rgba=r.query size=size label="the image asked about".to_string()/>
+                                <figcaption>"asked"</figcaption>
+                            </figure>
+                            {r.neighbours.into_iter().map(|n| view! {
+                                <figure class="judged">
+                                    <Pixels rgba=n.rgba size=size label=format!("training image {}", n.index)/>
+                                    <figcaption data-testid="neighbour" data-distance=n.distance.to_string()
+                                        data-index=n.index.to_string()>{format!("{:.2}", n.distance)}</figcaption>
+                                </figure>
+                            }).collect_view()}
+                        </div>
+                        <p class="explain">"Pixel distance at training resolution (0: the same image). A generated image much nearer a training image than training images are to each other (see the quality line) is a copy, not a new image."</p>
+                    </div>
+                }
+                .into_any()
+            }
+            Err(e) => view! { <p class="warning" data-testid="nearest-error">{e}</p> }.into_any(),
+        })
     }
 }
 

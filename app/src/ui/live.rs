@@ -12,6 +12,10 @@ use crate::charts::Series;
 use crate::protocol::{AlarmReport, EarlierState, Request};
 use model::health::Alarm;
 
+/// Below this ratio of the samples' nearest-image distance to the data's own spacing, the
+/// samples look like copies of training images.
+const COPY_RATIO: f32 = 0.5;
+
 /// Below this sample diversity (relative to the data's) the samples look alike: mode collapse.
 const COLLAPSE_DIVERSITY: f32 = 0.35;
 
@@ -94,6 +98,18 @@ pub fn LivePanel() -> impl IntoView {
             <p class="quality" data-testid="quality">
                 {move || state.quality.get().map(|(step, swd, diversity)| view! {
                     <span>{format!("Sliced Wasserstein distance to your images at step {step}: {swd:.1} (lower is better)")}</span>
+                    {move || state.memorisation.get().map(|m| {
+                        let ratio = m.samples / m.training.max(1e-6);
+                        view! {
+                            <span data-testid="memorisation" data-ratio=ratio.to_string()>{format!(
+                                " · Samples are {:.1} (median pixel distance) from their nearest training image; training images are {:.1} from each other ({ratio:.2}×).",
+                                m.samples, m.training
+                            )}</span>
+                            {(ratio < COPY_RATIO).then(|| view! {
+                                <strong class="warning">" The samples sit much nearer the training images than those are to each other: the generator may be copying its data rather than making new images. Click a generated image under “What D says” to see its nearest training images."</strong>
+                            })}
+                        }
+                    })}
                     <Show when=move || diversity < COLLAPSE_DIVERSITY>
                         <strong class="warning">{format!(
                             " Samples look alike (diversity {diversity:.2} of the data's): the generator may be collapsing to a few modes. It found a few images that fool D and sends most z there; D learns to reject them, G jumps to others, and variety never returns by itself. Try going back or Reset, lower learning rates, or the hinge or WGAN loss."

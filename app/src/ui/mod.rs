@@ -21,8 +21,8 @@ use model::GanConfig;
 
 use crate::charts::History;
 use crate::protocol::{
-    AlarmReport, DeviceChoice, DeviceInfo, FeatureMaps, Request, Response, SampleGrid, StepReport,
-    Thumbnail,
+    AlarmReport, DeviceChoice, DeviceInfo, FeatureMaps, Memorisation, NearestReport, Request,
+    Response, SampleGrid, StepReport, Thumbnail,
 };
 use crate::trainer::Source;
 use crate::verdict::VerdictReport;
@@ -68,6 +68,10 @@ pub struct PageState {
     pub samples: RwSignal<Option<SampleGrid>>,
     /// The latest quality measure: (step, SWD×10³, diversity).
     pub quality: RwSignal<Option<(u64, f32, f32)>>,
+    /// With the quality: how near the samples are to training images.
+    pub memorisation: RwSignal<Option<Memorisation>>,
+    /// The nearest training images of the verdict image last clicked.
+    pub nearest: RwSignal<Option<Result<NearestReport, String>>>,
     /// The latest error, shown until dismissed.
     pub error: RwSignal<Option<String>>,
     /// The latent explorer.
@@ -106,6 +110,8 @@ impl PageState {
             history: RwSignal::new(History::default()),
             samples: RwSignal::new(None),
             quality: RwSignal::new(None),
+            memorisation: RwSignal::new(None),
+            nearest: RwSignal::new(None),
             error: RwSignal::new(None),
             explorer: ExplorerState::new(),
             source: RwSignal::new(None),
@@ -197,7 +203,12 @@ impl PageState {
                 step,
                 swd,
                 diversity,
-            } => self.quality.set(Some((step, swd, diversity))),
+                memorisation,
+            } => {
+                self.memorisation.set(memorisation);
+                self.quality.set(Some((step, swd, diversity)));
+            }
+            Response::Nearest(report) => self.nearest.set(Some(report)),
             Response::Pretrained(loaded) => self.explorer.on_pretrained(loaded),
             Response::Rendered(rendered) => self.explorer.on_rendered(rendered),
             Response::Directions {
