@@ -2,7 +2,8 @@
 //! worker ([`worker`]) through the messages of [`protocol`]. Plain state, tested natively: the
 //! worker's [`trainer`], [`explorer`] and [`adapter`] (which device trains); the page's [`charts`], [`view_state`] (the link) and
 //! [`coalesce`] (slider moves); D's [`verdict`] and the loss formulas, the
-//! [`architecture`] view's numbers; the guided [`lesson`].
+//! [`architecture`] view's numbers; the guided [`lesson`]; the
+//! [`timelapse`] of the sample grid.
 
 pub mod adapter;
 pub mod architecture;
@@ -11,6 +12,7 @@ pub mod coalesce;
 pub mod explorer;
 pub mod lesson;
 pub mod protocol;
+pub mod timelapse;
 pub mod trainer;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -73,6 +73,18 @@ pub enum Request {
     SimulateNonFinite,
     /// Go back to the best recent state after the run fell apart (see [`Response::Alarm`]).
     GoBack,
+    /// Encode the timelapse's frames (RGBA8, all `width × height`) as an animated GIF, answered
+    /// with a [`Response::File`].
+    TimelapseGif {
+        /// Width of each frame.
+        width: u32,
+        /// Height of each frame.
+        height: u32,
+        /// The frames, oldest first.
+        frames: Vec<Vec<u8>>,
+        /// How long each frame shows.
+        frame_ms: u32,
+    },
     /// The training images nearest to one image of the last verdict.
     Nearest {
         /// From the real row (else the generated one).

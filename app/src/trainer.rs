@@ -703,11 +703,19 @@ mod tests {
         let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
         verdict(&mut t, Judged::Refresh);
         let own = t.nearest(true, 2).unwrap();
-        assert_eq!((own.neighbours[0].index, own.neighbours[0].distance), (2, 0.0));
+        assert_eq!(
+            (own.neighbours[0].index, own.neighbours[0].distance),
+            (2, 0.0)
+        );
         assert_eq!(own.neighbours.len(), NEAREST);
         let generated = t.nearest(false, 0).unwrap();
         assert!(generated.neighbours[0].distance > 0.0);
-        assert!(generated.neighbours.windows(2).all(|w| w[0].distance <= w[1].distance));
+        assert!(
+            generated
+                .neighbours
+                .windows(2)
+                .all(|w| w[0].distance <= w[1].distance)
+        );
         assert!(t.nearest(false, 99).is_err());
         let samples: Vec<f32> = t.samples().into_data().iter::<f32>().collect();
         let m = t.memorisation(&samples).unwrap();

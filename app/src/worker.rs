@@ -489,6 +489,30 @@ impl TrainerWorker {
         };
         match request {
             Request::Init { .. } => {}
+            Request::TimelapseGif {
+                width,
+                height,
+                frames,
+                frame_ms,
+            } => {
+                let images: Option<Vec<image::RgbaImage>> = frames
+                    .into_iter()
+                    .map(|rgba| image::RgbaImage::from_raw(width, height, rgba))
+                    .collect();
+                let gif = images
+                    .ok_or_else(|| "the timelapse's frames have different sizes".to_string())
+                    .and_then(|images| {
+                        model::images::encode_gif(&images, frame_ms).map_err(|e| e.to_string())
+                    });
+                reply(match gif {
+                    Ok(bytes) => Response::File {
+                        name: "timelapse.gif".into(),
+                        mime: "image/gif".into(),
+                        bytes,
+                    },
+                    Err(e) => Response::Error(format!("the timelapse GIF failed: {e}")),
+                });
+            }
             Request::Nearest { real, index } => reply(Response::Nearest(t.nearest(real, index))),
             Request::Activations { layer } => {
                 let maps = t.activations(layer, FEATURE_MAPS);

@@ -82,6 +82,7 @@ pub fn LivePanel() -> impl IntoView {
                 }
                 data-step=move || state.samples.with(|s| s.as_ref().map(|s| s.step.to_string()))></canvas>
             <p class="stats" data-testid="stats">{stats}</p>
+            <Replay/>
             <p class="losses" data-testid="losses">
                 {move || state.last_step.get().map(|s| {
                     let f = |v: Option<f32>| v.map_or("–".to_string(), |v| format!("{v:.3}"));
@@ -126,6 +127,76 @@ pub fn LivePanel() -> impl IntoView {
                 <button on:click=export_grid>"Export grid as PNG"</button>
             </div>
         </section>
+    }
+}
+
+/// Milliseconds each timelapse frame shows in the GIF.
+const TIMELAPSE_FRAME_MS: u32 = 250;
+
+/// The timelapse: a scrubber over the kept sample grids, and their export as a GIF.
+#[component]
+fn Replay() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    let worker = expect_context::<Worker>();
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    // The frame shown; `None` follows the latest.
+    let chosen = RwSignal::new(None::<usize>);
+    let count = move || state.timelapse.with(|t| t.frames().len());
+    let index = move || {
+        let n = count();
+        chosen
+            .get()
+            .filter(|i| *i < n)
+            .unwrap_or(n.saturating_sub(1))
+    };
+    Effect::new(move |_| {
+        let i = index();
+        state.timelapse.with(|t| {
+            if let (Some(f), Some(c)) = (t.frames().get(i), canvas.get()) {
+                draw_rgba(&c, f.width, f.height, &f.rgba);
+            }
+        })
+    });
+    let step = move || {
+        state
+            .timelapse
+            .with(|t| t.frames().get(index()).map(|f| f.step))
+    };
+    let export = move |_| {
+        let request = state.timelapse.with_untracked(|t| {
+            let first = t.frames().first()?;
+            Some(Request::TimelapseGif {
+                width: first.width,
+                height: first.height,
+                frames: t.frames().iter().map(|f| f.rgba.clone()).collect(),
+                frame_ms: TIMELAPSE_FRAME_MS,
+            })
+        });
+        if let Some(request) = request {
+            worker.send(request);
+        }
+    };
+    view! {
+        <details class="replay" data-testid="timelapse" data-frames=move || count().to_string()>
+            <summary>{move || format!("Replay: watch it learn ({} frames)", count())}</summary>
+            <p class="explain">{format!(
+                "The grid as it was during training. Up to {} frames are kept: when full, every other one is dropped, so a long run stays spread over its whole length.",
+                crate::timelapse::MAX_FRAMES
+            )}</p>
+            <canvas class="samples" node_ref=canvas data-testid="timelapse-frame"
+                data-step=move || step().map(|s| s.to_string())></canvas>
+            <label class="t">{move || step().map(|s| format!("step {s}"))}
+                <input type="range" min="0" data-testid="timelapse-scrubber"
+                    max=move || count().saturating_sub(1).to_string()
+                    prop:value=move || index().to_string()
+                    on:input=move |ev| chosen.set(event_target_value(&ev).parse().ok())/>
+            </label>
+            <p class="buttons">
+                <button on:click=move |_| chosen.set(None)>"Latest"</button>
+                <button data-testid="timelapse-gif" disabled=move || count() < 2 on:click=export>
+                    "Export as animated GIF"</button>
+            </p>
+        </details>
     }
 }
 

@@ -24,6 +24,7 @@ use crate::protocol::{
     AlarmReport, DeviceChoice, DeviceInfo, FeatureMaps, Memorisation, NearestReport, Request,
     Response, SampleGrid, StepReport, Thumbnail,
 };
+use crate::timelapse::Timelapse;
 use crate::trainer::Source;
 use crate::verdict::VerdictReport;
 use crate::view_state::Panel;
@@ -68,6 +69,8 @@ pub struct PageState {
     pub samples: RwSignal<Option<SampleGrid>>,
     /// The latest quality measure: (step, SWD×10³, diversity).
     pub quality: RwSignal<Option<(u64, f32, f32)>>,
+    /// The sample grid over time.
+    pub timelapse: RwSignal<Timelapse>,
     /// With the quality: how near the samples are to training images.
     pub memorisation: RwSignal<Option<Memorisation>>,
     /// The nearest training images of the verdict image last clicked.
@@ -111,6 +114,7 @@ impl PageState {
             samples: RwSignal::new(None),
             quality: RwSignal::new(None),
             memorisation: RwSignal::new(None),
+            timelapse: RwSignal::new(Timelapse::default()),
             nearest: RwSignal::new(None),
             error: RwSignal::new(None),
             explorer: ExplorerState::new(),
@@ -186,6 +190,7 @@ impl PageState {
                 self.alarm.set(None);
                 self.explorer.followed.set(None);
                 self.history.update(History::clear);
+                self.timelapse.update(Timelapse::clear);
                 self.last_step.set(None);
                 self.quality.set(None);
                 self.config.set(Some(config));
@@ -198,7 +203,10 @@ impl PageState {
                     self.explorer.follow_training(report.step, self);
                 }
             }
-            Response::Samples(grid) => self.samples.set(Some(grid)),
+            Response::Samples(grid) => {
+                self.timelapse.update(|t| t.offer(&grid));
+                self.samples.set(Some(grid));
+            }
             Response::Quality {
                 step,
                 swd,

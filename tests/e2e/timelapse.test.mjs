@@ -1,0 +1,73 @@
+// The timelapse (issue 8, part 6): the sample grid kept over training, a scrubber to replay
+// it, and an animated GIF with exactly the frames the page shows.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { usePage } from './harness.mjs';
+
+const session = usePage('?cpu');
+const TIMEOUT = 180_000;
+
+/** The number of images in a GIF file (walks its blocks). */
+function gifFrames(bytes) {
+  assert.equal(bytes.subarray(0, 6).toString('latin1'), 'GIF89a');
+  let at = 13;
+  const flags = bytes[10];
+  if (flags & 0x80) at += 3 * 2 ** ((flags & 7) + 1);
+  const skipSubBlocks = () => { while (bytes[at] !== 0) at += bytes[at] + 1; at += 1; };
+  let frames = 0;
+  for (;;) {
+    const block = bytes[at];
+    if (block === 0x3b) return frames;
+    if (block === 0x21) { at += 2; skipSubBlocks(); continue; }
+    assert.equal(block, 0x2c, `a block at ${at}`);
+    frames += 1;
+    const local = bytes[at + 9];
+    at += 10;
+    if (local & 0x80) at += 3 * 2 ** ((local & 7) + 1);
+    at += 1; // LZW minimum code size
+    skipSubBlocks();
+  }
+}
+
+async function setField(page, testid, value) {
+  await page.fill(`[data-testid="${testid}"]`, String(value));
+  await page.dispatchEvent(`[data-testid="${testid}"]`, 'change');
+}
+
+const frames = (page) => page.$eval('[data-testid="timelapse"]', (e) => Number(e.dataset.frames));
+
+test('the timelapse keeps the grids, replays them, and exports them as a GIF', async () => {
+  const { page } = session;
+  await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: TIMEOUT });
+  await page.click('[data-testid="hyper-parameters"]');
+  for (const [field, value] of [['width', 4], ['latent-size', 8], ['batch-size', 4]]) await setField(page, field, value);
+  await page.click('[data-testid="apply"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="timelapse"]')?.dataset.frames === '1', null, { timeout: TIMEOUT });
+  for (let i = 1; i <= 5; i += 1) {
+    await page.click('[data-testid="step"]');
+    await page.waitForSelector(`[data-testid="samples"][data-step="${i}"]`, { timeout: TIMEOUT });
+  }
+  assert.equal(await frames(page), 6, 'step 0 and five steps');
+  await page.click('[data-testid="timelapse"] summary');
+  await page.fill('[data-testid="timelapse-scrubber"]', '0');
+  assert.equal(await page.getAttribute('[data-testid="timelapse-frame"]', 'data-step'), '0');
+  await page.fill('[data-testid="timelapse-scrubber"]', '3');
+  assert.equal(await page.getAttribute('[data-testid="timelapse-frame"]', 'data-step'), '3');
+
+  const shown = await frames(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: TIMEOUT }),
+    page.click('[data-testid="timelapse-gif"]'),
+  ]);
+  assert.equal(download.suggestedFilename(), 'timelapse.gif');
+  assert.equal(gifFrames(await readFile(await download.path())), shown, 'the GIF has the frames shown');
+
+  // Training on: the kept frames stay within the bound.
+  await page.click('[data-testid="train"]');
+  await page.waitForFunction(() => Number(/step (\d+) /.exec(document.querySelector('[data-testid="stats"]')?.textContent)?.[1]) > 300, null, { timeout: TIMEOUT });
+  await page.click('[data-testid="pause"]');
+  const kept = await frames(page);
+  assert.ok(kept > shown && kept <= 60, `${kept} frames`);
+  assert.deepEqual(session.errors, [], 'no console errors');
+});
