@@ -36,6 +36,25 @@ test('trains a step on the WebGPU device', async () => {
   assert.deepEqual(session.errors, [], 'no console errors');
 });
 
+test('the game\'s views come from the model on WebGPU too', async () => {
+  const { page } = session;
+  const version = () => page.$eval('[data-testid="verdict"]', (e) => Number(e.dataset.version));
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="verdict"]')?.dataset.version) > 0, null, { timeout: SOFTWARE_GPU_TIMEOUT });
+  const scores = () => page.$$eval('[data-testid^="score-"]', (s) => s.map((e) => Number(e.dataset.value)));
+  assert.ok((await scores()).every((v) => Number.isFinite(v) && v >= 0 && v <= 1), 'BCE probabilities');
+  const before = await version();
+  await page.click('[data-testid="game-step-d"]');
+  await page.waitForFunction((v) => Number(document.querySelector('[data-testid="verdict"]')?.dataset.version) > v, before, { timeout: SOFTWARE_GPU_TIMEOUT });
+  const shown = await page.$$eval('[data-testid="score-real"]', (s) => s.map((e) => e.dataset.before));
+  assert.ok(shown.every((b) => b !== undefined), 'before → after on WebGPU');
+  await page.click('[data-testid="generator-layer"]:nth-child(2) button');
+  await page.waitForSelector('[data-testid="activations"][data-layer="1"] canvas', { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.click('[data-testid="judged-real"] >> nth=0');
+  await page.waitForSelector('[data-testid="neighbour"]', { timeout: SOFTWARE_GPU_TIMEOUT });
+  assert.equal(await page.getAttribute('[data-testid="neighbour"] >> nth=0', 'data-distance'), '0');
+  assert.deepEqual(session.errors, [], 'no console errors');
+});
+
 test('the explorer draws on the WebGPU device; slider latency there', async () => {
   const { page } = session;
   await page.waitForFunction(() => /Pretrained on digits \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: SOFTWARE_GPU_TIMEOUT });
