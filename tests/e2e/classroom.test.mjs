@@ -9,7 +9,11 @@ const session = usePage('?cpu#lesson=3');
 const TIMEOUT = 180_000;
 
 const lessonStep = (page) => page.$eval('[data-testid="lesson"]', (e) => Number(e.dataset.step)).catch(() => null);
-const focused = (page) => page.$eval('[data-lesson].lesson-focus', (e) => e.dataset.lesson).catch(() => null);
+/** The highlighted panel once it is `expected` (the highlight follows a frame later), or what it is then. */
+async function focused(page, expected) {
+  await page.waitForFunction((want) => (document.querySelector('[data-lesson].lesson-focus')?.dataset.lesson ?? null) === want, expected, { timeout: 5000 }).catch(() => {});
+  return page.$eval('[data-lesson].lesson-focus', (e) => e.dataset.lesson).catch(() => null);
+}
 
 test('the lesson opens from its link, walks by arrow keys, and the link follows', async () => {
   const { page } = session;
@@ -17,16 +21,16 @@ test('the lesson opens from its link, walks by arrow keys, and the link follows'
   await page.waitForSelector('[data-testid="generator-layer"]', { timeout: TIMEOUT });
   assert.equal(await lessonStep(page), 3);
   assert.match(await page.textContent('[data-testid="lesson"]'), /Lesson 3 of 8 · The discriminator D/);
-  assert.equal(await focused(page), 'discriminator', 'the step points at its panel');
+  assert.equal(await focused(page, 'discriminator'), 'discriminator', 'the step points at its panel');
 
   await page.keyboard.press('ArrowRight');
   assert.equal(await lessonStep(page), 4);
-  assert.equal(await focused(page), 'verdict');
+  assert.equal(await focused(page, 'verdict'), 'verdict');
   assert.match(page.url(), /[#&]lesson=4(&|$)/);
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowLeft');
   assert.equal(await lessonStep(page), 2);
-  assert.equal(await focused(page), 'generator');
+  assert.equal(await focused(page, 'generator'), 'generator');
 
   await page.reload();
   await page.waitForSelector('[data-testid="lesson"]', { timeout: TIMEOUT });
@@ -34,7 +38,7 @@ test('the lesson opens from its link, walks by arrow keys, and the link follows'
 
   await page.keyboard.press('Escape');
   assert.equal(await lessonStep(page), null, 'Escape closes it');
-  assert.equal(await focused(page), null);
+  assert.equal(await focused(page, null), null);
   assert.doesNotMatch(page.url(), /lesson=/);
   // Keyboard alone: focus the Lesson button and press Enter.
   await page.focus('[data-testid="lesson-start"]');
@@ -42,7 +46,7 @@ test('the lesson opens from its link, walks by arrow keys, and the link follows'
   assert.equal(await lessonStep(page), 1);
   for (let i = 0; i < 10; i += 1) await page.keyboard.press('ArrowRight');
   assert.equal(await lessonStep(page), 8, 'stays on the last step');
-  assert.equal(await focused(page), 'explorer');
+  assert.equal(await focused(page, 'explorer'), 'explorer');
 });
 
 test('Tab reaches every control, the file inputs included', async () => {
@@ -59,6 +63,17 @@ test('Tab reaches every control, the file inputs included', async () => {
     if (id) reached.add(id);
   }
   assert.deepEqual([...reached].sort(), ['checkpoint-input', 'file-input', 'folder-input']);
+});
+
+test('the sample grid\'s tiles are chosen and explored by keyboard', async () => {
+  const { page } = session;
+  await page.focus('[data-testid="samples"]');
+  for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown']) await page.keyboard.press(key);
+  assert.equal(await page.getAttribute('[data-testid="samples"]', 'data-cursor'), '10');
+  assert.match(await page.getAttribute('[data-testid="samples"]', 'aria-label'), /row 2, column 3/);
+  assert.equal(await lessonStep(page), null, 'arrow keys on the grid do not walk a lesson');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="source-training"]')?.checked, null, { timeout: TIMEOUT });
 });
 
 test('theme and text size stay in the link; the charts read as text', async () => {

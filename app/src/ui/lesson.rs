@@ -44,7 +44,15 @@ fn highlight(focus: Option<&str>) {
 pub fn LessonCard() -> impl IntoView {
     let explorer = expect_context::<ExplorerState>();
     let step = move || explorer.view.with(|v| v.lesson);
-    Effect::new(move |_| highlight(step().map(|s| STEPS[s - 1].focus)));
+    let page = expect_context::<super::PageState>();
+    Effect::new(move |_| {
+        let focus = step().map(|s| STEPS[s - 1].focus);
+        // The panels it points at may render later (the networks come with the worker's first
+        // answer): highlight again when they do, after the browser has laid them out.
+        page.architecture.track();
+        page.verdict.with(|v| v.as_ref().map(|v| v.version));
+        request_animation_frame(move || highlight(focus));
+    });
     // Arrow keys walk the lesson, Escape closes it — except while typing in a field.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let Some(current) = explorer.view.with_untracked(|v| v.lesson) else {

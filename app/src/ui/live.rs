@@ -25,10 +25,18 @@ pub fn LivePanel() -> impl IntoView {
     let state = expect_context::<PageState>();
     let worker = expect_context::<Worker>();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
+    // The tile the keyboard points at (row by row).
+    let cursor = RwSignal::new(0usize);
+    // True while the keyboard points at a tile: its outline is drawn.
+    let focused = RwSignal::new(false);
     Effect::new(move |_| {
+        let (at, focused) = (cursor.get(), focused.get());
         state.samples.with(|s| {
             if let (Some(grid), Some(c)) = (s, canvas.get()) {
                 draw_rgba(&c, grid.width, grid.height, &grid.rgba);
+                if focused {
+                    outline_tile(&c, at);
+                }
             }
         })
     });
@@ -72,7 +80,34 @@ pub fn LivePanel() -> impl IntoView {
                 "Each tile is G(z) for one fixed noise vector z, so you watch the same 64 draws improve. Click a tile to explore its z below."
             </p>
             <canvas class="samples" data-testid="samples" node_ref=canvas width="274" height="274"
-                title="Click a tile to explore its z"
+                title="Click a tile to explore its z" tabindex="0" role="img"
+                aria-label=move || format!(
+                    "The sample grid, 8 by 8. Arrow keys choose a tile (now row {}, column {}); Enter explores its z.",
+                    cursor.get() / 8 + 1, cursor.get() % 8 + 1)
+                data-cursor=move || cursor.get().to_string()
+                on:blur=move |_| focused.set(false)
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    let at = cursor.get_untracked();
+                    let moved = match ev.key().as_str() {
+                        "ArrowLeft" => Some(at - at % 8 + (at % 8 + 7) % 8),
+                        "ArrowRight" => Some(at - at % 8 + (at % 8 + 1) % 8),
+                        "ArrowUp" => Some((at + 56) % 64),
+                        "ArrowDown" => Some((at + 8) % 64),
+                        "Enter" | " " => {
+                            state.explorer.take_tile(at, state);
+                            None
+                        }
+                        _ => return,
+                    };
+                    ev.prevent_default();
+                    // Arrow keys move the tile cursor instead of walking the lesson.
+                    ev.stop_propagation();
+                    // The outline shows once the keyboard is used (a click draws none).
+                    focused.set(true);
+                    if let Some(to) = moved {
+                        cursor.set(to);
+                    }
+                }
                 on:click=move |ev: leptos::ev::MouseEvent| {
                     if let Some(c) = canvas.get()
                         && let Some(tile) = tile_at(&c, ev.offset_x(), ev.offset_y())
@@ -269,6 +304,23 @@ fn AlarmBanner() -> impl IntoView {
             </div>
         })}
     }
+}
+
+/// Outlines tile `at` (row by row) of the 8×8 grid on `canvas`: the keyboard's cursor.
+fn outline_tile(canvas: &web_sys::HtmlCanvasElement, at: usize) {
+    let Some(context) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let pitch = (canvas.width() as f64 - 2.0) / 8.0;
+    let (x, y) = ((at % 8) as f64 * pitch + 1.0, (at / 8) as f64 * pitch + 1.0);
+    context.set_stroke_style_str("#4e8cff");
+    context.set_line_width(2.0);
+    context.stroke_rect(x, y, pitch, pitch);
 }
 
 /// The grid tile (row by row) under a click at CSS pixel (x, y) of the canvas, if any: the
