@@ -3,16 +3,10 @@
 // happened and why, and goes back to an earlier state on request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePage, screenshot } from './harness.mjs';
+import { usePage, screenshot, setField } from './harness.mjs';
 
 const session = usePage('?cpu');
 const TIMEOUT = 180_000;
-
-/** Types `value` into the hyper-parameter field `testid` as a user does (fires `change`). */
-async function setField(page, testid, value) {
-  await page.fill(`[data-testid="${testid}"]`, String(value));
-  await page.dispatchEvent(`[data-testid="${testid}"]`, 'change');
-}
 
 const stepShown = (page) => page.$eval('[data-testid="stats"]', (p) => Number(/step (\d+) /.exec(p.textContent)?.[1]));
 

@@ -3,19 +3,13 @@
 // and says why; the device control moves the model and the data to WebGPU and back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePage } from './harness.mjs';
+import { usePage, setField } from './harness.mjs';
 
 const session = usePage('');
 const TIMEOUT = 300_000;
 
 const device = () => session.page.textContent('[data-testid="device"]');
 const stepOfGrid = () => session.page.$eval('[data-testid="samples"]', (c) => Number(c.dataset.step));
-
-/** Sets a hyper-parameter as a user types it. */
-async function setField(page, testid, value) {
-  await page.fill(`[data-testid="${testid}"]`, String(value));
-  await page.dispatchEvent(`[data-testid="${testid}"]`, 'change');
-}
 
 test('a software WebGPU adapter loses to the CPU, with the reason', async () => {
   const { page } = session;

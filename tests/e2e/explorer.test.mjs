@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { usePage, canvasFingerprint, screenshot } from './harness.mjs';
+import { usePage, canvasFingerprint, screenshot, gifFrames } from './harness.mjs';
 
 const session = usePage('?cpu');
 const TIMEOUT = 120_000;
@@ -23,28 +23,6 @@ async function slide(page, testid, value) {
     el.value = String(v);
     el.dispatchEvent(new Event('input', { bubbles: true }));
   }, value);
-}
-
-/** Counts the frames of a GIF by walking its blocks (image descriptors, extensions). */
-function gifFrames(bytes) {
-  assert.equal(bytes.subarray(0, 6).toString('latin1'), 'GIF89a');
-  let at = 13;
-  const flags = bytes[10];
-  if (flags & 0x80) at += 3 * 2 ** ((flags & 7) + 1); // global colour table
-  const skipSubBlocks = () => { while (bytes[at] !== 0) at += bytes[at] + 1; at += 1; };
-  let frames = 0;
-  for (;;) {
-    const block = bytes[at];
-    if (block === 0x3b) return frames; // trailer
-    if (block === 0x21) { at += 2; skipSubBlocks(); continue; } // extension
-    assert.equal(block, 0x2c, `an image descriptor at byte ${at}`);
-    frames += 1;
-    const local = bytes[at + 9];
-    at += 10;
-    if (local & 0x80) at += 3 * 2 ** ((local & 7) + 1);
-    at += 1; // LZW minimum code size
-    skipSubBlocks();
-  }
 }
 
 test('the pretrained generator is there at once, and a z slider changes the preview', async () => {

@@ -3,15 +3,10 @@
 // (the step's read-back, the alarm, going back) is the page's real path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePage } from './harness.mjs';
+import { usePage, setField } from './harness.mjs';
 
 const session = usePage('?cpu&test-hooks');
 const TIMEOUT = 180_000;
-
-async function setField(page, testid, value) {
-  await page.fill(`[data-testid="${testid}"]`, String(value));
-  await page.dispatchEvent(`[data-testid="${testid}"]`, 'change');
-}
 
 const stepShown = (page) => page.$eval('[data-testid="stats"]', (p) => Number(/step (\d+) /.exec(p.textContent)?.[1] ?? -1));
 

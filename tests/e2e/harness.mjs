@@ -97,3 +97,31 @@ export function usePage(query = '') {
   });
   return session;
 }
+
+/** Counts the frames of a GIF by walking its blocks (image descriptors, extensions). */
+export function gifFrames(bytes) {
+  if (bytes.subarray(0, 6).toString('latin1') !== 'GIF89a') throw new Error('not a GIF89a file');
+  let at = 13;
+  const flags = bytes[10];
+  if (flags & 0x80) at += 3 * 2 ** ((flags & 7) + 1); // global colour table
+  const skipSubBlocks = () => { while (bytes[at] !== 0) at += bytes[at] + 1; at += 1; };
+  let frames = 0;
+  for (;;) {
+    const block = bytes[at];
+    if (block === 0x3b) return frames; // trailer
+    if (block === 0x21) { at += 2; skipSubBlocks(); continue; } // extension
+    if (block !== 0x2c) throw new Error(`no image descriptor at byte ${at}`);
+    frames += 1;
+    const local = bytes[at + 9];
+    at += 10;
+    if (local & 0x80) at += 3 * 2 ** ((local & 7) + 1);
+    at += 1; // LZW minimum code size
+    skipSubBlocks();
+  }
+}
+
+/** Sets a hyper-parameter as a user types it (fires `change`). */
+export async function setField(page, testid, value) {
+  await page.fill(`[data-testid="${testid}"]`, String(value));
+  await page.dispatchEvent(`[data-testid="${testid}"]`, 'change');
+}

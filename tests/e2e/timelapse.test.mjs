@@ -3,37 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { usePage } from './harness.mjs';
+import { usePage, gifFrames, setField } from './harness.mjs';
 
 const session = usePage('?cpu');
 const TIMEOUT = 180_000;
-
-/** The number of images in a GIF file (walks its blocks). */
-function gifFrames(bytes) {
-  assert.equal(bytes.subarray(0, 6).toString('latin1'), 'GIF89a');
-  let at = 13;
-  const flags = bytes[10];
-  if (flags & 0x80) at += 3 * 2 ** ((flags & 7) + 1);
-  const skipSubBlocks = () => { while (bytes[at] !== 0) at += bytes[at] + 1; at += 1; };
-  let frames = 0;
-  for (;;) {
-    const block = bytes[at];
-    if (block === 0x3b) return frames;
-    if (block === 0x21) { at += 2; skipSubBlocks(); continue; }
-    assert.equal(block, 0x2c, `a block at ${at}`);
-    frames += 1;
-    const local = bytes[at + 9];
-    at += 10;
-    if (local & 0x80) at += 3 * 2 ** ((local & 7) + 1);
-    at += 1; // LZW minimum code size
-    skipSubBlocks();
-  }
-}
-
-async function setField(page, testid, value) {
-  await page.fill(`[data-testid="${testid}"]`, String(value));
-  await page.dispatchEvent(`[data-testid="${testid}"]`, 'change');
-}
 
 const frames = (page) => page.$eval('[data-testid="timelapse"]', (e) => Number(e.dataset.frames));
 
