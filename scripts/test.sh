@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs all of them: native (model, app logic), in-browser
 # (wasm-bindgen-test: training steps on WebGPU and the CPU, the worker protocol), then
-# end-to-end in headless Chromium against the Trunk-built page.
+# end-to-end in headless Chromium (and a part in Firefox ESR) against the Trunk-built page.
 source "$(dirname "$0")/tools.sh"
 ensure_build_tools
 ensure_browser
@@ -25,7 +25,7 @@ say "in-browser tests (wasm-bindgen-test in headless Chromium, in a worker)"
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test --release --target wasm32-unknown-unknown --test browser)
 
-say "end-to-end tests in headless Chromium"
+say "end-to-end tests in headless Chromium (and a part in Firefox ESR)"
 (cd tests && npm ci --no-audit --no-fund --silent)
 node --test --test-concurrency=1 tests/e2e/
 

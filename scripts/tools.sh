@@ -41,11 +41,13 @@ ensure_build_tools() {
 }
 
 ensure_browser() {
-    if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-        say "installing Chromium and ChromeDriver (Debian packages)"
+    if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+        || ! command -v firefox-esr >/dev/null; then
+        say "installing Chromium, ChromeDriver and Firefox ESR (Debian packages)"
         local sudo=""
         [ "$(id -u)" -eq 0 ] || sudo="sudo"
         $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver \
+            firefox-esr >/dev/null
     fi
 }

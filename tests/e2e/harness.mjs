@@ -18,11 +18,19 @@ const types = {
   '.gan': 'application/octet-stream',
 };
 
-/** Serves dist/ on a free port of 127.0.0.1. */
-export async function startServer(dist = join(root, 'dist')) {
+/**
+ * Serves dist/ on a free port of 127.0.0.1 under `base` (a path such as '/gan/'; '/' by
+ * default), as a static host would: anything outside `base` is a 404. `url` is the page's.
+ */
+export async function startServer(dist = join(root, 'dist'), base = '/') {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    const file = join(dist, path.endsWith('/') ? path + 'index.html' : path);
+    if (!path.startsWith(base)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const inside = path.slice(base.length - 1);
+    const file = join(dist, inside.endsWith('/') ? inside + 'index.html' : inside);
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
@@ -32,7 +40,7 @@ export async function startServer(dist = join(root, 'dist')) {
     }
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const url = `http://127.0.0.1:${server.address().port}/`;
+  const url = `http://127.0.0.1:${server.address().port}${base}`;
   return { url, close: () => new Promise((ok) => server.close(ok)) };
 }
 
