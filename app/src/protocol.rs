@@ -85,6 +85,8 @@ pub enum Request {
         /// How long each frame shows.
         frame_ms: u32,
     },
+    /// Show the raw generator (true) or its average (false) in the grid and the explorer.
+    ShowRaw(bool),
     /// The training images nearest to one image of the last verdict.
     Nearest {
         /// From the real row (else the generated one).

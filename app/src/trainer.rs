@@ -93,6 +93,8 @@ pub struct Trainer {
     generation: u64,
     /// Counts the verdicts made (see [`Trainer::verdict_report`]).
     verdicts: u64,
+    /// The grid and the explorer show the raw generator, not its average.
+    show_raw: bool,
     /// The training images' pixels as the dataset was built from them (for the nearest
     /// training images); current whenever `dataset` is built.
     training_pixels: Vec<f32>,
@@ -127,6 +129,7 @@ impl Trainer {
             fixed_z,
             generation: 0,
             verdicts: 0,
+            show_raw: false,
             training_pixels: Vec::new(),
             verdict_pixels: [Vec::new(), Vec::new()],
         })
@@ -154,7 +157,11 @@ impl Trainer {
 
     /// The generator in inference mode, on the training device.
     pub fn inference_generator(&self) -> model::Generator {
-        self.gan.inference_generator()
+        if self.show_raw {
+            self.gan.raw_generator()
+        } else {
+            self.gan.inference_generator()
+        }
     }
 
     /// The compute device.
@@ -429,7 +436,23 @@ impl Trainer {
     /// Samples from the fixed latent vectors (batch statistics), `[64, c, s, s]`, to be read
     /// back asynchronously.
     pub fn samples(&self) -> Tensor<4> {
-        self.gan.sample_batch(&self.fixed_z)
+        if self.show_raw {
+            self.raw_samples()
+        } else {
+            self.gan.sample_batch(&self.fixed_z)
+        }
+    }
+
+    /// The raw generator's drawings of the fixed z (what D sees in training, whatever the grid
+    /// shows), `[64, c, s, s]`.
+    pub fn raw_samples(&self) -> Tensor<4> {
+        self.gan
+            .sample_batch_with(&self.gan.raw_generator(), &self.fixed_z)
+    }
+
+    /// Whether the grid (and the explorer) show the raw generator rather than the average.
+    pub fn set_show_raw(&mut self, raw: bool) {
+        self.show_raw = raw;
     }
 
     /// Multiplies the generator's output weights by NaN (the test hook behind
@@ -447,9 +470,10 @@ impl Trainer {
         Architecture::of(&self.gan)
     }
 
-    /// D's logits on up to [`GRID_SAMPLES`] fixed training images and on `fake` (the live
-    /// grid's samples), and the first [`verdict::ROW`] of those training images, all to be read
-    /// back by the caller; `None` with fewer than two training images.
+    /// D's logits on up to [`GRID_SAMPLES`] fixed training images and on `fake` (the raw
+    /// generator's drawings of the grid's z: what D sees in training), and the first
+    /// [`verdict::ROW`] of those training images, all to be read back by the caller; `None` with
+    /// fewer than two training images.
     pub fn judge(&mut self, fake: Tensor<4>) -> Option<(Tensor<1>, Tensor<1>, Tensor<4>)> {
         let data = self.dataset();
         let n = data.len().min(GRID_SAMPLES);

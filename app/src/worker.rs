@@ -335,9 +335,9 @@ impl TrainerWorker {
         let (samples, step, judgement) = {
             let mut t = trainer.borrow_mut();
             let t = t.as_mut().ok_or("the device is not ready")?;
-            let samples = t.samples();
-            let judgement = t.judge(samples.clone());
-            (samples, t.step_count(), judgement)
+            let raw = t.raw_samples();
+            let judgement = t.judge(raw.clone()).map(|j| (j, raw));
+            (t.samples(), t.step_count(), judgement)
         };
         let read = |tensor: burn::tensor::Tensor<4>| async move {
             let data = tensor.into_data_async().await.map_err(Failure::device)?;
@@ -345,23 +345,27 @@ impl TrainerWorker {
         };
         let pixels = read(samples).await?;
         let verdict = match judgement {
-            Some((real_logits, fake_logits, real)) => {
+            Some(((real_logits, fake_logits, real), fake)) => {
                 let read1 = |t: burn::tensor::Tensor<1>| async move {
                     let data = t.into_data_async().await.map_err(Failure::device)?;
                     Ok::<Vec<f32>, Failure>(data.iter::<f32>().collect())
                 };
+                // Only the row's images of the raw batch are shown.
+                let shown = crate::verdict::ROW.min(fake.dims()[0]);
+                let fake = fake.narrow(0, 0, shown);
                 Some((
                     read1(real_logits).await?,
                     read1(fake_logits).await?,
                     read(real).await?,
+                    read(fake).await?,
                 ))
             }
             None => None,
         };
         let mut t = trainer.borrow_mut();
         let t = t.as_mut().ok_or("the device is not ready")?;
-        if let Some((real_logits, fake_logits, real)) = verdict {
-            let report = t.verdict_report((&real_logits, &fake_logits), (&real, &pixels), judged);
+        if let Some((real_logits, fake_logits, real, fake)) = verdict {
+            let report = t.verdict_report((&real_logits, &fake_logits), (&real, &fake), judged);
             Self::respond(scope, id, Response::Verdict(report));
         }
         let (width, height, rgba) = t.grid_rgba(&pixels);
@@ -512,6 +516,11 @@ impl TrainerWorker {
                     },
                     Err(e) => Response::Error(format!("the timelapse GIF failed: {e}")),
                 });
+            }
+            Request::ShowRaw(raw) => {
+                t.set_show_raw(raw);
+                drop(guard);
+                self.refresh_samples(scope, id);
             }
             Request::Nearest { real, index } => reply(Response::Nearest(t.nearest(real, index))),
             Request::Activations { layer } => {

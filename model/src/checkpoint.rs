@@ -4,8 +4,9 @@
 //! Layout (little-endian): magic `GANPLAY\0` · format version u32 · CRC-32 of the rest u32 ·
 //! step u64 · position of the latent-noise generator u128 · then length-prefixed (u64) sections:
 //! configuration JSON, generator, discriminator, G optimiser, D optimiser (each a burnpack
-//! record), and from version 2 the training data's position (JSON, empty when not saved), so
-//! that a resumed run continues the same epoch with the same batches. Version 1 files still load.
+//! record), from version 2 the training data's position (JSON, empty when not saved), so that a
+//! resumed run continues the same epoch with the same batches, and from version 3 the averaged
+//! generator (a record, empty without one). Versions 1 and 2 still load.
 
 use burn::module::Module;
 use burn::optim::ModuleOptimizer;
@@ -22,10 +23,11 @@ use crate::training::Gan;
 /// First bytes of every checkpoint.
 pub const MAGIC: &[u8; 8] = b"GANPLAY\0";
 /// Version of the layout written by this build.
-pub const FORMAT_VERSION: u32 = 2;
-/// Sections of each version: version 1 had no data position.
+pub const FORMAT_VERSION: u32 = 3;
+/// Sections of each version: version 1 had no data position, version 2 no averaged generator.
 const SECTIONS_V1: usize = 5;
-const SECTIONS: usize = 6;
+const SECTIONS_V2: usize = 6;
+const SECTIONS: usize = 7;
 const HEADER: usize = 8 + 4 + 4;
 
 /// Why bytes are not a checkpoint this build can load.
@@ -71,7 +73,18 @@ pub fn save(gan: &Gan, data: Option<&DataPosition>) -> Result<Vec<u8>, Checkpoin
     let discriminator = record_bytes(gan.discriminator.clone())?;
     let optim_g = gan.optim_g.into_bytes().map_err(write_error)?;
     let optim_d = gan.optim_d.into_bytes().map_err(write_error)?;
-    encode(gan, &generator, &discriminator, &optim_g, &optim_d, data)
+    let ema = gan.ema.clone().map(record_bytes).transpose()?;
+    encode(
+        gan,
+        [
+            &generator[..],
+            &discriminator[..],
+            &optim_g[..],
+            &optim_d[..],
+        ],
+        ema.as_deref(),
+        data,
+    )
 }
 
 /// Serialises the training state with asynchronous reads only, as WebGPU requires. The
@@ -96,12 +109,21 @@ pub async fn save_async(
     } else {
         (Vec::new(), Vec::new())
     };
+    let ema = match &gan.ema {
+        Some(ema) => Some(record_bytes(
+            to_device_async(ema, &cpu).await.map_err(read)?,
+        )?),
+        None => None,
+    };
     encode(
         gan,
-        &record_bytes(generator)?,
-        &record_bytes(discriminator)?,
-        &optim_g,
-        &optim_d,
+        [
+            &record_bytes(generator)?[..],
+            &record_bytes(discriminator)?[..],
+            &optim_g[..],
+            &optim_d[..],
+        ],
+        ema.as_deref(),
         data,
     )
 }
@@ -118,14 +140,15 @@ fn record_bytes<M: Module>(module: M) -> Result<Vec<u8>, CheckpointError> {
         .to_vec())
 }
 
+/// The file from its records: `[generator, discriminator, G optimiser, D optimiser]`, the
+/// averaged generator and the data's position.
 fn encode(
     gan: &Gan,
-    generator: &[u8],
-    discriminator: &[u8],
-    optim_g: &[u8],
-    optim_d: &[u8],
+    records: [&[u8]; 4],
+    ema: Option<&[u8]>,
     data: Option<&DataPosition>,
 ) -> Result<Vec<u8>, CheckpointError> {
+    let [generator, discriminator, optim_g, optim_d] = records;
     let json =
         |r: serde_json::Result<Vec<u8>>| r.map_err(|e| CheckpointError::Write(e.to_string()));
     let config = json(serde_json::to_vec(&gan.config))?;
@@ -143,6 +166,7 @@ fn encode(
         optim_g,
         optim_d,
         &data,
+        ema.unwrap_or_default(),
     ] {
         body.extend((section.len() as u64).to_le_bytes());
         body.extend_from_slice(section);
@@ -174,7 +198,8 @@ pub fn peek(bytes: &[u8]) -> Result<(GanConfig, u64), CheckpointError> {
 }
 
 /// The generator alone, for exploring a trained model's latent space: its configuration, step
-/// and network on `device` (the discriminator and optimiser sections are checked, not loaded).
+/// and network on `device` — the averaged generator where the file has one (the discriminator
+/// and optimiser sections are checked, not loaded).
 pub fn load_generator(
     bytes: &[u8],
     device: &Device,
@@ -186,8 +211,13 @@ pub fn load_generator(
         part: "generator",
         reason: e.to_string(),
     };
-    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(sections.parts[1].to_vec()))
-        .map_err(mismatch)?;
+    // The averaged generator where there is one: the one samples are drawn with.
+    let part = match sections.parts.get(6) {
+        Some(ema) if !ema.is_empty() => ema,
+        _ => &sections.parts[1],
+    };
+    let record =
+        ModuleRecord::from_bytes(Bytes::from_bytes_vec(part.to_vec())).map_err(mismatch)?;
     let generator = Generator::new(&config, &device)
         .try_load_record(record)
         .map_err(mismatch)?;
@@ -238,6 +268,12 @@ pub fn load_with(
                 .from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
                 .map_err(mismatch(part))
         };
+    if let Some(part) = sections.parts.get(6).filter(|p| !p.is_empty()) {
+        let ema = Generator::new(&gan.config, &device)
+            .try_load_record(record(part).map_err(mismatch("averaged generator"))?)
+            .map_err(mismatch("averaged generator"))?;
+        gan.set_ema(ema);
+    }
     gan.optim_g = restore(&gan.optim_g, sections.parts[3], "generator optimiser")?;
     gan.optim_d = restore(&gan.optim_d, sections.parts[4], "discriminator optimiser")?;
     gan.step = sections.step;
@@ -269,6 +305,7 @@ impl<'a> Sections<'a> {
         let found = u32_at(8);
         let count = match found {
             1 => SECTIONS_V1,
+            2 => SECTIONS_V2,
             FORMAT_VERSION => SECTIONS,
             _ => return Err(CheckpointError::Version { found }),
         };
@@ -303,8 +340,7 @@ impl<'a> Sections<'a> {
     }
 
     fn config(&self) -> Result<GanConfig, CheckpointError> {
-        let config: GanConfig = serde_json::from_slice(self.parts[0])
-            .map_err(|e| CheckpointError::Config(e.to_string()))?;
+        let config = GanConfig::from_json(self.parts[0]).map_err(CheckpointError::Config)?;
         config
             .validate()
             .map_err(|e| CheckpointError::Config(e.to_string()))?;
@@ -390,16 +426,41 @@ mod tests {
         assert_eq!(data_position(&bytes).unwrap(), Some(position));
         assert_eq!(data_position(&save(&gan, None).unwrap()).unwrap(), None);
 
-        // A version 1 file: the same layout without the sixth section.
-        let v2 = save(&gan, None).unwrap();
-        let mut body = v2[HEADER..v2.len() - 8].to_vec(); // drop the empty section's length
-        let mut v1 = MAGIC.to_vec();
-        v1.extend(1u32.to_le_bytes());
-        v1.extend(crc32fast::hash(&body).to_le_bytes());
-        v1.append(&mut body);
-        let back = load(&v1, &Device::flex()).unwrap();
-        assert_eq!(back.step, gan.step);
-        assert_eq!(data_position(&v1).unwrap(), None);
+        // Versions 1 and 2: the same layout without the last sections (here empty: no data
+        // position, no averaged generator).
+        let mut plain = gan.clone();
+        plain.ema = None;
+        let v3 = save(&plain, None).unwrap();
+        for (version, dropped) in [(1u32, 16), (2, 8)] {
+            let mut body = v3[HEADER..v3.len() - dropped].to_vec(); // the empty sections' lengths
+            let mut old = MAGIC.to_vec();
+            old.extend(version.to_le_bytes());
+            old.extend(crc32fast::hash(&body).to_le_bytes());
+            old.append(&mut body);
+            let back = load(&old, &Device::flex()).unwrap();
+            assert_eq!(back.step, gan.step);
+            assert_eq!(data_position(&old).unwrap(), None);
+        }
+    }
+
+    #[test]
+    fn the_averaged_generator_round_trips_and_older_files_have_none() {
+        let (gan, _) = trained();
+        let ema = gan.ema.as_ref().expect("on by default");
+        let back = load(&save(&gan, None).unwrap(), &Device::flex()).unwrap();
+        assert!(floats(back.ema.as_ref().unwrap()) == floats(ema));
+        let async_bytes = pollster::block_on(save_async(&gan, true, None)).unwrap();
+        let back = load(&async_bytes, &Device::flex()).unwrap();
+        assert!(floats(back.ema.as_ref().unwrap()) == floats(ema));
+        // The shipped generator predates the average: it loads without one.
+        let shipped = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../public/pretrained/digits.gan"
+        ))
+        .unwrap();
+        let (config, _) = peek(&shipped).unwrap();
+        assert_eq!(config.ema_beta, 0.0);
+        assert!(load(&shipped, &Device::flex()).unwrap().ema.is_none());
     }
 
     #[test]
@@ -408,7 +469,8 @@ mod tests {
         let bytes = pollster::block_on(save_async(&gan, false, None)).unwrap();
         let (config, step, generator) = load_generator(&bytes, &Device::flex()).unwrap();
         assert_eq!((config, step), (gan.config.clone(), 2));
-        let (ours, theirs) = (floats(&generator), floats(&gan.generator.valid()));
+        // The averaged generator, where the file has one: what samples draw with.
+        let (ours, theirs) = (floats(&generator), floats(&gan.inference_generator()));
         assert_eq!(ours.len(), theirs.len());
         for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
             assert_eq!(a.shape(), b.shape(), "tensor {i}");
@@ -490,6 +552,7 @@ mod tests {
             sections.parts[3],
             sections.parts[4],
             sections.parts[5],
+            sections.parts[6],
         ] {
             body.extend((part.len() as u64).to_le_bytes());
             body.extend_from_slice(part);

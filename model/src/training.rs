@@ -1,6 +1,8 @@
 //! The adversarial training step: k discriminator updates, then one generator update.
 
-use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use std::collections::HashMap;
+
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param, ParamId};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, ExecutionError, Tensor, TensorData};
 use rand::SeedableRng;
@@ -111,6 +113,11 @@ pub struct Gan {
     pub optim_d: ModuleOptimizer,
     /// Generator updates done so far.
     pub step: u64,
+    /// The exponential moving average of the generator's weights (plain device, inference
+    /// mode), when `config.ema_beta` > 0: what samples and the explorer draw with.
+    pub ema: Option<Generator>,
+    /// Updates the average has had (its warm-up).
+    ema_updates: u64,
     /// Also compute both networks' gradient norms in each step (`StepStats::*_grad_norm`):
     /// off by default, as they cost extra device work every step and only the native
     /// trainer's `--log-csv` reads them.
@@ -128,6 +135,39 @@ impl ModuleMapper for WeightClip {
         param.map(|t| {
             let grad = t.is_require_grad();
             t.clamp(-c, c).detach().set_require_grad(grad)
+        })
+    }
+}
+
+/// Every float tensor of a module (parameters and batch-norm statistics), flattened, by id.
+struct Flatten(HashMap<ParamId, Tensor<1>>);
+
+impl ModuleVisitor for Flatten {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let tensor = param.val();
+        let count = tensor.shape().num_elements();
+        self.0.insert(param.id, tensor.reshape([count]));
+    }
+}
+
+/// β·(the module's tensor) + (1 − β)·(the same id's tensor in `current`).
+struct Blend<'a> {
+    current: &'a HashMap<ParamId, Tensor<1>>,
+    beta: f64,
+    /// Tensors without a counterpart in `current`.
+    missed: usize,
+}
+
+impl ModuleMapper for Blend<'_> {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let Some(current) = self.current.get(&param.id) else {
+            self.missed += 1;
+            return param;
+        };
+        let (beta, current) = (self.beta, current.clone());
+        param.map(|average| {
+            let shape = average.shape();
+            average.mul_scalar(beta) + current.reshape(shape).mul_scalar(1.0 - beta)
         })
     }
 }
@@ -192,11 +232,15 @@ impl Gan {
     ) -> Self {
         let device = device.clone().autodiff();
         let noise = ChaCha8Rng::seed_from_u64(config.seed ^ 0x9E37_79B9_7F4A_7C15);
+        let plain = device.clone().without_autodiff();
+        let ema = (config.ema_beta > 0.0).then(|| generator.clone().to_device(&plain));
         Self {
             optim_g: adam(&config),
             optim_d: adam(&config),
             generator: generator.to_device(&device).train(),
             discriminator: discriminator.to_device(&device).train(),
+            ema,
+            ema_updates: 0,
             config,
             step: 0,
             measure_gradients: false,
@@ -280,6 +324,7 @@ impl Gan {
         let lr = self.config.learning_rate_g;
         self.generator = self.optim_g.step(lr, self.generator.clone(), grads);
         self.step += 1;
+        self.update_ema();
         (g_loss.detach().inner(), g_grad_norm)
     }
 
@@ -342,9 +387,46 @@ impl Gan {
     }
 
     /// The generator in inference mode (batch norm on running statistics, no autodiff): what
-    /// samples, sliders and exports use.
+    /// samples, sliders and exports use — the averaged one where there is one.
     pub fn inference_generator(&self) -> Generator {
+        match &self.ema {
+            Some(ema) => ema.clone(),
+            None => self.generator.valid(),
+        }
+    }
+
+    /// The generator as trained (not averaged), in inference mode.
+    pub fn raw_generator(&self) -> Generator {
         self.generator.valid()
+    }
+
+    /// Replaces the averaged generator (a checkpoint's), on this model's plain device.
+    pub fn set_ema(&mut self, ema: Generator) {
+        self.ema = Some(ema.to_device(&self.device.clone().without_autodiff()));
+    }
+
+    /// Moves the average one step towards the generator's current weights (and batch-norm
+    /// statistics): ema ← β_t·ema + (1 − β_t)·G, with β_t = min(β, (1 + t)/(10 + t)).
+    fn update_ema(&mut self) {
+        let Some(ema) = self.ema.take() else { return };
+        let t = self.ema_updates as f64;
+        let beta = self.config.ema_beta.min((1.0 + t) / (10.0 + t));
+        let mut current = Flatten(HashMap::new());
+        self.generator.valid().visit(&mut current);
+        let mut blend = Blend {
+            current: &current.0,
+            beta,
+            missed: 0,
+        };
+        let averaged = ema.map(&mut blend);
+        // Parameters the average does not know (it should know them all, as it starts as a copy
+        // of G): start it again from G rather than average half a model.
+        self.ema = Some(if blend.missed == 0 {
+            averaged
+        } else {
+            self.generator.valid()
+        });
+        self.ema_updates += 1;
     }
 
     /// Images for a batch of latent vectors (`[n, latent]`, n ≥ 2) normalised with the batch's
@@ -352,10 +434,16 @@ impl Gan {
     ///
     /// - returns `[n, channels, size, size]` in [-1, 1]
     pub fn sample_batch(&self, z: &[Vec<f32>]) -> Tensor<4> {
+        self.sample_batch_with(&self.inference_generator(), z)
+    }
+
+    /// [`sample_batch`](Self::sample_batch) with `generator` (e.g. the raw one: what D sees in
+    /// training).
+    pub fn sample_batch_with(&self, generator: &Generator, z: &[Vec<f32>]) -> Tensor<4> {
         let latent = self.config.latent_size;
         let device = self.device.clone().without_autodiff();
         let z = Tensor::<2>::from_data(TensorData::new(z.concat(), [z.len(), latent]), &device);
-        self.inference_generator().forward_batch_statistics(z)
+        generator.forward_batch_statistics(z)
     }
 
     /// What D says now of `real` and of `fake` images (`[n, c, s, s]`, n ≥ 2 each), each batch
@@ -395,6 +483,48 @@ mod tests {
             .with_latent_size(16)
             .with_batch_size(8)
             .with_loss(loss)
+    }
+
+    /// A tensor's values.
+    fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+        t.into_data().iter::<f32>().collect()
+    }
+
+    #[test]
+    fn the_average_follows_g_with_its_warm_up() {
+        let device = Device::flex();
+        let mut gan = Gan::new(tiny(LossKind::Bce), &device).unwrap();
+        let weight = |g: &Generator| values(g.output.weight.val());
+        let w0 = weight(&gan.raw_generator());
+        assert_eq!(weight(gan.ema.as_ref().unwrap()), w0, "starts as G");
+        gan.generator_step();
+        let w1 = weight(&gan.raw_generator());
+        // β_0 = min(0.999, 1/10).
+        let e1 = weight(gan.ema.as_ref().unwrap());
+        for ((e, a), b) in e1.iter().zip(&w0).zip(&w1) {
+            assert!((e - (0.1 * a + 0.9 * b)).abs() < 1e-6);
+        }
+        gan.generator_step();
+        let w2 = weight(&gan.raw_generator());
+        let beta = 2.0 / 11.0;
+        let e2 = weight(gan.ema.as_ref().unwrap());
+        for ((e, a), b) in e2.iter().zip(&e1).zip(&w2) {
+            assert!((e - (beta * a + (1.0 - beta) * b)).abs() < 1e-6);
+        }
+        assert_ne!(e2, w2, "averaged, not a copy");
+        assert_eq!(
+            weight(&gan.inference_generator()),
+            e2,
+            "samples use the average"
+        );
+        // Off: the samples use G itself.
+        let mut plain = Gan::new(tiny(LossKind::Bce).with_ema_beta(0.0), &device).unwrap();
+        plain.generator_step();
+        assert!(plain.ema.is_none());
+        assert_eq!(
+            weight(&plain.inference_generator()),
+            weight(&plain.raw_generator())
+        );
     }
 
     #[test]

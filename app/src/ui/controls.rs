@@ -109,6 +109,9 @@ pub fn ControlPanel() -> impl IntoView {
                     <NumberField label="D steps per G step" testid="d-steps" explain="WGAN trains its critic several times per generator step (5 in the paper)."
                         value=Signal::derive(move || draft.with(|c| c.d_steps as f64)) step="1"
                         set=move |v| draft.update(|c| c.d_steps = v as usize)/>
+                    <NumberField label="Averaged G (EMA decay)" testid="ema-beta" explain="The grid, the explorer and the quality measure use an exponential moving average of G's weights (as ProGAN and StyleGAN do): smoother, better samples at no training cost. 0.999 keeps about the last thousand steps; 0 turns it off."
+                        value=Signal::derive(move || draft.with(|c| c.ema_beta)) step="0.001"
+                        set=move |v| draft.update(|c| c.ema_beta = v)/>
                     <p class="invalid">{move || draft.with(|c| c.validate().err().map(|e| e.to_string()))}</p>
                     <button data-testid="apply" disabled=move || !idle() || draft.with(|c| c.validate().is_err()) on:click=apply>"Apply (new model)"</button>
                 </form>

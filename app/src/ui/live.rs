@@ -25,6 +25,8 @@ pub fn LivePanel() -> impl IntoView {
     let state = expect_context::<PageState>();
     let worker = expect_context::<Worker>();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
+    // The grid shows the raw generator rather than its average.
+    let show_raw = RwSignal::new(false);
     // The tile the keyboard points at (row by row).
     let cursor = RwSignal::new(0usize);
     // True while the keyboard points at a tile: its outline is drawn.
@@ -116,6 +118,17 @@ pub fn LivePanel() -> impl IntoView {
                     }
                 }
                 data-step=move || state.samples.with(|s| s.as_ref().map(|s| s.step.to_string()))></canvas>
+            {move || state.config.with(|c| c.as_ref().is_some_and(|c| c.ema_beta > 0.0)).then(|| view! {
+                <label class="hint">
+                    <input type="checkbox" data-testid="show-raw" prop:checked=move || show_raw.get()
+                        on:change=move |ev| {
+                            let raw = event_target_checked(&ev);
+                            show_raw.set(raw);
+                            worker.send(Request::ShowRaw(raw));
+                        }/>
+                    " Show the raw generator instead of its average (EMA): the average is smoother; the raw G is what D sees and what Step G only changes."
+                </label>
+            })}
             <p class="stats" data-testid="stats">{stats}</p>
             <Replay/>
             <p class="losses" data-testid="losses">

@@ -113,6 +113,10 @@ struct Args {
     d_steps: usize,
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Decay of the exponential moving average of G's weights that the sample grids, the
+    /// quality measure and the explorer use (0: off, the raw generator).
+    #[arg(long, default_value_t = 0.999)]
+    ema: f64,
     /// Write an 8×8 sample grid every N steps.
     #[arg(long, default_value_t = 250)]
     sample_every: u64,
@@ -271,6 +275,7 @@ fn main() -> anyhow::Result<()> {
                 .with_learning_rate_g(args.lr_g)
                 .with_learning_rate_d(args.lr_d)
                 .with_d_steps(args.d_steps)
+                .with_ema_beta(args.ema)
                 .with_seed(args.seed);
             Gan::new(config, &device)?
         }
