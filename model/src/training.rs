@@ -167,7 +167,12 @@ impl ModuleMapper for Blend<'_> {
         let (beta, current) = (self.beta, current.clone());
         param.map(|average| {
             let shape = average.shape();
-            average.mul_scalar(beta) + current.reshape(shape).mul_scalar(1.0 - beta)
+            // A batch norm's running statistics can be created on the CPU backend while the
+            // model trains on WebGPU: meet on the generator's device (an upload; reading WebGPU
+            // back synchronously is impossible in the browser).
+            let current = current.reshape(shape);
+            let average = average.to_device(&current.device());
+            average.mul_scalar(beta) + current.mul_scalar(1.0 - beta)
         })
     }
 }
