@@ -450,6 +450,17 @@ impl Trainer {
             .sample_batch_with(&self.gan.raw_generator(), &self.fixed_z)
     }
 
+    /// The grid's samples and the raw generator's (see [`raw_samples`](Self::raw_samples)),
+    /// drawn once when they are the same (no average, or the raw one shown).
+    pub fn samples_and_raw(&self) -> (Tensor<4>, Tensor<4>) {
+        let raw = self.raw_samples();
+        if self.show_raw || self.gan.ema.is_none() {
+            (raw.clone(), raw)
+        } else {
+            (self.gan.sample_batch(&self.fixed_z), raw)
+        }
+    }
+
     /// Whether the grid (and the explorer) show the raw generator rather than the average.
     pub fn set_show_raw(&mut self, raw: bool) {
         self.show_raw = raw;

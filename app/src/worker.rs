@@ -335,29 +335,21 @@ impl TrainerWorker {
         let (samples, step, judgement) = {
             let mut t = trainer.borrow_mut();
             let t = t.as_mut().ok_or("the device is not ready")?;
-            let raw = t.raw_samples();
+            let (shown, raw) = t.samples_and_raw();
             let judgement = t.judge(raw.clone()).map(|j| (j, raw));
-            (t.samples(), t.step_count(), judgement)
+            (shown, t.step_count(), judgement)
         };
-        let read = |tensor: burn::tensor::Tensor<4>| async move {
-            let data = tensor.into_data_async().await.map_err(Failure::device)?;
-            Ok::<Vec<f32>, Failure>(data.iter::<f32>().collect())
-        };
-        let pixels = read(samples).await?;
+        let pixels = read_floats(samples).await?;
         let verdict = match judgement {
             Some(((real_logits, fake_logits, real), fake)) => {
-                let read1 = |t: burn::tensor::Tensor<1>| async move {
-                    let data = t.into_data_async().await.map_err(Failure::device)?;
-                    Ok::<Vec<f32>, Failure>(data.iter::<f32>().collect())
-                };
                 // Only the row's images of the raw batch are shown.
                 let shown = crate::verdict::ROW.min(fake.dims()[0]);
                 let fake = fake.narrow(0, 0, shown);
                 Some((
-                    read1(real_logits).await?,
-                    read1(fake_logits).await?,
-                    read(real).await?,
-                    read(fake).await?,
+                    read_floats(real_logits).await?,
+                    read_floats(fake_logits).await?,
+                    read_floats(real).await?,
+                    read_floats(fake).await?,
                 ))
             }
             None => None,
@@ -741,6 +733,12 @@ impl TrainerWorker {
             }
         }
     }
+}
+
+/// A tensor's values, read back asynchronously (a failure is the device's).
+async fn read_floats<const D: usize>(tensor: burn::tensor::Tensor<D>) -> Result<Vec<f32>, Failure> {
+    let data = tensor.into_data_async().await.map_err(Failure::device)?;
+    Ok(data.iter::<f32>().collect())
 }
 
 /// Reads a drawing back from the device as RGBA images.

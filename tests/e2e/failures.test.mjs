@@ -3,7 +3,7 @@
 // (the step's read-back, the alarm, going back) is the page's real path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePage, setField } from './harness.mjs';
+import { usePage, applyTinyModel } from './harness.mjs';
 
 const session = usePage('?cpu&test-hooks');
 const TIMEOUT = 180_000;
@@ -13,9 +13,7 @@ const stepShown = (page) => page.$eval('[data-testid="stats"]', (p) => Number(/s
 test('non-finite losses stop training, say so, and go back to the last good state', async () => {
   const { page } = session;
   await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: TIMEOUT });
-  await page.click('[data-testid="hyper-parameters"]');
-  for (const [field, value] of [['width', 4], ['latent-size', 8], ['batch-size', 4]]) await setField(page, field, value);
-  await page.click('[data-testid="apply"]');
+  await applyTinyModel(page);
   await page.waitForFunction(() => !document.querySelector('[data-testid="stats"]')?.textContent, null, { timeout: TIMEOUT });
   await page.click('[data-testid="train"]');
   await page.waitForFunction(() => Number(/step (\d+) /.exec(document.querySelector('[data-testid="stats"]')?.textContent)?.[1]) > 105, null, { timeout: TIMEOUT });

@@ -133,3 +133,10 @@ export async function setField(page, testid, value) {
   await page.fill(`[data-testid="${testid}"]`, String(value));
   await page.dispatchEvent(`[data-testid="${testid}"]`, 'change');
 }
+
+/** Applies a tiny model (width 4, latent 8, batch 4) for tests that need many fast steps. */
+export async function applyTinyModel(page) {
+  await page.click('[data-testid="hyper-parameters"]');
+  for (const [field, value] of [['width', 4], ['latent-size', 8], ['batch-size', 4]]) await setField(page, field, value);
+  await page.click('[data-testid="apply"]');
+}

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { usePage, gifFrames, setField } from './harness.mjs';
+import { usePage, gifFrames, applyTinyModel } from './harness.mjs';
 
 const session = usePage('?cpu');
 const TIMEOUT = 180_000;
@@ -13,9 +13,7 @@ const frames = (page) => page.$eval('[data-testid="timelapse"]', (e) => Number(e
 test('the timelapse keeps the grids, replays them, and exports them as a GIF', async () => {
   const { page } = session;
   await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: TIMEOUT });
-  await page.click('[data-testid="hyper-parameters"]');
-  for (const [field, value] of [['width', 4], ['latent-size', 8], ['batch-size', 4]]) await setField(page, field, value);
-  await page.click('[data-testid="apply"]');
+  await applyTinyModel(page);
   await page.waitForFunction(() => document.querySelector('[data-testid="timelapse"]')?.dataset.frames === '1', null, { timeout: TIMEOUT });
   for (let i = 1; i <= 5; i += 1) {
     await page.click('[data-testid="step"]');

@@ -24,7 +24,7 @@ pub fn ControlPanel() -> impl IntoView {
     let state = expect_context::<PageState>();
     let worker = expect_context::<Worker>();
     let ready = move || state.device.with(Option::is_some);
-    let idle = move || ready() && !state.running.get();
+    let idle = move || state.idle();
     // The form edits a draft; it follows the worker's configuration whenever that changes.
     let draft = RwSignal::new(GanConfig::new());
     Effect::new(move |_| {

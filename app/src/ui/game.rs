@@ -35,7 +35,7 @@ fn Pixels(
 pub fn GamePanel() -> impl IntoView {
     let state = expect_context::<PageState>();
     let worker = expect_context::<Worker>();
-    let idle = move || state.device.with(Option::is_some) && !state.running.get();
+    let idle = move || state.idle();
     view! {
         <section class="panel game" data-testid="game">
             <h2>"The game: G against D"</h2>

@@ -127,6 +127,11 @@ impl PageState {
         }
     }
 
+    /// The device is up and not training: single steps and new models are offered.
+    pub fn idle(self) -> bool {
+        self.device.with(Option::is_some) && !self.running.get()
+    }
+
     /// Applies one message from the worker.
     fn apply(self, response: Response) {
         match response {
