@@ -3,13 +3,14 @@
 //!
 //! Layout (little-endian): magic `GANPLAY\0` · format version u32 · CRC-32 of the rest u32 ·
 //! step u64 · position of the latent-noise generator u128 · then length-prefixed (u64) sections:
-//! configuration JSON, generator, discriminator, G optimiser, D optimiser (each a burnpack
-//! record), from version 2 the training data's position (JSON, empty when not saved), so that a
-//! resumed run continues the same epoch with the same batches, and from version 3 the averaged
-//! generator (a record, empty without one). Versions 1 and 2 still load.
+//! configuration JSON, generator, discriminator (burnpack records), G optimiser, D optimiser
+//! (Adam's moments in [`crate::optimizer`]'s layout; burnpack records up to version 3), from
+//! version 2 the training data's position (JSON, empty when not saved), so that a resumed run
+//! continues the same epoch with the same batches, from version 3 the averaged generator (a
+//! record, empty without one), from version 4 the run's counters (JSON). Versions 1–3 still
+//! load, their Adam state included.
 
 use burn::module::Module;
-use burn::optim::ModuleOptimizer;
 use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, Device};
 
@@ -17,17 +18,20 @@ use crate::config::GanConfig;
 use crate::data::DataPosition;
 use crate::discriminator::Discriminator;
 use crate::generator::Generator;
+use crate::optimizer::ModuleAdam;
 use crate::snapshot::to_device_async;
 use crate::training::Gan;
 
 /// First bytes of every checkpoint.
 pub const MAGIC: &[u8; 8] = b"GANPLAY\0";
 /// Version of the layout written by this build.
-pub const FORMAT_VERSION: u32 = 3;
-/// Sections of each version: version 1 had no data position, version 2 no averaged generator.
+pub const FORMAT_VERSION: u32 = 4;
+/// Sections of each version: version 1 had no data position, version 2 no averaged generator,
+/// version 3 no training counters (and burn's optimiser records).
 const SECTIONS_V1: usize = 5;
 const SECTIONS_V2: usize = 6;
-const SECTIONS: usize = 7;
+const SECTIONS_V3: usize = 7;
+const SECTIONS: usize = 8;
 const HEADER: usize = 8 + 4 + 4;
 
 /// Why bytes are not a checkpoint this build can load.
@@ -71,8 +75,8 @@ pub enum CheckpointError {
 pub fn save(gan: &Gan, data: Option<&DataPosition>) -> Result<Vec<u8>, CheckpointError> {
     let generator = record_bytes(gan.generator.clone())?;
     let discriminator = record_bytes(gan.discriminator.clone())?;
-    let optim_g = gan.optim_g.into_bytes().map_err(write_error)?;
-    let optim_d = gan.optim_d.into_bytes().map_err(write_error)?;
+    let optim_g = gan.optim_g.save(&gan.generator);
+    let optim_d = gan.optim_d.save(&gan.discriminator);
     let ema = gan.ema.clone().map(record_bytes).transpose()?;
     encode(
         gan,
@@ -87,12 +91,10 @@ pub fn save(gan: &Gan, data: Option<&DataPosition>) -> Result<Vec<u8>, Checkpoin
     )
 }
 
-/// Serialises the training state with asynchronous reads only, as WebGPU requires. The
-/// optimiser state can only be read synchronously: with `with_optimizer` false (any device
-/// without synchronous reads) its sections are left empty and a load starts Adam afresh.
+/// Serialises the whole training state, Adam's moments included, with asynchronous reads
+/// only, as WebGPU requires.
 pub async fn save_async(
     gan: &Gan,
-    with_optimizer: bool,
     data: Option<&DataPosition>,
 ) -> Result<Vec<u8>, CheckpointError> {
     let cpu = Device::flex();
@@ -101,14 +103,12 @@ pub async fn save_async(
     let discriminator = to_device_async(&gan.discriminator, &cpu)
         .await
         .map_err(read)?;
-    let (optim_g, optim_d) = if with_optimizer {
-        (
-            gan.optim_g.into_bytes().map_err(write_error)?.to_vec(),
-            gan.optim_d.into_bytes().map_err(write_error)?.to_vec(),
-        )
-    } else {
-        (Vec::new(), Vec::new())
-    };
+    let optim_g = gan.optim_g.save_async(&gan.generator).await.map_err(read)?;
+    let optim_d = gan
+        .optim_d
+        .save_async(&gan.discriminator)
+        .await
+        .map_err(read)?;
     let ema = match &gan.ema {
         Some(ema) => Some(record_bytes(
             to_device_async(ema, &cpu).await.map_err(read)?,
@@ -156,6 +156,9 @@ fn encode(
         .map(|d| json(serde_json::to_vec(d)))
         .transpose()?
         .unwrap_or_default();
+    let state = json(serde_json::to_vec(&TrainingState {
+        ema_updates: gan.ema_updates,
+    }))?;
     let mut body = Vec::new();
     body.extend(gan.step.to_le_bytes());
     body.extend(gan.noise_position().to_le_bytes());
@@ -167,6 +170,7 @@ fn encode(
         optim_d,
         &data,
         ema.unwrap_or_default(),
+        &state,
     ] {
         body.extend((section.len() as u64).to_le_bytes());
         body.extend_from_slice(section);
@@ -224,25 +228,15 @@ pub fn load_generator(
     Ok((config, sections.step, generator))
 }
 
-/// Rebuilds the training state on `device`, optimiser state included where the checkpoint
-/// has it. Never panics on bad bytes: every check that can fail runs before burn sees the
-/// records.
+/// Rebuilds the training state on `device`, Adam's moments included where the checkpoint has
+/// them (on that device, so a WebGPU run resumes exactly as a CPU one). Never panics on bad
+/// bytes: every check that can fail runs before burn sees the records.
 pub fn load(bytes: &[u8], device: &Device) -> Result<Gan, CheckpointError> {
-    load_with(bytes, device, true)
-}
-
-/// [`load`], with the optimiser state skipped when `with_optimizer` is false (in the browser,
-/// where burn would restore it on the default device rather than the training one).
-pub fn load_with(
-    bytes: &[u8],
-    device: &Device,
-    with_optimizer: bool,
-) -> Result<Gan, CheckpointError> {
     let sections = Sections::parse(bytes)?;
     let config = sections.config()?;
     // Records load into plain tensors; `Gan::from_parts` moves them onto the autodiff device
     // as fresh leaves.
-    let device = device.clone().without_autodiff();
+    let plain = device.clone().without_autodiff();
     let mismatch = |part| {
         move |e: burn::store::RecordError| CheckpointError::Mismatch {
             part,
@@ -250,39 +244,76 @@ pub fn load_with(
         }
     };
     let record = |b: &[u8]| ModuleRecord::from_bytes(Bytes::from_bytes_vec(b.to_vec()));
-    let generator = Generator::new(&config, &device)
+    let generator = Generator::new(&config, &plain)
         .try_load_record(record(sections.parts[1]).map_err(mismatch("generator"))?)
         .map_err(mismatch("generator"))?;
-    let discriminator = Discriminator::new(&config, &device)
+    let discriminator = Discriminator::new(&config, &plain)
         .try_load_record(record(sections.parts[2]).map_err(mismatch("discriminator"))?)
         .map_err(mismatch("discriminator"))?;
-    let mut gan = Gan::from_parts(config, generator, discriminator, &device);
-    // Empty optimiser sections (a checkpoint saved without them) leave Adam fresh.
-    let restore =
-        |optim: &ModuleOptimizer, bytes: &[u8], part| -> Result<ModuleOptimizer, CheckpointError> {
-            if !with_optimizer || bytes.is_empty() {
-                return Ok(optim.clone());
-            }
-            optim
-                .clone()
-                .from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
-                .map_err(mismatch(part))
-        };
+    let mut gan = Gan::from_parts(config, generator, discriminator, device);
+    // Empty optimiser sections (a checkpoint saved without them) leave Adam fresh; versions
+    // 1–3 hold burn's optimiser records.
+    let older = sections.version < 4;
+    gan.optim_g = adam_state(
+        &gan.optim_g,
+        &gan.generator,
+        (sections.parts[3], older),
+        &plain,
+        "generator optimiser",
+    )?;
+    gan.optim_d = adam_state(
+        &gan.optim_d,
+        &gan.discriminator,
+        (sections.parts[4], older),
+        &plain,
+        "discriminator optimiser",
+    )?;
     if let Some(part) = sections.parts.get(6).filter(|p| !p.is_empty()) {
-        let ema = Generator::new(&gan.config, &device)
+        let ema = Generator::new(&gan.config, &plain)
             .try_load_record(record(part).map_err(mismatch("averaged generator"))?)
             .map_err(mismatch("averaged generator"))?;
         gan.set_ema(ema);
     }
-    gan.optim_g = restore(&gan.optim_g, sections.parts[3], "generator optimiser")?;
-    gan.optim_d = restore(&gan.optim_d, sections.parts[4], "discriminator optimiser")?;
+    if let Some(part) = sections.parts.get(7).filter(|p| !p.is_empty()) {
+        let state: TrainingState = serde_json::from_slice(part)
+            .map_err(|e| CheckpointError::Config(format!("training state: {e}")))?;
+        gan.ema_updates = state.ema_updates;
+    }
     gan.step = sections.step;
     gan.set_noise_position(sections.noise);
     Ok(gan)
 }
 
+/// Counters of the run that are neither weights nor configuration (version 4 on).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct TrainingState {
+    /// Updates the averaged generator has had (its warm-up).
+    #[serde(default)]
+    ema_updates: u64,
+}
+
+/// `optim` with the state saved for `network` in `saved`: (section, written by version 1–3,
+/// which hold burn's optimiser records).
+fn adam_state<M: Module>(
+    optim: &ModuleAdam,
+    network: &M,
+    (bytes, older): (&[u8], bool),
+    device: &Device,
+    part: &'static str,
+) -> Result<ModuleAdam, CheckpointError> {
+    let converted = if older && !bytes.is_empty() {
+        crate::optimizer::from_burn_record(network, bytes)
+    } else {
+        Ok(bytes.to_vec())
+    };
+    converted
+        .and_then(|bytes| optim.load(network, &bytes, device))
+        .map_err(|reason| CheckpointError::Mismatch { part, reason })
+}
+
 /// The checked sections of a checkpoint.
 struct Sections<'a> {
+    version: u32,
     step: u64,
     noise: u128,
     /// Five sections (version 1) or six.
@@ -306,6 +337,7 @@ impl<'a> Sections<'a> {
         let count = match found {
             1 => SECTIONS_V1,
             2 => SECTIONS_V2,
+            3 => SECTIONS_V3,
             FORMAT_VERSION => SECTIONS,
             _ => return Err(CheckpointError::Version { found }),
         };
@@ -336,7 +368,12 @@ impl<'a> Sections<'a> {
         if crc32fast::hash(body) != u32_at(12) {
             return Err(CheckpointError::Checksum);
         }
-        Ok(Self { step, noise, parts })
+        Ok(Self {
+            version: found,
+            step,
+            noise,
+            parts,
+        })
     }
 
     fn config(&self) -> Result<GanConfig, CheckpointError> {
@@ -417,8 +454,25 @@ mod tests {
         assert_eq!(peek(&bytes).unwrap(), (gan.config.clone(), 2));
     }
 
+    /// `bytes` rewritten as a file of `version` with only its first `count` sections.
+    fn as_version(bytes: &[u8], version: u32, count: usize) -> Vec<u8> {
+        let sections = Sections::parse(bytes).unwrap();
+        let mut body = Vec::new();
+        body.extend(sections.step.to_le_bytes());
+        body.extend(sections.noise.to_le_bytes());
+        for part in &sections.parts[..count] {
+            body.extend((part.len() as u64).to_le_bytes());
+            body.extend_from_slice(part);
+        }
+        let mut out = MAGIC.to_vec();
+        out.extend(version.to_le_bytes());
+        out.extend(crc32fast::hash(&body).to_le_bytes());
+        out.extend(body);
+        out
+    }
+
     #[test]
-    fn the_data_position_round_trips_and_version_1_files_still_load() {
+    fn the_data_position_round_trips_and_older_files_still_load() {
         let (gan, mut data) = trained();
         data.next_batch(3);
         let position = data.position();
@@ -426,20 +480,62 @@ mod tests {
         assert_eq!(data_position(&bytes).unwrap(), Some(position));
         assert_eq!(data_position(&save(&gan, None).unwrap()).unwrap(), None);
 
-        // Versions 1 and 2: the same layout without the last sections (here empty: no data
-        // position, no averaged generator).
-        let mut plain = gan.clone();
-        plain.ema = None;
-        let v3 = save(&plain, None).unwrap();
-        for (version, dropped) in [(1u32, 16), (2, 8)] {
-            let mut body = v3[HEADER..v3.len() - dropped].to_vec(); // the empty sections' lengths
-            let mut old = MAGIC.to_vec();
-            old.extend(version.to_le_bytes());
-            old.extend(crc32fast::hash(&body).to_le_bytes());
-            old.append(&mut body);
-            let back = load(&old, &Device::flex()).unwrap();
-            assert_eq!(back.step, gan.step);
-            assert_eq!(data_position(&old).unwrap(), None);
+        // A version 3 file written by the previous build (burn's optimiser records, no
+        // counters): it resumes exactly, Adam's state included. The fixture's next step was
+        // recorded by that build.
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
+        let v3 = std::fs::read(format!("{fixtures}checkpoint-v3.gan")).unwrap();
+        let expected: crate::StepValues = serde_json::from_slice(
+            &std::fs::read(format!("{fixtures}checkpoint-v3-next.json")).unwrap(),
+        )
+        .unwrap();
+        let device = Device::flex();
+        let resume = |bytes: &[u8]| {
+            let mut gan = load(bytes, &device).unwrap();
+            let mut data = Procedural::Stripes.dataset(8, 3, 32, &device, 0);
+            data.set_position(&data_position(bytes).unwrap().unwrap())
+                .unwrap();
+            (
+                gan.step,
+                pollster::block_on(gan.train_step(&mut data).read()).unwrap(),
+            )
+        };
+        assert_eq!(resume(&v3), (3, expected));
+        // Saved again by this build (version 4): the same next step.
+        let again = save(
+            &load(&v3, &device).unwrap(),
+            data_position(&v3).unwrap().as_ref(),
+        )
+        .unwrap();
+        assert_eq!(resume(&again), (3, expected));
+        // Without the optimiser the next step differs: the state was really restored.
+        let mut fresh = load(&v3, &device).unwrap();
+        fresh.optim_d = fresh
+            .optim_d
+            .load(&fresh.discriminator, &[], &device)
+            .unwrap();
+        fresh.optim_g = fresh.optim_g.load(&fresh.generator, &[], &device).unwrap();
+        let mut data = Procedural::Stripes.dataset(8, 3, 32, &device, 0);
+        data.set_position(&data_position(&v3).unwrap().unwrap())
+            .unwrap();
+        fresh.train_step(&mut data);
+        let mut exact = load(&v3, &device).unwrap();
+        let mut data = Procedural::Stripes.dataset(8, 3, 32, &device, 0);
+        data.set_position(&data_position(&v3).unwrap().unwrap())
+            .unwrap();
+        exact.train_step(&mut data);
+        assert_ne!(
+            floats(&fresh.generator),
+            floats(&exact.generator),
+            "Adam's state changes the update"
+        );
+
+        // Versions 1 and 2: the same layout without the last sections.
+        for (version, count) in [(1u32, 5), (2, 6)] {
+            let old = as_version(&v3, version, count);
+            let back = load(&old, &device).unwrap();
+            assert_eq!(back.step, 3);
+            assert_eq!(data_position(&old).unwrap().is_some(), version == 2);
         }
     }
 
@@ -449,7 +545,7 @@ mod tests {
         let ema = gan.ema.as_ref().expect("on by default");
         let back = load(&save(&gan, None).unwrap(), &Device::flex()).unwrap();
         assert!(floats(back.ema.as_ref().unwrap()) == floats(ema));
-        let async_bytes = pollster::block_on(save_async(&gan, true, None)).unwrap();
+        let async_bytes = pollster::block_on(save_async(&gan, None)).unwrap();
         let back = load(&async_bytes, &Device::flex()).unwrap();
         assert!(floats(back.ema.as_ref().unwrap()) == floats(ema));
         // The shipped generator predates the average: it loads without one.
@@ -466,7 +562,7 @@ mod tests {
     #[test]
     fn the_generator_alone_loads_and_samples_like_the_whole_model() {
         let (gan, _) = trained();
-        let bytes = pollster::block_on(save_async(&gan, false, None)).unwrap();
+        let bytes = pollster::block_on(save_async(&gan, None)).unwrap();
         let (config, step, generator) = load_generator(&bytes, &Device::flex()).unwrap();
         assert_eq!((config, step), (gan.config.clone(), 2));
         // The averaged generator, where the file has one: what samples draw with.
@@ -492,22 +588,14 @@ mod tests {
     }
 
     #[test]
-    fn async_save_matches_and_can_omit_the_optimiser() {
+    fn async_save_writes_the_same_bytes_with_adam_and_the_counters() {
         let (gan, _) = trained();
-        let device = Device::flex();
-        for with_optimizer in [true, false] {
-            let bytes = pollster::block_on(save_async(&gan, with_optimizer, None)).unwrap();
-            let back = load(&bytes, &device).unwrap();
-            assert!(floats(&back.generator) == floats(&gan.generator));
-            assert!(floats(&back.discriminator) == floats(&gan.discriminator));
-            assert_eq!(back.step, gan.step);
-            let sync_len = save(&gan, None).unwrap().len();
-            assert_eq!(
-                bytes.len() == sync_len,
-                with_optimizer,
-                "optimiser sections present"
-            );
-        }
+        let bytes = pollster::block_on(save_async(&gan, None)).unwrap();
+        assert!(bytes == save(&gan, None).unwrap(), "same file either way");
+        let back = load(&bytes, &Device::flex()).unwrap();
+        assert!(!back.optim_g.is_fresh() && !back.optim_d.is_fresh());
+        assert_eq!(back.ema_updates, gan.ema_updates);
+        assert_eq!(back.ema_updates, 2);
     }
 
     #[test]
@@ -553,6 +641,7 @@ mod tests {
             sections.parts[4],
             sections.parts[5],
             sections.parts[6],
+            sections.parts[7],
         ] {
             body.extend((part.len() as u64).to_le_bytes());
             body.extend_from_slice(part);

@@ -23,6 +23,7 @@ mod init;
 pub mod latent;
 pub mod loss;
 pub mod nearest;
+pub mod optimizer;
 pub mod principal;
 pub mod procedural;
 pub mod snapshot;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param, ParamId};
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::tensor::{Device, ExecutionError, Tensor, TensorData};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -13,6 +13,7 @@ use crate::data::Dataset;
 use crate::discriminator::Discriminator;
 use crate::generator::Generator;
 use crate::latent::normal_vector;
+use crate::optimizer::ModuleAdam;
 
 /// Losses and mean D outputs of one step, still on the device so that a browser can read them
 /// back asynchronously; `None` where the step did not compute the value.
@@ -108,16 +109,16 @@ pub struct Gan {
     /// The discriminator (training mode).
     pub discriminator: Discriminator,
     /// Adam of the generator.
-    pub optim_g: ModuleOptimizer,
+    pub optim_g: ModuleAdam,
     /// Adam of the discriminator.
-    pub optim_d: ModuleOptimizer,
+    pub optim_d: ModuleAdam,
     /// Generator updates done so far.
     pub step: u64,
     /// The exponential moving average of the generator's weights (plain device, inference
     /// mode), when `config.ema_beta` > 0: what samples and the explorer draw with.
     pub ema: Option<Generator>,
-    /// Updates the average has had (its warm-up).
-    ema_updates: u64,
+    /// Updates the average has had (its warm-up; saved in checkpoints).
+    pub ema_updates: u64,
     /// Also compute both networks' gradient norms in each step (`StepStats::*_grad_norm`):
     /// off by default, as they cost extra device work every step and only the native
     /// trainer's `--log-csv` reads them.
@@ -205,13 +206,9 @@ fn grad_norm<M: Module>(grads: &GradientsParams, module: &M, device: &Device) ->
         .sqrt()
 }
 
-fn adam(config: &GanConfig) -> ModuleOptimizer {
-    AdamConfig::new()
-        .with_beta_1(config.beta1)
-        .with_beta_2(config.beta2)
-        // PyTorch's default; burn's is 1e-5. Matching it keeps parity with the reference.
-        .with_epsilon(1e-8)
-        .init()
+fn adam(config: &GanConfig) -> ModuleAdam {
+    // ε: PyTorch's default; burn's is 1e-5. Matching it keeps parity with the reference.
+    ModuleAdam::new(config.beta1, config.beta2, 1e-8)
 }
 
 impl Gan {

@@ -354,7 +354,7 @@ fn main() -> anyhow::Result<()> {
     let write_checkpoint = |gan: &Gan, data: &Dataset, name: &str| -> anyhow::Result<()> {
         let position = data.position();
         let bytes = if args.weights_only {
-            pollster::block_on(checkpoint::save_async(gan, false, Some(&position)))?
+            pollster::block_on(checkpoint::save_async(gan, Some(&position)))?
         } else {
             checkpoint::save(gan, Some(&position))?
         };
