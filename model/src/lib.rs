@@ -26,6 +26,7 @@ pub mod nearest;
 pub mod optimizer;
 pub mod principal;
 pub mod procedural;
+pub mod project;
 pub mod snapshot;
 pub mod swd;
 pub mod training;

@@ -52,6 +52,14 @@ impl ModuleAdam {
         }
     }
 
+    /// The same Adam without state, as before the first update.
+    pub fn fresh(&self) -> Self {
+        Self {
+            adam: self.adam.clone(),
+            moments: HashMap::new(),
+        }
+    }
+
     /// True before the first update.
     pub fn is_fresh(&self) -> bool {
         self.moments.is_empty()
@@ -141,10 +149,7 @@ impl ModuleAdam {
         bytes: &[u8],
         device: &Device,
     ) -> Result<Self, String> {
-        let mut fresh = Self {
-            adam: self.adam.clone(),
-            moments: HashMap::new(),
-        };
+        let mut fresh = self.fresh();
         if bytes.is_empty() {
             return Ok(fresh);
         }

@@ -79,9 +79,11 @@ struct Args {
     /// architecture view shows.
     #[arg(long)]
     print_architecture: bool,
-    /// Continue from a checkpoint (its configuration wins over the flags below): the step
-    /// count, the noise and, where the checkpoint has it, the data's epoch and batch order go on
-    /// as in an uninterrupted run.
+    /// Continue from a checkpoint or a project file saved by the page (its configuration wins
+    /// over the flags below): the step count, Adam's state, the noise and, where the file has
+    /// it, the data's epoch and batch order go on as in an uninterrupted run. A project file
+    /// also brings its images (unless --data or --builtin is given) and is written back, with
+    /// the trained model, to OUT/project.ganproj.
     #[arg(long)]
     resume: Option<PathBuf>,
     /// Generator updates to reach, counted from the start of the run (a resumed run continues
@@ -251,10 +253,18 @@ fn main() -> anyhow::Result<()> {
     let device = device(args.backend)?;
 
     let mut resumed_data = None;
+    let mut project = None;
     let mut gan = match &args.resume {
         Some(path) => {
-            let bytes =
+            let mut bytes =
                 std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            // A project file from the page: its checkpoint, and its images as the data.
+            if bytes.starts_with(model::project::MAGIC) {
+                let opened = model::project::Project::from_bytes(&bytes)
+                    .with_context(|| path.display().to_string())?;
+                bytes = opened.checkpoint.clone();
+                project = Some(opened);
+            }
             resumed_data = checkpoint::data_position(&bytes)?;
             checkpoint::load(&bytes, &device).with_context(|| path.display().to_string())?
         }
@@ -290,6 +300,7 @@ fn main() -> anyhow::Result<()> {
     let config = gan.config.clone();
     let pixels = match (&args.data, args.builtin) {
         (Some(dir), _) => load_folder(dir, &config)?,
+        (None, None) if project.is_some() => project.as_ref().expect("checked").pixels(&config),
         (None, Some(b)) => {
             let (count, channels, size) = (args.builtin_count, config.channels, config.image_size);
             match b {
@@ -298,7 +309,7 @@ fn main() -> anyhow::Result<()> {
                 Builtin::Stripes => Procedural::Stripes.pixels(count, channels, size, config.seed),
             }
         }
-        (None, None) => bail!("give --data DIR or --builtin NAME"),
+        (None, None) => bail!("give --data DIR, --builtin NAME or --resume a project file"),
     };
     let mut data = Dataset::from_pixels(
         pixels,
@@ -354,7 +365,10 @@ fn main() -> anyhow::Result<()> {
     let write_checkpoint = |gan: &Gan, data: &Dataset, name: &str| -> anyhow::Result<()> {
         let position = data.position();
         let bytes = if args.weights_only {
-            pollster::block_on(checkpoint::save_async(gan, Some(&position)))?
+            let mut light = gan.clone();
+            light.optim_g = gan.optim_g.fresh();
+            light.optim_d = gan.optim_d.fresh();
+            checkpoint::save(&light, Some(&position))?
         } else {
             checkpoint::save(gan, Some(&position))?
         };
@@ -507,6 +521,15 @@ fn main() -> anyhow::Result<()> {
     }
     write_samples(&gan, "samples_final.png")?;
     write_checkpoint(&gan, &data, "checkpoint.gan")?;
+    if let Some(mut project) = project {
+        // The page opens it again: its images, its charts and view, this run's model.
+        project.checkpoint = checkpoint::save(&gan, Some(&data.position()))?;
+        std::fs::write(out.join("project.ganproj"), project.to_bytes())?;
+        eprintln!(
+            "project with the trained model at {}",
+            out.join("project.ganproj").display()
+        );
+    }
     if let Some((step, swd)) = watch.best() {
         eprintln!(
             "final SWD×10³ {:.1}; best {swd:.1} at step {step} ({})",
