@@ -2,11 +2,13 @@
 //! a burn device, so it is tested natively; the worker only adds messaging and async reads.
 
 use burn::tensor::{Device, Tensor};
-use image::{DynamicImage, RgbaImage};
+use image::RgbaImage;
+use model::data::DataPosition;
 use model::health::{Alarm, RunWatch, WatchConfig};
 use model::images::{self, grid, prepare, to_rgba};
 use model::latent::seeded_normal;
 use model::procedural::Procedural;
+use model::project::{Project, ProjectData, ProjectImage};
 use model::swd::{SwdConfig, sliced_wasserstein};
 use model::{Dataset, Gan, GanConfig, StepStats, StepValues, checkpoint};
 
@@ -77,6 +79,7 @@ pub enum Source {
 
 struct UserImage {
     id: u64,
+    name: String,
     image: RgbaImage,
 }
 
@@ -108,6 +111,12 @@ pub struct Trainer {
     /// The two most recent states kept every [`KEEP_EVERY`] steps: where to go back to when
     /// no quality was measured yet.
     kept: [Option<Gan>; 2],
+    /// Where the data stood in the checkpoint or project last opened: applied when the
+    /// dataset is next built, so a resumed run draws the same batches.
+    resumed_position: Option<DataPosition>,
+    /// False from a non-finite step until the model is replaced or goes back: such a state is
+    /// never autosaved over a good one.
+    healthy: bool,
 }
 
 impl Trainer {
@@ -132,6 +141,8 @@ impl Trainer {
             show_raw: false,
             training_pixels: Vec::new(),
             verdict_pixels: [Vec::new(), Vec::new()],
+            resumed_position: None,
+            healthy: true,
         })
     }
 
@@ -244,7 +255,11 @@ impl Trainer {
         let id = self.next_id;
         self.next_id += 1;
         let rgba = image.as_raw().clone();
-        self.user.push(UserImage { id, image });
+        self.user.push(UserImage {
+            id,
+            name: name.clone(),
+            image,
+        });
         Thumbnail { id, name, rgba }
     }
 
@@ -301,6 +316,8 @@ impl Trainer {
         self.kept = [None, None];
         self.gan = gan;
         self.generation += 1;
+        self.healthy = true;
+        self.resumed_position = None;
         if resized {
             self.dataset = None;
         }
@@ -354,6 +371,7 @@ impl Trainer {
             .cloned()
             .ok_or("there is no earlier state to go back to")?;
         self.gan.restore_from(&earlier);
+        self.healthy = true;
         self.watch.forget_steps();
         // Kept states after it belong to the abandoned run.
         let step = self.gan.step;
@@ -380,18 +398,11 @@ impl Trainer {
             Source::Builtin(Builtin::Digits) => {
                 model::digits::pixels(limit, config.channels, config.image_size)
             }
-            Source::User => self
-                .user
-                .iter()
-                .take(limit)
-                .flat_map(|u| {
-                    prepare(
-                        &DynamicImage::ImageRgba8(u.image.clone()),
-                        config.image_size,
-                        config.channels,
-                    )
-                })
-                .collect(),
+            // The project file's function: a resumed project trains on the same pixels.
+            Source::User => model::project::images_pixels(
+                self.user.iter().take(limit).map(|u| &u.image),
+                config,
+            ),
         }
     }
 
@@ -404,14 +415,13 @@ impl Trainer {
             let (channels, size, seed) = (config.channels, config.image_size, config.seed);
             let pixels = self.pixels(usize::MAX);
             self.training_pixels = pixels.clone();
-            self.dataset = Some(Dataset::from_pixels(
-                pixels,
-                channels,
-                size,
-                &self.device,
-                seed,
-                true,
-            ));
+            let mut dataset =
+                Dataset::from_pixels(pixels, channels, size, &self.device, seed, true);
+            // Other data than the saved run's keeps its fresh order.
+            if let Some(position) = self.resumed_position.take() {
+                let _ = dataset.set_position(&position);
+            }
+            self.dataset = Some(dataset);
         }
         self.dataset.as_mut().expect("just built")
     }
@@ -635,12 +645,90 @@ impl Trainer {
         self.gan.clone()
     }
 
-    /// Replaces the model with a checkpoint's networks; on error nothing changes. Adam's state
-    /// is not restored in the page (see [`checkpoint::load_with`]).
+    /// Replaces the model with a checkpoint's (networks, Adam's state, averaged generator, noise
+    /// position; the data's position where it has one); on error nothing changes.
     pub fn load(&mut self, bytes: &[u8]) -> Result<(), String> {
-        let gan = checkpoint::load_with(bytes, &self.device, false).map_err(|e| e.to_string())?;
+        let gan = checkpoint::load(bytes, &self.device).map_err(|e| e.to_string())?;
+        let position = checkpoint::data_position(bytes).map_err(|e| e.to_string())?;
         self.install(gan);
+        self.resumed_position = position;
+        self.dataset = None;
         Ok(())
+    }
+
+    /// A step's losses were not finite: the model is not autosaved until it is replaced or
+    /// goes back.
+    pub fn diverged(&mut self) {
+        self.healthy = false;
+    }
+
+    /// False after a non-finite step, until the model is replaced or goes back.
+    pub fn healthy(&self) -> bool {
+        self.healthy
+    }
+
+    /// What a project file holds besides the model: the data source and the user's images.
+    pub fn project_data(&self) -> (ProjectData, Vec<ProjectImage>) {
+        let data = match self.source {
+            Source::Builtin(Builtin::Drawn(kind)) => ProjectData::Drawn {
+                kind,
+                count: BUILTIN_COUNT,
+            },
+            Source::Builtin(Builtin::Digits) => ProjectData::Digits,
+            Source::User => ProjectData::Images,
+        };
+        let images = self
+            .user
+            .iter()
+            .map(|u| ProjectImage {
+                name: u.name.clone(),
+                image: u.image.clone(),
+            })
+            .collect();
+        (data, images)
+    }
+
+    /// Where the data stands now (for a checkpoint that resumes exactly).
+    pub fn data_position(&self) -> Option<DataPosition> {
+        match &self.dataset {
+            Some(dataset) => Some(dataset.position()),
+            None => self.resumed_position.clone(),
+        }
+    }
+
+    /// Replaces the model, the images and the data source with a project's; returns the
+    /// images' thumbnails. On error nothing changes.
+    pub fn open_project(&mut self, project: Project) -> Result<Vec<Thumbnail>, String> {
+        let side = STORED_SIZE as u32;
+        if let Some(image) = project
+            .images
+            .iter()
+            .find(|i| i.image.dimensions() != (side, side))
+        {
+            return Err(format!(
+                "its image {} is {}×{}, not {side}×{side}",
+                image.name,
+                image.image.width(),
+                image.image.height()
+            ));
+        }
+        let gan = checkpoint::load(&project.checkpoint, &self.device).map_err(|e| e.to_string())?;
+        let position = checkpoint::data_position(&project.checkpoint).map_err(|e| e.to_string())?;
+        self.user.clear();
+        let thumbnails = project
+            .images
+            .into_iter()
+            .map(|i| self.keep(i.name, i.image))
+            .collect();
+        self.source = match project.data {
+            ProjectData::Drawn { kind, .. } => Source::Builtin(Builtin::Drawn(kind)),
+            ProjectData::Digits => Source::Builtin(Builtin::Digits),
+            ProjectData::Images => Source::User,
+        };
+        self.install(gan);
+        self.resumed_position = position;
+        self.dataset = None;
+        Ok(thumbnails)
     }
 }
 
@@ -663,7 +751,7 @@ fn diversity(pixels: &[f32], per: usize) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use image::{ImageFormat, Rgb, RgbImage};
+    use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
     use std::io::Cursor;
 
     fn tiny() -> GanConfig {
@@ -886,7 +974,7 @@ mod tests {
         assert_eq!(rgba.len(), (w * h * 4) as usize);
         let (swd, diversity) = t.quality(&samples);
         assert!(swd.is_finite() && swd > 0.0 && diversity.is_finite());
-        let saved = pollster::block_on(checkpoint::save_async(&t.gan(), false, None)).unwrap();
+        let saved = pollster::block_on(checkpoint::save_async(&t.gan(), None)).unwrap();
         assert!(t.load(b"garbage").is_err());
         assert_eq!(t.step_count(), 2, "a bad checkpoint leaves the model");
         t.configure(tiny().with_image_size(64)).unwrap();
@@ -927,5 +1015,48 @@ mod tests {
             pixels[0]
         );
         pollster::block_on(second.step(StepKind::Full).read()).unwrap();
+    }
+
+    #[test]
+    fn a_project_resumes_the_same_run_in_another_trainer() {
+        let mut first = Trainer::new(Device::flex(), tiny()).unwrap();
+        first.add_files(vec![
+            ("red.png".into(), png([255, 0, 0])),
+            ("blue.png".into(), png([0, 0, 255])),
+            ("green.png".into(), png([0, 255, 0])),
+        ]);
+        first.use_user().unwrap();
+        for _ in 0..3 {
+            pollster::block_on(first.step(StepKind::Full).read()).unwrap();
+        }
+        let (data, images) = first.project_data();
+        let checkpoint = checkpoint::save(&first.gan(), first.data_position().as_ref()).unwrap();
+        let bytes = Project {
+            data,
+            images,
+            checkpoint,
+            page: serde_json::Value::Null,
+        }
+        .to_bytes();
+
+        let mut second = Trainer::new(Device::flex(), tiny().with_latent_size(8)).unwrap();
+        let opened = Project::from_bytes(&bytes).unwrap();
+        let thumbnails = second.open_project(opened).unwrap();
+        let names: Vec<_> = thumbnails.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["red.png", "blue.png", "green.png"]);
+        assert_eq!(second.source(), Source::User);
+        assert_eq!(second.step_count(), 3);
+        assert_eq!(second.config(), first.config());
+        // Same weights, Adam state, noise and batch order: the same next steps.
+        for _ in 0..2 {
+            let a = pollster::block_on(first.step(StepKind::Full).read()).unwrap();
+            let b = pollster::block_on(second.step(StepKind::Full).read()).unwrap();
+            assert_eq!(a, b);
+        }
+        // A project whose images are not the page's kept size is refused; nothing changes.
+        let mut odd = Project::from_bytes(&bytes).unwrap();
+        odd.images[0].image = RgbaImage::new(8, 8);
+        assert!(second.open_project(odd).is_err());
+        assert_eq!((second.step_count(), second.user_count()), (5, 3));
     }
 }
