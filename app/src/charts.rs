@@ -27,7 +27,7 @@ impl Series {
 }
 
 /// The values of every step so far, thinned to a bounded number of points.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct History {
     points: Vec<(u64, StepValues)>,
 }

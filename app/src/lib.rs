@@ -3,15 +3,19 @@
 //! worker's [`trainer`], [`explorer`] and [`adapter`] (which device trains); the page's [`charts`], [`view_state`] (the link) and
 //! [`coalesce`] (slider moves); D's [`verdict`] and the loss formulas, the
 //! [`architecture`] view's numbers; the guided [`lesson`]; the
-//! [`timelapse`] of the sample grid.
+//! [`timelapse`] of the sample grid; the [`saved_runs`] autosaved in the browser (stored by
+//! [`browser_store`], from either thread).
 
 pub mod adapter;
 pub mod architecture;
+#[cfg(target_arch = "wasm32")]
+pub mod browser_store;
 pub mod charts;
 pub mod coalesce;
 pub mod explorer;
 pub mod lesson;
 pub mod protocol;
+pub mod saved_runs;
 pub mod timelapse;
 pub mod trainer;
 #[cfg(target_arch = "wasm32")]

@@ -100,6 +100,31 @@ pub enum Request {
         /// Index in the generator's layer list (1: the first block; the last: the image).
         layer: usize,
     },
+    /// Make a project file of the whole run (skipped for an autosave while the model is
+    /// diverged: a good save is never overwritten by a broken one).
+    SaveProject {
+        /// Where it goes.
+        purpose: SavePurpose,
+        /// The page's part ([`crate::saved_runs::PageSnapshot`] as JSON text).
+        page: String,
+    },
+    /// Replace images, data and model with a project file's (nothing changes if it is bad).
+    OpenProject(Vec<u8>),
+    /// [`Request::OpenProject`] with the run autosaved in the browser under this run id.
+    OpenSaved(String),
+}
+
+/// Where a project file goes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SavePurpose {
+    /// Into the browser's storage under this tab's run id, answered with
+    /// [`Response::Autosaved`].
+    Autosave {
+        /// The tab's run.
+        run_id: String,
+    },
+    /// To the user, answered with a [`Response::File`].
+    Download,
 }
 
 /// Which generator the explorer draws with.
@@ -267,6 +292,9 @@ pub struct AlarmReport {
     pub alarm: model::health::Alarm,
     /// The state [`Request::GoBack`] restores, if there is one.
     pub back_to: Option<EarlierState>,
+    /// The worker already went back there (non-finite losses: nothing after them is worth
+    /// keeping).
+    pub restored: bool,
 }
 
 /// An earlier state of the run that the worker keeps to go back to.
@@ -371,6 +399,18 @@ pub enum Response {
     },
     /// The GPU device is gone; the page offers a new device or the CPU.
     DeviceLost(String),
+    /// An autosave was written (or why not: a full quota, a failing storage).
+    Autosaved(Result<crate::saved_runs::SavedRun, String>),
+    /// A project was opened (after its images, configuration and data were sent): the page's
+    /// part to restore, and the step.
+    ProjectOpened {
+        /// [`crate::saved_runs::PageSnapshot`] as JSON text.
+        page: String,
+        /// Its step.
+        step: u64,
+        /// Passes over the data so far.
+        epoch: usize,
+    },
     /// An exported file, to offer for download.
     File {
         /// Suggested name.

@@ -7,15 +7,19 @@ use std::rc::Rc;
 use burn::tensor::Device;
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use js_sys::{Promise, Reflect};
+use model::project::Project;
 use model::{GanConfig, checkpoint};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
 use crate::adapter::{AdapterInfo, DeviceChoice, DeviceMeasurement, Timing};
+use crate::browser_store;
 use crate::explorer::{Explorer, export};
 use crate::protocol::{
-    AlarmReport, DeviceInfo, FeatureMaps, Rendered, Request, Response, SampleGrid, StepReport,
+    AlarmReport, DeviceInfo, FeatureMaps, Rendered, Request, Response, SampleGrid, SavePurpose,
+    StepReport,
 };
+use crate::saved_runs::SavedRun;
 use crate::trainer::{Source, StepKind, Trainer};
 use crate::verdict::Judged;
 
@@ -78,6 +82,11 @@ pub struct TrainerWorker {
     /// True while a step's read-back is pending: one step at a time.
     busy: Rc<Cell<bool>>,
     last_samples: Rc<Cell<f64>>,
+    /// True while an autosave is being written: one asked meanwhile waits for it (two writes
+    /// of the same run would race).
+    autosaving: Rc<Cell<bool>>,
+    /// The autosave asked for while one was being written.
+    autosave_queued: Rc<RefCell<Option<(SavePurpose, String)>>>,
     pending: Vec<(Request, HandlerId)>,
 }
 
@@ -289,12 +298,23 @@ impl TrainerWorker {
             }),
         );
         if !values.is_finite() {
-            let t = trainer.borrow();
-            let t = t.as_ref().ok_or("the device is not ready")?;
-            return Ok(Some(Self::alarm(
-                t,
-                model::health::Alarm::NonFinite { step },
-            )));
+            // Nothing after a NaN is worth keeping: go back to the last good state at once.
+            let report = {
+                let mut t = trainer.borrow_mut();
+                let t = t.as_mut().ok_or("the device is not ready")?;
+                t.diverged();
+                let back_to = t.fallback_step();
+                let restored = back_to.is_some() && t.go_back().is_ok();
+                AlarmReport {
+                    alarm: model::health::Alarm::NonFinite { step },
+                    back_to,
+                    restored,
+                }
+            };
+            if report.restored {
+                Self::send_samples(trainer, false, Judged::Refresh, scope, id).await?;
+            }
+            return Ok(Some(Response::Alarm(report)));
         }
         let quality = step > 0 && step % QUALITY_EVERY == 0 && kind != StepKind::Discriminator;
         if force_samples
@@ -319,6 +339,7 @@ impl TrainerWorker {
         Response::Alarm(AlarmReport {
             alarm,
             back_to: t.fallback_step(),
+            restored: false,
         })
     }
 
@@ -454,16 +475,121 @@ impl TrainerWorker {
     /// Sends the page a checkpoint of the current model (read asynchronously, without Adam's
     /// state), to restore it on a new device if this one is lost.
     fn snapshot(trainer: &Rc<RefCell<Option<Trainer>>>, scope: &WorkerScope<Self>, id: HandlerId) {
-        let Some(gan) = trainer.borrow().as_ref().map(Trainer::gan) else {
+        let Some((gan, position)) = trainer
+            .borrow()
+            .as_ref()
+            .map(|t| (t.gan(), t.data_position()))
+        else {
             return;
         };
         let scope = scope.clone();
         spawn_local(async move {
-            if let Ok(bytes) = checkpoint::save_async(&gan, false, None).await {
+            if let Ok(bytes) = checkpoint::save_async(&gan, position.as_ref()).await {
                 let step = gan.step;
                 Self::respond(&scope, id, Response::Snapshot { step, bytes });
             }
         });
+    }
+
+    /// Replaces images, data and model with a project file's and tells the page everything
+    /// that changed; on a bad file nothing changes and the page says why.
+    fn open_project(
+        trainer: &Rc<RefCell<Option<Trainer>>>,
+        bytes: &[u8],
+        scope: &WorkerScope<Self>,
+        id: HandlerId,
+    ) {
+        let reply = |r: Response| Self::respond(scope, id, r);
+        {
+            let mut guard = trainer.borrow_mut();
+            let Some(t) = guard.as_mut() else {
+                reply(Response::Error("the device is not ready".into()));
+                return;
+            };
+            let opened = Project::from_bytes(bytes)
+                .map_err(|e| e.to_string())
+                .and_then(|project| {
+                    let page = project.page.to_string();
+                    t.open_project(project).map(|thumbnails| (thumbnails, page))
+                });
+            let (thumbnails, page) = match opened {
+                Ok(opened) => opened,
+                Err(e) => {
+                    reply(Response::Error(format!("project not opened: {e}")));
+                    return;
+                }
+            };
+            reply(Response::Running(false));
+            reply(Response::ImageCount(0));
+            if !thumbnails.is_empty() {
+                reply(Response::ImagesAdded(thumbnails));
+            }
+            reply(Response::Config(t.config().clone()));
+            reply(Response::Architecture(t.architecture()));
+            reply(Self::describe_data(t));
+            reply(Response::ProjectOpened {
+                page,
+                step: t.step_count(),
+                epoch: t.data_position().map_or(0, |p| p.epoch as usize),
+            });
+        }
+        let (trainer, scope) = (trainer.clone(), scope.clone());
+        spawn_local(async move {
+            if let Err(e) = Self::send_samples(&trainer, false, Judged::Refresh, &scope, id).await {
+                Self::respond(&scope, id, Response::Error(e.to_string()));
+            }
+        });
+    }
+
+    /// A project file of the run as it is now, downloaded or autosaved (`None`: an autosave of
+    /// a diverged model, skipped).
+    async fn save_project(
+        trainer: &Rc<RefCell<Option<Trainer>>>,
+        purpose: SavePurpose,
+        page: String,
+    ) -> Option<Response> {
+        let (gan, position, (data, images)) = {
+            let t = trainer.borrow();
+            let t = t.as_ref()?;
+            if matches!(purpose, SavePurpose::Autosave { .. }) && !t.healthy() {
+                return None;
+            }
+            (t.gan(), t.data_position(), t.project_data())
+        };
+        let checkpoint = match checkpoint::save_async(&gan, position.as_ref()).await {
+            Ok(checkpoint) => checkpoint,
+            Err(e) => {
+                return Some(Response::Error(format!(
+                    "the project could not be saved: {e}"
+                )));
+            }
+        };
+        let count = images.len();
+        let bytes = Project {
+            data,
+            images,
+            checkpoint,
+            page: serde_json::from_str(&page).unwrap_or_default(),
+        }
+        .to_bytes();
+        Some(match purpose {
+            SavePurpose::Download => Response::File {
+                name: format!("gan-step{}.ganproj", gan.step),
+                mime: "application/octet-stream".into(),
+                bytes,
+            },
+            SavePurpose::Autosave { run_id } => {
+                let run = SavedRun {
+                    run_id,
+                    step: gan.step,
+                    images: count,
+                    saved_at_ms: js_sys::Date::now(),
+                    bytes: bytes.len(),
+                };
+                let saved = browser_store::save(&run, &bytes).await;
+                Response::Autosaved(saved.map(|()| run).map_err(|e| e.to_string()))
+            }
+        })
     }
 
     fn describe_data(t: &Trainer) -> Response {
@@ -618,14 +744,69 @@ impl TrainerWorker {
                 self.run(kind, false, scope, id);
             }
             Request::SaveCheckpoint => {
-                let gan = t.gan();
+                let (gan, t_position) = (t.gan(), t.data_position());
                 let scope = scope.clone();
                 spawn_local(async move {
-                    let reply = match checkpoint::save_async(&gan, false, None).await {
+                    let reply = match checkpoint::save_async(&gan, t_position.as_ref()).await {
                         Ok(bytes) => Response::Checkpoint(bytes),
                         Err(e) => Response::Error(e.to_string()),
                     };
                     Self::respond(&scope, id, reply);
+                });
+            }
+            Request::SaveProject { purpose, page } => {
+                let autosave = matches!(purpose, SavePurpose::Autosave { .. });
+                if autosave && !t.healthy() {
+                    return;
+                }
+                if autosave && self.autosaving.get() {
+                    // Written when the one in flight is done: the latest state wins.
+                    *self.autosave_queued.borrow_mut() = Some((purpose, page));
+                    return;
+                }
+                if autosave {
+                    self.autosaving.set(true);
+                }
+                let (trainer, scope) = (self.trainer.clone(), scope.clone());
+                let (autosaving, queued) = (self.autosaving.clone(), self.autosave_queued.clone());
+                drop(guard);
+                spawn_local(async move {
+                    let mut next = Some((purpose, page));
+                    while let Some((purpose, page)) = next.take() {
+                        let reply = Self::save_project(&trainer, purpose, page).await;
+                        if let Some(reply) = reply {
+                            Self::respond(&scope, id, reply);
+                        }
+                        if autosave {
+                            next = queued.borrow_mut().take();
+                        }
+                    }
+                    if autosave {
+                        autosaving.set(false);
+                    }
+                });
+            }
+            Request::OpenProject(bytes) => {
+                self.running.set(false);
+                drop(guard);
+                Self::open_project(&self.trainer, &bytes, scope, id);
+            }
+            Request::OpenSaved(run_id) => {
+                self.running.set(false);
+                drop(guard);
+                let (scope2, trainer) = (scope.clone(), self.trainer.clone());
+                spawn_local(async move {
+                    match browser_store::load(&run_id).await {
+                        Ok(Some(bytes)) => Self::open_project(&trainer, &bytes, &scope2, id),
+                        Ok(None) => Self::respond(
+                            &scope2,
+                            id,
+                            Response::Error(
+                                "that saved run is gone (deleted in another tab?)".into(),
+                            ),
+                        ),
+                        Err(e) => Self::respond(&scope2, id, Response::Error(e.to_string())),
+                    }
                 });
             }
             Request::LoadCheckpoint(bytes) => {
@@ -775,6 +956,8 @@ impl Worker for TrainerWorker {
             last_snapshot: Rc::new(Cell::new(0.0)),
             busy: Rc::new(Cell::new(false)),
             last_samples: Rc::new(Cell::new(0.0)),
+            autosaving: Rc::new(Cell::new(false)),
+            autosave_queued: Rc::new(RefCell::new(None)),
             pending: Vec::new(),
         }
     }

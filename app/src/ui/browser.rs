@@ -86,3 +86,93 @@ pub fn set_query(query: &str) {
     let _ =
         history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}{hash}")));
 }
+
+/// `navigator.locks`, where the browser has it. Web Locks are behind web-sys's unstable APIs
+/// (a build flag for the whole crate graph), so the three calls used are made by hand.
+fn lock_manager() -> Option<JsValue> {
+    let navigator = web_sys::window()?.navigator();
+    js_sys::Reflect::get(&navigator, &JsValue::from_str("locks"))
+        .ok()
+        .filter(|l| !l.is_undefined())
+}
+
+/// Holds the Web Lock `name` for as long as the page lives (the browser frees it when the tab
+/// closes or reloads): how other tabs see that a run is in use.
+pub fn hold_lock(name: &str) {
+    let Some(locks) = lock_manager() else { return };
+    let Ok(request) = js_sys::Reflect::get(&locks, &JsValue::from_str("request")) else {
+        return;
+    };
+    let Ok(request) = request.dyn_into::<js_sys::Function>() else {
+        return;
+    };
+    // The callback's promise never settles: the lock is held until the page goes.
+    let hold =
+        wasm_bindgen::closure::Closure::once_into_js(|| js_sys::Promise::new(&mut |_, _| {}));
+    let _ = request.call2(&locks, &JsValue::from_str(name), &hold);
+}
+
+/// The names of the Web Locks held now, by any tab of this site.
+pub async fn held_locks() -> Vec<String> {
+    let Some(locks) = lock_manager() else {
+        return Vec::new();
+    };
+    let query = js_sys::Reflect::get(&locks, &JsValue::from_str("query"))
+        .ok()
+        .and_then(|q| q.dyn_into::<js_sys::Function>().ok());
+    let Some(promise) = query
+        .and_then(|q| q.call0(&locks).ok())
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+    else {
+        return Vec::new();
+    };
+    let Ok(snapshot) = wasm_bindgen_futures::JsFuture::from(promise).await else {
+        return Vec::new();
+    };
+    let held = js_sys::Reflect::get(&snapshot, &JsValue::from_str("held")).unwrap_or_default();
+    js_sys::Array::from(&held)
+        .iter()
+        .filter_map(|lock| js_sys::Reflect::get(&lock, &JsValue::from_str("name")).ok())
+        .filter_map(|name| name.as_string())
+        .collect()
+}
+
+/// Asks the browser to keep this site's storage when space runs low; whether it will.
+pub async fn persist_storage() -> bool {
+    let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else {
+        return false;
+    };
+    let Ok(promise) = storage.persist() else {
+        return false;
+    };
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// (bytes used, bytes allowed) of this site's storage, where the browser says.
+pub async fn storage_estimate() -> Option<(f64, f64)> {
+    let storage = web_sys::window()?.navigator().storage();
+    let estimate = wasm_bindgen_futures::JsFuture::from(storage.estimate().ok()?)
+        .await
+        .ok()?;
+    let estimate: web_sys::StorageEstimate = estimate.unchecked_into();
+    Some((estimate.get_usage()?, estimate.get_quota()?))
+}
+
+/// A new random identifier (for a tab's run).
+pub fn random_id() -> String {
+    let crypto =
+        web_sys::window().and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("crypto")).ok());
+    let uuid = crypto.and_then(|c| {
+        let f = js_sys::Reflect::get(&c, &JsValue::from_str("randomUUID")).ok()?;
+        f.dyn_into::<js_sys::Function>()
+            .ok()?
+            .call0(&c)
+            .ok()?
+            .as_string()
+    });
+    uuid.unwrap_or_else(|| format!("run-{}", (js_sys::Math::random() * 1e16) as u64))
+}

@@ -149,6 +149,14 @@ impl ExplorerState {
         }
     }
 
+    /// Shows a saved view (a project's link), fitted to a generator of `latent` numbers.
+    pub fn restore_view(self, hash: &str, latent: usize) {
+        let (view, problems) = ExplorerView::from_hash(hash, latent);
+        self.base.set_value(view.z.clone());
+        self.link_problems.set(problems);
+        self.view.set(view);
+    }
+
     /// Forgets what the previous worker had in hand (its renders will never answer).
     pub fn restart(self) {
         self.previews.set_value(Coalescer::default());

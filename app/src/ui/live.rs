@@ -44,13 +44,11 @@ pub fn LivePanel() -> impl IntoView {
     });
     let stats = move || {
         state.last_step.get().map(|s| {
-            format!(
-                "step {} · epoch {} · {:.0} ms per step · {:.2} steps/s",
-                s.step,
-                s.epoch,
-                s.ms,
-                1000.0 / s.ms.max(1e-3)
-            )
+            // No time for a step restored from a project trained elsewhere.
+            let speed = (s.ms > 0.0)
+                .then(|| format!(" · {:.0} ms per step · {:.2} steps/s", s.ms, 1000.0 / s.ms))
+                .unwrap_or_default();
+            format!("step {} · epoch {}{speed}", s.step, s.epoch)
         })
     };
     let export_grid = move |_| {
@@ -131,7 +129,10 @@ pub fn LivePanel() -> impl IntoView {
             })}
             <p class="stats" data-testid="stats">{stats}</p>
             <Replay/>
-            <p class="losses" data-testid="losses">
+            // The exact values too, for a reader (or a test) checking that a resumed run is
+            // the same run.
+            <p class="losses" data-testid="losses"
+                data-exact=move || state.last_step.get().map(|s| format!("{} {:?}", s.step, s.values.all()))>
                 {move || state.last_step.get().map(|s| {
                     let f = |v: Option<f32>| v.map_or("–".to_string(), |v| format!("{v:.3}"));
                     format!("D loss {} · G loss {} · D(x) {} · D(G(z)) {}",
@@ -174,6 +175,7 @@ pub fn LivePanel() -> impl IntoView {
                 </label>
                 <button on:click=export_grid>"Export grid as PNG"</button>
             </div>
+            <super::saved::ProjectControls/>
         </section>
     }
 }
@@ -275,8 +277,9 @@ fn explain(alarm: &Alarm) -> &'static str {
         Alarm::NonFinite { .. } => {
             "A number overflowed (a learning rate too high for this model, or an unlucky \
              batch), and NaN spreads to every weight it touches: nothing trained from here on \
-             would mean anything, so training stopped. Go back to the last good state and lower \
-             the learning rates, or start fresh with Reset."
+             would mean anything, so training stopped at the last good state. Before training \
+             on, lower the learning rates (halve both), or switch to the hinge loss, whose \
+             outputs cannot saturate; or start fresh with Reset."
         }
     }
 }
@@ -287,17 +290,20 @@ fn AlarmBanner() -> impl IntoView {
     let state = expect_context::<PageState>();
     let worker = expect_context::<Worker>();
     view! {
-        {move || state.alarm.get().map(|AlarmReport { alarm, back_to }| view! {
+        {move || state.alarm.get().map(|AlarmReport { alarm, back_to, restored }| view! {
             <div class="alarm" role="alert" data-testid="alarm" data-pauses=alarm.pauses().to_string()>
                 <p><strong>{if alarm.pauses() {
                     "Training paused: the run is falling apart. "
                 } else {
                     "Watch out: "
                 }}</strong>
-                    {format!("{}.", alarm.describe())}</p>
+                    {format!("{}.", alarm.describe())}
+                    {back_to.filter(|_| restored).map(|EarlierState { step, .. }| view! {
+                        <strong data-testid="restored">{format!(" The model went back to step {step}, its last good state.")}</strong>
+                    })}</p>
                 <p class="explain">{explain(&alarm)}</p>
                 <p class="buttons">
-                    {back_to.filter(|_| alarm.pauses()).map(|EarlierState { step, swd }| view! {
+                    {back_to.filter(|_| alarm.pauses() && !restored).map(|EarlierState { step, swd }| view! {
                         <button class="primary" data-testid="go-back"
                             on:click=move |_| worker.send(Request::GoBack)>
                             {match swd {
@@ -306,6 +312,15 @@ fn AlarmBanner() -> impl IntoView {
                             }}
                         </button>
                     })}
+                    {(back_to.is_none() && matches!(alarm, Alarm::NonFinite { .. }))
+                        .then(|| state.saved.last.get())
+                        .flatten()
+                        .map(|run| view! {
+                            <button class="primary" data-testid="go-back-autosave"
+                                on:click=move |_| worker.send(Request::OpenSaved(run.run_id.clone()))>
+                                {format!("Go back to the autosave at step {}", run.step)}
+                            </button>
+                        })}
                     {(!matches!(alarm, Alarm::NonFinite { .. }) && alarm.pauses()).then(|| view! {
                         <button data-testid="keep-training" on:click=move |_| {
                             state.alarm.set(None);

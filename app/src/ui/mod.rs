@@ -10,6 +10,7 @@ mod interpolation;
 mod latent_sliders;
 mod lesson;
 mod live;
+mod saved;
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -91,6 +92,8 @@ pub struct PageState {
     pub switch_ready: RwSignal<Option<DeviceChoice>>,
     /// The run fell apart: what was seen, and the step (and SWD) going back would restore.
     pub alarm: RwSignal<Option<AlarmReport>>,
+    /// The autosave: this tab's run, the offer to resume, the last save.
+    pub saved: saved::SavedState,
 }
 
 impl PageState {
@@ -124,6 +127,7 @@ impl PageState {
             alarm: RwSignal::new(None),
             switching: RwSignal::new(None),
             switch_ready: RwSignal::new(None),
+            saved: saved::SavedState::start(),
         }
     }
 
@@ -184,7 +188,42 @@ impl PageState {
                 self.running.set(false);
                 self.lost.set(Some(reason));
             }
-            Response::Alarm(report) => self.alarm.set(Some(report)),
+            Response::Alarm(report) => {
+                if report.restored
+                    && let Some(back) = report.back_to
+                {
+                    self.last_step
+                        .update(|s| s.iter_mut().for_each(|s| s.step = back.step));
+                }
+                self.alarm.set(Some(report));
+            }
+            Response::Autosaved(outcome) => self.saved.on_autosaved(outcome),
+            Response::ProjectOpened { page, step, epoch } => {
+                let page = serde_json::from_str(&page)
+                    .map(|v| crate::saved_runs::PageSnapshot::from_json(&v))
+                    .unwrap_or_default();
+                self.history.set(page.history);
+                self.quality.set(page.quality);
+                // Trained on elsewhere (the native trainer): its step without this page's numbers.
+                self.last_step
+                    .set(Some(page.last_step.filter(|s| s.step == step).unwrap_or(
+                        StepReport {
+                            step,
+                            epoch,
+                            values: model::StepValues::default(),
+                            ms: 0.0,
+                        },
+                    )));
+                if let Some(latent) = self
+                    .config
+                    .with_untracked(|c| c.as_ref().map(|c| c.latent_size))
+                    && !page.view.is_empty()
+                {
+                    self.explorer.restore_view(&page.view, latent);
+                }
+                // Kept under this tab's run at once: what was opened is safe from a reload.
+                self.saved.opened.set(self.saved.opened.get_untracked() + 1);
+            }
             Response::WentBack(step) => {
                 self.alarm.set(None);
                 self.last_step
@@ -348,6 +387,7 @@ pub fn App() -> impl IntoView {
     // `?cpu` / `?gpu` in the address choose the device; by default a hardware GPU, else the CPU.
     worker.send(init(DeviceChoice::from_query(&query())));
     state.explorer.connect(worker);
+    saved::schedule_autosaves(state, worker);
     provide_context(state);
     provide_context(state.explorer);
     provide_context(worker);
@@ -364,6 +404,7 @@ pub fn App() -> impl IntoView {
             <DeviceBadge/>
             <lesson::ClassroomControls/>
         </header>
+        <saved::ResumeBanner/>
         <ErrorBanner/>
         <DeviceLostBanner/>
         <main>

@@ -1,0 +1,128 @@
+// A page object for GAN Playground (as Leptos's `examples/counters/e2e` fixtures do): it owns
+// the selectors and the user's actions, so a test reads as the user's steps.
+import { readFile } from 'node:fs/promises';
+import { setField } from './harness.mjs';
+
+const TIMEOUT = 180_000;
+
+export class Playground {
+  /** @param {import('playwright-core').Page} page */
+  constructor(page) {
+    this.page = page;
+  }
+
+  /** Opens `url` in a new tab of `context`. */
+  static async open(context, url) {
+    const page = await context.newPage();
+    await page.goto(url);
+    return new Playground(page);
+  }
+
+  /** Waits for the device and the first sample grid. */
+  async ready() {
+    await this.page.waitForSelector('[data-testid="samples"][data-step]', { timeout: TIMEOUT });
+  }
+
+  /** Waits until the saved runs were looked at (and any offer to resume is shown). */
+  async savedRunsChecked() {
+    await this.page.waitForSelector('[data-testid="autosave"][data-checked="true"]', { state: 'attached', timeout: TIMEOUT });
+  }
+
+  /** Applies a tiny model (width 4, latent 8, batch 4), for tests that need many fast steps. */
+  async useTinyModel() {
+    await this.page.click('[data-testid="hyper-parameters"]');
+    for (const [field, value] of [['width', 4], ['latent-size', 8], ['batch-size', 4]]) {
+      await setField(this.page, field, value);
+    }
+    await this.page.click('[data-testid="apply"]');
+    await this.page.waitForFunction(() => !document.querySelector('[data-testid="stats"]')?.textContent, null, { timeout: TIMEOUT });
+  }
+
+  /** Adds image files; waits until the page counts `total` images. */
+  async addImages(paths, total) {
+    await this.page.setInputFiles('[data-testid="file-input"]', paths);
+    await this.page.waitForFunction((n) => document.querySelector('[data-testid="image-count"]')?.textContent === String(n), total, { timeout: TIMEOUT });
+  }
+
+  /** The number of images the page lists. */
+  async imageCount() {
+    return Number(await this.page.textContent('[data-testid="image-count"]'));
+  }
+
+  /** The step the page shows (−1 before the first). */
+  async step() {
+    return this.page.$eval('[data-testid="stats"]', (p) => Number(/step (\d+) /.exec(p.textContent)?.[1] ?? -1));
+  }
+
+  /** Waits until the step shown is `equals`, or at least `atLeast`. */
+  async waitForStep({ equals, atLeast }) {
+    await this.page.waitForFunction(
+      ([equals, atLeast]) => {
+        const step = Number(/step (\d+) /.exec(document.querySelector('[data-testid="stats"]')?.textContent)?.[1] ?? -1);
+        return equals !== null ? step === equals : step >= atLeast;
+      },
+      [equals ?? null, atLeast ?? null],
+      { timeout: TIMEOUT },
+    );
+  }
+
+  /** One full step (D then G) by hand; waits for it. */
+  async stepOnce() {
+    const before = await this.step();
+    await this.page.click('[data-testid="step"]');
+    await this.waitForStep({ equals: Math.max(before, 0) + 1 });
+  }
+
+  /** Trains until at least `steps`, then pauses; returns the step it stopped at. */
+  async trainTo(steps) {
+    await this.page.click('[data-testid="train"]');
+    await this.waitForStep({ atLeast: steps });
+    await this.page.click('[data-testid="pause"]');
+    await this.page.waitForSelector('[data-testid="train"]:not([disabled])', { timeout: TIMEOUT });
+    return this.step();
+  }
+
+  /** The last step's exact values, as the page keeps them: "step [d_loss, g_loss, …]". */
+  async exactValues() {
+    return this.page.getAttribute('[data-testid="losses"]', 'data-exact');
+  }
+
+  /** Waits for the autosave of `step`. */
+  async autosaved(step) {
+    await this.page.waitForSelector(`[data-testid="autosave"][data-step="${step}"]`, { state: 'attached', timeout: TIMEOUT });
+  }
+
+  /** The text of the offer to resume, or null when none is shown. */
+  async resumeOffer() {
+    const offer = await this.page.$('[data-testid="resume-offer"]');
+    return offer && offer.textContent();
+  }
+
+  async resume() {
+    await this.page.click('[data-testid="resume"]');
+  }
+
+  /** Downloads the project file; its bytes. */
+  async downloadProject() {
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download', { timeout: TIMEOUT }),
+      this.page.click('[data-testid="download-project"]'),
+    ]);
+    return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
+  }
+
+  /** Opens a project file (a path or { name, mimeType, buffer }). */
+  async openProject(file) {
+    await this.page.setInputFiles('[data-testid="project-input"]', file);
+  }
+
+  /** The error banner's text, once shown. */
+  async error() {
+    await this.page.waitForSelector('[data-testid="error"]', { timeout: TIMEOUT });
+    return this.page.textContent('[data-testid="error"]');
+  }
+
+  async dismissError() {
+    await this.page.click('[data-testid="error"] button');
+  }
+}
