@@ -284,7 +284,7 @@ mod tests {
     #[test]
     fn damaged_or_foreign_files_are_refused() {
         let bytes = project().to_bytes();
-        let open = |b: &[u8]| Project::from_bytes(b).err().expect("must fail");
+        let open = |b: &[u8]| Project::from_bytes(b).expect_err("must fail");
         assert_eq!(open(b""), ProjectError::Truncated("0 bytes".into()));
         assert_eq!(open(b"GANPLAY\0 a checkpoint"), ProjectError::Foreign);
         assert!(matches!(

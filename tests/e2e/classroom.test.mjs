@@ -62,7 +62,7 @@ test('Tab reaches every control, the file inputs included', async () => {
     });
     if (id) reached.add(id);
   }
-  assert.deepEqual([...reached].sort(), ['checkpoint-input', 'file-input', 'folder-input']);
+  assert.deepEqual([...reached].sort(), ['checkpoint-input', 'file-input', 'folder-input', 'project-input']);
 });
 
 test('the sample grid\'s tiles are chosen and explored by keyboard', async () => {

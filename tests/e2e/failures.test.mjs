@@ -1,5 +1,5 @@
 // Failure modes named when they happen (issue 8, part 4): losses that turn NaN stop training,
-// say so, and offer the last good state. The weights are made NaN by a test hook; what follows
+// say so, and go back to the last good state (issue 9, part 6). The weights are made NaN by a test hook; what follows
 // (the step's read-back, the alarm, going back) is the page's real path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ const TIMEOUT = 180_000;
 
 const stepShown = (page) => page.$eval('[data-testid="stats"]', (p) => Number(/step (\d+) /.exec(p.textContent)?.[1] ?? -1));
 
-test('non-finite losses stop training, say so, and go back to the last good state', async () => {
+test('non-finite losses stop training, say so, go back to the last good state at once and never autosave the broken one', async () => {
   const { page } = session;
   await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: TIMEOUT });
   await applyTinyModel(page);
@@ -26,14 +26,15 @@ test('non-finite losses stop training, say so, and go back to the last good stat
   const alarm = await page.textContent('[data-testid="alarm"]');
   assert.match(alarm, /Training paused/);
   assert.match(alarm, /the losses became NaN or infinite at step \d+/);
-  assert.match(alarm, /lower\s+the learning rates/);
+  // Nothing after a NaN is kept: the model is back at its last good state already.
+  assert.match(await page.textContent('[data-testid="restored"]'), /The model went back to step (100|200), its last good state/);
+  assert.match(alarm, /halve both/);
   assert.equal(await page.$('[data-testid="keep-training"]'), null, 'no "keep training" into NaN');
-  assert.match(await page.textContent('[data-testid="go-back"]'), /Go back to step (100|200)/);
-
-  await page.click('[data-testid="go-back"]');
-  await page.waitForFunction(() => !document.querySelector('[data-testid="alarm"]'), null, { timeout: TIMEOUT });
+  assert.equal(await page.$('[data-testid="go-back"]'), null, 'already back');
   const back = await stepShown(page);
   assert.ok(back === 100 || back === 200, `back at a kept step: ${back}`);
+  // The autosave holds the good state, not the NaN one.
+  await page.waitForSelector(`[data-testid="autosave"][data-step="${back}"]`, { state: 'attached', timeout: TIMEOUT });
   await page.click('[data-testid="step"]');
   await page.waitForFunction((b) => Number(/step (\d+) /.exec(document.querySelector('[data-testid="stats"]')?.textContent)?.[1]) === b + 1, back, { timeout: TIMEOUT });
   const losses = await page.textContent('[data-testid="losses"]');

@@ -1,9 +1,10 @@
 // The page on WebGPU (SwiftShader in headless Chromium without a GPU): the device starts and a
 // training step on it gives finite losses and a new sample grid; the explorer draws there; a lost
-// device is survived. A small model keeps the software GPU's step short.
+// device is survived; a checkpoint from it resumes exactly (Adam's state included). A small model keeps the software GPU's step short.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { usePage, screenshot, fixtures } from './harness.mjs';
 
 // `test-hooks` shows a button that makes the worker report a lost GPU device; `gpu` uses WebGPU
@@ -33,6 +34,36 @@ test('trains a step on the WebGPU device', async () => {
   assert.ok(numbers.every(Number.isFinite), losses);
   console.log(`# WebGPU step: ${await page.textContent('[data-testid="stats"]')}`);
   await screenshot(page, 'webgpu-step');
+  assert.deepEqual(session.errors, [], 'no console errors');
+});
+
+test('a checkpoint from WebGPU keeps Adam\'s state: loaded back, the next step is the uninterrupted one', async () => {
+  const { page } = session;
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: SOFTWARE_GPU_TIMEOUT }),
+    page.click('text=Download checkpoint'),
+  ]);
+  const bytes = await readFile(await download.path());
+  const step = Number(/step (\d+) /.exec(await page.textContent('[data-testid="stats"]'))[1]);
+  const exact = async (n) => {
+    await page.waitForSelector(`[data-testid="losses"][data-exact^="${n} "]`, { timeout: SOFTWARE_GPU_TIMEOUT });
+    const text = await page.getAttribute('[data-testid="losses"]', 'data-exact');
+    return [...text.matchAll(/Some\((-?[\d.e+-]+|NaN|inf)\)/g)].map((m) => Number(m[1]));
+  };
+  await page.click('[data-testid="step"]');
+  const uninterrupted = await exact(step + 1);
+  // The step is over when its grid is in (a click while the worker is busy is dropped).
+  await page.waitForSelector(`[data-testid="samples"][data-step="${step + 1}"]`, { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.setInputFiles('[data-testid="checkpoint-input"]', { name: 'webgpu.gan', mimeType: 'application/octet-stream', buffer: bytes });
+  await page.waitForSelector(`[data-testid="samples"][data-step="${step}"]`, { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.click('[data-testid="step"]');
+  const resumed = await exact(step + 1);
+  // Leaves the page idle, its grid and verdict of this step in (the next test starts there).
+  await page.waitForSelector(`[data-testid="samples"][data-step="${step + 1}"]`, { timeout: SOFTWARE_GPU_TIMEOUT });
+  assert.equal(resumed.length, 4);
+  for (const [i, v] of resumed.entries()) {
+    assert.ok(Math.abs(v - uninterrupted[i]) <= 1e-5 * Math.max(1, Math.abs(v)), `value ${i}: ${resumed} vs ${uninterrupted}`);
+  }
   assert.deepEqual(session.errors, [], 'no console errors');
 });
 
@@ -81,20 +112,21 @@ test('a lost GPU device: the page goes on on the CPU with the model and the imag
   await page.setInputFiles('[data-testid="file-input"]', ['red-ring.png', 'blue-ring.gif'].map((f) => join(fixtures, f)));
   await page.waitForFunction(() => document.querySelector('[data-testid="image-count"]')?.textContent === '2', null, { timeout: SOFTWARE_GPU_TIMEOUT });
   // A single step leaves a snapshot of the model in the page.
+  const step = Number(await page.getAttribute('[data-testid="samples"]', 'data-step')) + 1;
   await page.click('[data-testid="step"]');
-  await page.waitForSelector('[data-testid="samples"][data-step="2"]', { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.waitForSelector(`[data-testid="samples"][data-step="${step}"]`, { timeout: SOFTWARE_GPU_TIMEOUT });
   await page.waitForTimeout(1000);
   await page.click('[data-testid="simulate-loss"]');
   await page.waitForSelector('[data-testid="device-lost"]');
-  assert.match(await page.textContent('[data-testid="device-lost"]'), /lost .*last snapshot in memory \(step 2\)/);
+  assert.match(await page.textContent('[data-testid="device-lost"]'), new RegExp(`lost .*last snapshot in memory \\(step ${step}\\)`));
   await page.click('[data-testid="recover-cpu"]');
   await page.waitForFunction(() => /CPU/.test(document.querySelector('[data-testid="device"]')?.textContent), null, { timeout: SOFTWARE_GPU_TIMEOUT });
-  await page.waitForSelector('[data-testid="samples"][data-step="2"]', { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.waitForSelector(`[data-testid="samples"][data-step="${step}"]`, { timeout: SOFTWARE_GPU_TIMEOUT });
   await page.waitForFunction(() => document.querySelector('[data-testid="image-count"]')?.textContent === '2', null, { timeout: SOFTWARE_GPU_TIMEOUT });
   assert.match(await page.textContent('[data-testid="dataset"]'), /Your images \(2 images\)/);
   // Training goes on from the restored step.
   await page.click('[data-testid="step"]');
-  await page.waitForSelector('[data-testid="samples"][data-step="3"]', { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.waitForSelector(`[data-testid="samples"][data-step="${step + 1}"]`, { timeout: SOFTWARE_GPU_TIMEOUT });
   await screenshot(page, 'device-lost-recovered');
   assert.deepEqual(session.errors, [], 'no console errors');
 });

@@ -45,9 +45,11 @@ pub fn LivePanel() -> impl IntoView {
     let stats = move || {
         state.last_step.get().map(|s| {
             // No time for a step restored from a project trained elsewhere.
-            let speed = (s.ms > 0.0)
-                .then(|| format!(" · {:.0} ms per step · {:.2} steps/s", s.ms, 1000.0 / s.ms))
-                .unwrap_or_default();
+            let speed = if s.ms > 0.0 {
+                format!(" · {:.0} ms per step · {:.2} steps/s", s.ms, 1000.0 / s.ms)
+            } else {
+                String::new()
+            };
             format!("step {} · epoch {}{speed}", s.step, s.epoch)
         })
     };
