@@ -38,6 +38,8 @@ const MEASURE_STEPS: usize = 3;
 const MEASURE_WARM_UP_MS: f64 = 6_000.0;
 /// The most the warm steps may take together when measuring, in ms.
 const MEASURE_WARM_MS: f64 = 2_500.0;
+/// Clicks on Step (or Train) kept while a step runs; more are dropped.
+const MAX_QUEUED_STEPS: usize = 16;
 /// Feature maps shown for a generator layer.
 const FEATURE_MAPS: usize = 8;
 /// How errors of the compute device begin.
@@ -85,6 +87,8 @@ pub struct TrainerWorker {
     /// True while an autosave is being written: one asked meanwhile waits for it (two writes
     /// of the same run would race).
     autosaving: Rc<Cell<bool>>,
+    /// Steps (kind, continuous) asked for while one was running, in order.
+    queued: Rc<RefCell<std::collections::VecDeque<(StepKind, bool)>>>,
     /// The autosave asked for while one was being written.
     autosave_queued: Rc<RefCell<Option<(SavePurpose, String)>>>,
     pending: Vec<(Request, HandlerId)>,
@@ -422,9 +426,15 @@ impl TrainerWorker {
 
     fn run(&self, kind: StepKind, repeat: bool, scope: &WorkerScope<Self>, id: HandlerId) {
         if self.busy.get() {
+            // A click while a step is in flight runs after it, not never.
+            let mut queued = self.queued.borrow_mut();
+            if queued.len() < MAX_QUEUED_STEPS {
+                queued.push_back((kind, repeat));
+            }
             return;
         }
         self.busy.set(true);
+        let queued = self.queued.clone();
         let (trainer, running, busy, last) = (
             self.trainer.clone(),
             self.running.clone(),
@@ -434,38 +444,51 @@ impl TrainerWorker {
         let (gpu, last_snapshot) = (self.gpu.get(), self.last_snapshot.clone());
         let scope = scope.clone();
         spawn_local(async move {
-            loop {
-                let result = Self::step_once(&trainer, &last, kind, !repeat, &scope, id).await;
-                let stop_with = match result {
-                    Ok(None) => None,
-                    // A warning (the players take turns winning): say it and go on.
-                    Ok(Some(Response::Alarm(report))) if !report.alarm.pauses() => {
-                        Self::respond(&scope, id, Response::Alarm(report));
-                        None
+            let (mut kind, mut repeat) = (kind, repeat);
+            'runs: loop {
+                loop {
+                    let result = Self::step_once(&trainer, &last, kind, !repeat, &scope, id).await;
+                    let stop_with = match result {
+                        Ok(None) => None,
+                        // A warning (the players take turns winning): say it and go on.
+                        Ok(Some(Response::Alarm(report))) if !report.alarm.pauses() => {
+                            Self::respond(&scope, id, Response::Alarm(report));
+                            None
+                        }
+                        // The run is falling apart: pause, so the class sees it and can go back.
+                        Ok(Some(alarm)) => Some(alarm),
+                        Err(e @ Failure::Device(_)) if gpu => {
+                            Some(Response::DeviceLost(e.to_string()))
+                        }
+                        Err(e) => Some(Response::Error(e.to_string())),
+                    };
+                    if let Some(reply) = stop_with {
+                        running.set(false);
+                        Self::respond(&scope, id, Response::Running(false));
+                        Self::respond(&scope, id, reply);
+                        queued.borrow_mut().clear();
+                        break 'runs;
                     }
-                    // The run is falling apart: pause, so the class sees it and can go back.
-                    Ok(Some(alarm)) => Some(alarm),
-                    Err(e @ Failure::Device(_)) if gpu => Some(Response::DeviceLost(e.to_string())),
-                    Err(e) => Some(Response::Error(e.to_string())),
-                };
-                if let Some(reply) = stop_with {
-                    running.set(false);
-                    Self::respond(&scope, id, Response::Running(false));
-                    Self::respond(&scope, id, reply);
-                    break;
+                    let stopping = !repeat || !running.get();
+                    if gpu && (stopping || now() - last_snapshot.get() > SNAPSHOT_INTERVAL_MS) {
+                        last_snapshot.set(now());
+                        Self::snapshot(&trainer, &scope, id);
+                    }
+                    if stopping {
+                        break;
+                    }
+                    // Let queued messages (Pause, a slider) in between steps.
+                    gloo_timers::future::TimeoutFuture::new(0).await;
+                    if !running.get() {
+                        break;
+                    }
                 }
-                let stopping = !repeat || !running.get();
-                if gpu && (stopping || now() - last_snapshot.get() > SNAPSHOT_INTERVAL_MS) {
-                    last_snapshot.set(now());
-                    Self::snapshot(&trainer, &scope, id);
-                }
-                if stopping {
-                    break;
-                }
-                // Let queued messages (Pause, a slider) in between steps.
-                gloo_timers::future::TimeoutFuture::new(0).await;
-                if !running.get() {
-                    break;
+                // The next click that came meanwhile (Train only while still asked for).
+                let next = std::iter::from_fn(|| queued.borrow_mut().pop_front())
+                    .find(|&(_, repeat)| !repeat || running.get());
+                match next {
+                    Some(next) => (kind, repeat) = next,
+                    None => break,
                 }
             }
             busy.set(false);
@@ -958,6 +981,7 @@ impl Worker for TrainerWorker {
             last_samples: Rc::new(Cell::new(0.0)),
             autosaving: Rc::new(Cell::new(false)),
             autosave_queued: Rc::new(RefCell::new(None)),
+            queued: Rc::new(RefCell::new(std::collections::VecDeque::new())),
             pending: Vec::new(),
         }
     }
