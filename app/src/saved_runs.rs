@@ -69,19 +69,6 @@ pub fn age_text(ms: f64) -> String {
     }
 }
 
-/// 4200 → "4 200" (a thin space between thousands).
-pub fn group_digits(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{2009}');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// "3.4 MB" and the like.
 pub fn size_text(bytes: f64) -> String {
     match bytes {
@@ -166,9 +153,6 @@ mod tests {
         assert_eq!(size_text(3_400_000.0), "3.4 MB");
         assert_eq!(size_text(1_200.0), "2 kB");
         assert_eq!(size_text(2.1e9), "2.1 GB");
-        assert_eq!(group_digits(4200), "4\u{2009}200");
-        assert_eq!(group_digits(999), "999");
-        assert_eq!(group_digits(1_234_567), "1\u{2009}234\u{2009}567");
     }
 
     #[test]

@@ -12,11 +12,10 @@ use super::browser::{
     files_of, held_locks, hold_lock, persist_storage, random_id, read_bytes, storage_estimate,
 };
 use super::{PageState, Worker};
+use crate::architecture::grouped;
 use crate::browser_store;
 use crate::protocol::{Request, SavePurpose};
-use crate::saved_runs::{
-    PageSnapshot, SavedRun, age_text, group_digits, run_to_offer, runs_to_prune, size_text,
-};
+use crate::saved_runs::{PageSnapshot, SavedRun, age_text, run_to_offer, runs_to_prune, size_text};
 
 /// Milliseconds of training between two autosaves.
 const AUTOSAVE_EVERY_MS: u32 = 30_000;
@@ -266,7 +265,7 @@ pub fn ResumeBanner() -> impl IntoView {
             };
             view! {
                 <div class="resume" role="dialog" aria-label="Resume a saved run" data-testid="resume-offer">
-                    <p><strong>{format!("Resume your run from step {} ", group_digits(run.step))}</strong>
+                    <p><strong>{format!("Resume your run from step {} ", grouped(run.step as usize))}</strong>
                         {format!("(saved {age}{images})?")}</p>
                     <p class="buttons">
                         <button class="primary" data-testid="resume" on:click=resume>"Resume"</button>
@@ -321,7 +320,7 @@ pub fn ProjectControls() -> impl IntoView {
         });
         Some(format!(
             "Autosaved at step {} ({age}){}",
-            group_digits(last.step),
+            grouped(last.step as usize),
             storage.unwrap_or_default()
         ))
     };
