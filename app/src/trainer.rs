@@ -329,7 +329,7 @@ impl Trainer {
         let step = self.gan.step;
         if step.is_multiple_of(KEEP_EVERY) {
             let older = self.kept[1].take();
-            self.kept = [older, Some(self.gan.clone())];
+            self.kept = [older, Some(self.gan.deep_clone())];
         }
         self.watch.observe_step(step, values)
     }
@@ -340,24 +340,35 @@ impl Trainer {
         let before = self.watch.best();
         let alarm = self.watch.observe_quality(self.gan.step, swd);
         if self.watch.best() != before {
-            self.best = Some(self.gan.clone());
+            self.best = Some(self.gan.deep_clone());
         }
         alarm
     }
 
     /// The state "go back" would restore: the best by quality, else the older kept one.
-    fn fallback(&self) -> Option<&Gan> {
-        self.best
-            .as_ref()
-            .or(self.kept[0].as_ref())
-            .or(self.kept[1].as_ref())
-            .filter(|g| g.step < self.gan.step)
+    ///
+    /// With `newest`, the most recent kept state first (after non-finite losses, where the
+    /// best state by quality can be thousands of steps older than the last good one).
+    fn fallback(&self, newest: bool) -> Option<&Gan> {
+        let kept_newest = self.kept[1].as_ref().or(self.kept[0].as_ref());
+        let candidates = if newest {
+            [kept_newest, self.best.as_ref()]
+        } else {
+            [
+                self.best.as_ref(),
+                self.kept[0].as_ref().or(self.kept[1].as_ref()),
+            ]
+        };
+        candidates
+            .into_iter()
+            .flatten()
+            .find(|g| g.step < self.gan.step)
     }
 
-    /// The state [`Trainer::go_back`] would restore.
-    pub fn fallback_step(&self) -> Option<EarlierState> {
+    /// The state [`Trainer::go_back`] would restore (see [`Trainer::fallback`]).
+    pub fn fallback_step(&self, newest: bool) -> Option<EarlierState> {
         let best = self.watch.best();
-        self.fallback().map(|g| EarlierState {
+        self.fallback(newest).map(|g| EarlierState {
             step: g.step,
             swd: best.filter(|(step, _)| *step == g.step).map(|(_, swd)| swd),
         })
@@ -365,9 +376,9 @@ impl Trainer {
 
     /// Goes back to [`Trainer::fallback_step`]'s state (networks, Adam state, step), with the
     /// training noise going on; the samples and data stay. Returns the step gone back to.
-    pub fn go_back(&mut self) -> Result<u64, String> {
+    pub fn go_back(&mut self, newest: bool) -> Result<u64, String> {
         let earlier = self
-            .fallback()
+            .fallback(newest)
             .cloned()
             .ok_or("there is no earlier state to go back to")?;
         self.gan.restore_from(&earlier);
@@ -862,9 +873,43 @@ mod tests {
     }
 
     #[test]
+    fn after_non_finite_losses_the_newest_good_state_is_chosen_not_the_best() {
+        let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
+        let healthy = StepValues {
+            d_real: Some(0.7),
+            d_fake: Some(0.3),
+            ..Default::default()
+        };
+        t.step(StepKind::Full);
+        t.observe_quality(60.0);
+        for _ in 0..204 {
+            t.step(StepKind::Full);
+            t.observe_step(&healthy);
+        }
+        assert_eq!(t.fallback_step(false).map(|e| e.step), Some(1), "the best");
+        assert_eq!(
+            t.fallback_step(true).map(|e| e.step),
+            Some(200),
+            "the newest kept"
+        );
+        t.diverged();
+        assert!(!t.healthy());
+        let finite =
+            |t: &Trainer| pollster::block_on(model::snapshot::all_finite(&t.gan())).unwrap();
+        assert!(finite(&t));
+        t.poison_weights();
+        assert!(!finite(&t), "NaN weights are seen");
+        let values = pollster::block_on(t.step(StepKind::Full).read()).unwrap();
+        assert!(!values.is_finite());
+        assert_eq!(t.go_back(true), Ok(200));
+        assert!(t.healthy());
+        assert!(finite(&t), "the state gone back to is finite");
+    }
+
+    #[test]
     fn a_run_that_falls_apart_is_noticed_and_goes_back_to_its_best_state() {
         let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
-        assert!(t.go_back().is_err(), "nothing to go back to yet");
+        assert!(t.go_back(false).is_err(), "nothing to go back to yet");
         let healthy = StepValues {
             d_real: Some(0.7),
             d_fake: Some(0.3),
@@ -881,7 +926,7 @@ mod tests {
         }
         assert_ne!(g_weights(&t), best);
         assert_eq!(
-            t.fallback_step(),
+            t.fallback_step(false),
             Some(EarlierState {
                 step: 3,
                 swd: Some(60.0)
@@ -903,7 +948,7 @@ mod tests {
             matches!(alarms[..], [Alarm::DiscriminatorWins { .. }]),
             "{alarms:?}"
         );
-        assert_eq!(t.go_back(), Ok(3));
+        assert_eq!(t.go_back(false), Ok(3));
         assert_eq!(t.step_count(), 3);
         assert_eq!(g_weights(&t), best, "the best state's weights");
         // Training goes on from there.

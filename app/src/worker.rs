@@ -274,15 +274,20 @@ impl TrainerWorker {
         id: HandlerId,
     ) -> Result<Option<Response>, Failure> {
         let started = now();
-        let stats = {
+        let (stats, model) = {
             let mut t = trainer.borrow_mut();
             let t = t.as_mut().ok_or("the device is not ready")?;
-            t.step(kind)
+            (t.step(kind), t.weights_version().0)
         };
         let values = stats.read().await.map_err(Failure::device)?;
         let (step, epoch, alarm) = {
             let mut t = trainer.borrow_mut();
             let t = t.as_mut().ok_or("the device is not ready")?;
+            // Another model was installed meanwhile (a project, a checkpoint, a new
+            // configuration): this step's numbers are not its.
+            if t.weights_version().0 != model {
+                return Ok(None);
+            }
             // D-only and G-only steps are the user's experiments, not the run's course.
             let alarm = (kind == StepKind::Full && values.is_finite())
                 .then(|| t.observe_step(&values))
@@ -307,8 +312,8 @@ impl TrainerWorker {
                 let mut t = trainer.borrow_mut();
                 let t = t.as_mut().ok_or("the device is not ready")?;
                 t.diverged();
-                let back_to = t.fallback_step();
-                let restored = back_to.is_some() && t.go_back().is_ok();
+                let back_to = t.fallback_step(true);
+                let restored = back_to.is_some() && t.go_back(true).is_ok();
                 AlarmReport {
                     alarm: model::health::Alarm::NonFinite { step },
                     back_to,
@@ -342,7 +347,7 @@ impl TrainerWorker {
     fn alarm(t: &Trainer, alarm: model::health::Alarm) -> Response {
         Response::Alarm(AlarmReport {
             alarm,
-            back_to: t.fallback_step(),
+            back_to: t.fallback_step(false),
             restored: false,
         })
     }
@@ -514,6 +519,13 @@ impl TrainerWorker {
         });
     }
 
+    /// Stops training and forgets queued step clicks (a new model is coming: they were for
+    /// the old one).
+    fn stop_all(&self) {
+        self.running.set(false);
+        self.queued.borrow_mut().clear();
+    }
+
     /// Replaces images, data and model with a project file's and tells the page everything
     /// that changed; on a bad file nothing changes and the page says why.
     fn open_project(
@@ -579,6 +591,13 @@ impl TrainerWorker {
             }
             (t.gan(), t.data_position(), t.project_data())
         };
+        // A step's weights are only checked when its losses are read back: never autosave
+        // weights that hold a NaN over a good save.
+        if matches!(purpose, SavePurpose::Autosave { .. })
+            && !model::snapshot::all_finite(&gan).await.unwrap_or(false)
+        {
+            return None;
+        }
         let checkpoint = match checkpoint::save_async(&gan, position.as_ref()).await {
             Ok(checkpoint) => checkpoint,
             Err(e) => {
@@ -731,7 +750,7 @@ impl TrainerWorker {
                 Err(e) => reply(Response::Error(e)),
             },
             Request::Configure(config) => {
-                self.running.set(false);
+                self.stop_all();
                 match t.configure(config) {
                     Ok(()) => {
                         reply(Response::Running(false));
@@ -810,12 +829,14 @@ impl TrainerWorker {
                 });
             }
             Request::OpenProject(bytes) => {
-                self.running.set(false);
+                self.stop_all();
+                reply(Response::Running(false));
                 drop(guard);
                 Self::open_project(&self.trainer, &bytes, scope, id);
             }
             Request::OpenSaved(run_id) => {
-                self.running.set(false);
+                self.stop_all();
+                reply(Response::Running(false));
                 drop(guard);
                 let (scope2, trainer) = (scope.clone(), self.trainer.clone());
                 spawn_local(async move {
@@ -833,7 +854,7 @@ impl TrainerWorker {
                 });
             }
             Request::LoadCheckpoint(bytes) => {
-                self.running.set(false);
+                self.stop_all();
                 match t.load(&bytes) {
                     Ok(()) => {
                         reply(Response::Running(false));
@@ -900,7 +921,7 @@ impl TrainerWorker {
             Request::GoBack => {
                 self.running.set(false);
                 reply(Response::Running(false));
-                match t.go_back() {
+                match t.go_back(false) {
                     Ok(step) => {
                         reply(Response::WentBack(step));
                         drop(guard);

@@ -274,6 +274,10 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<Gan, CheckpointError> {
             .map_err(mismatch("averaged generator"))?;
         gan.set_ema(ema);
     }
+    if sections.version < 4 && gan.ema.is_some() {
+        // Older files did not count the average's updates: one per step.
+        gan.ema_updates = sections.step;
+    }
     if let Some(part) = sections.parts.get(7).filter(|p| !p.is_empty()) {
         let state: TrainingState = serde_json::from_slice(part)
             .map_err(|e| CheckpointError::Config(format!("training state: {e}")))?;

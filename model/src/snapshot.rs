@@ -62,3 +62,23 @@ pub async fn to_device_async<M: Module + Clone>(
     };
     Ok(module.clone().map(&mut scatter))
 }
+
+/// Whether every float tensor of both networks is finite, with one asynchronous read (a
+/// NaN or infinity anywhere makes the sum one).
+pub async fn all_finite(gan: &crate::Gan) -> Result<bool, ExecutionError> {
+    let sum = |module: &dyn Fn(&mut Gather)| {
+        let mut gather = Gather(Vec::new());
+        module(&mut gather);
+        gather.0.into_iter().map(|t| t.sum()).collect::<Vec<_>>()
+    };
+    let _ = (gan.generator.valid(), gan.discriminator.valid());
+    let mut sums = sum(&|g| gan.generator.visit(g));
+    let device = sums.first().map(|t| t.device());
+    sums.extend(sum(&|g| gan.discriminator.visit(g)));
+    let Some(device) = device else {
+        return Ok(true);
+    };
+    let sums: Vec<Tensor<1>> = sums.into_iter().map(|t| t.to_device(&device)).collect();
+    let total = Tensor::cat(sums, 0).sum().into_data_async().await?;
+    Ok(total.iter::<f32>().all(f32::is_finite))
+}

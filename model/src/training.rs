@@ -256,8 +256,30 @@ impl Gan {
     /// state would repeat the same run.
     pub fn restore_from(&mut self, earlier: &Gan) {
         let noise = self.noise_position();
-        *self = earlier.clone();
+        *self = earlier.deep_clone();
         self.set_noise_position(noise);
+    }
+
+    /// A copy that later training of either leaves alone. A plain clone shares burn's batch-norm
+    /// running statistics (`RunningState` keeps them behind an `Arc`), so a state kept to go
+    /// back to would follow every later step's statistics (found by a test: after NaN losses,
+    /// the state gone back to had NaN running statistics). Rebuilding the networks from their
+    /// records gives them their own (parameter ids kept: Adam's moments still match).
+    pub fn deep_clone(&self) -> Gan {
+        let mut copy = self.clone();
+        let device = self.device.clone();
+        let plain = device.clone().without_autodiff();
+        copy.generator = Generator::new(&self.config, &device)
+            .load_record(self.generator.clone().into_record())
+            .train();
+        copy.discriminator = Discriminator::new(&self.config, &device)
+            .load_record(self.discriminator.clone().into_record())
+            .train();
+        copy.ema = self
+            .ema
+            .as_ref()
+            .map(|ema| Generator::new(&self.config, &plain).load_record(ema.clone().into_record()));
+        copy
     }
 
     /// The autodiff device it trains on.
@@ -589,6 +611,32 @@ mod tests {
             .try_to_vec::<f32>()
             .unwrap();
         assert!(w.iter().all(|v| v.abs() <= 0.01 + 1e-7));
+    }
+
+    #[test]
+    fn a_deep_clone_trains_like_the_original_and_keeps_its_own_statistics() {
+        let device = Device::flex();
+        let data = || Procedural::Rings.dataset(16, 3, 32, &device, 0);
+        let (mut d1, mut d2) = (data(), data());
+        let mut gan = Gan::new(tiny(LossKind::Bce), &device).unwrap();
+        gan.train_step(&mut d1);
+        d2.set_position(&d1.position()).unwrap();
+        let mut copy = gan.deep_clone();
+        let running = |g: &Gan| values(g.generator.valid().blocks[0].norm.running_mean.value());
+        let before = running(&copy);
+        let a = pollster::block_on(gan.train_step(&mut d1).read()).unwrap();
+        assert_eq!(
+            running(&copy),
+            before,
+            "the original's step left the copy alone"
+        );
+        let b = pollster::block_on(copy.train_step(&mut d2).read()).unwrap();
+        // Same parameter ids: Adam's moments apply, so the same step.
+        assert_eq!(a, b);
+        assert_eq!(
+            values(gan.generator.output.weight.val()),
+            values(copy.generator.output.weight.val())
+        );
     }
 
     #[test]

@@ -52,7 +52,7 @@ test('a checkpoint from WebGPU keeps Adam\'s state: loaded back, the next step i
   };
   await page.click('[data-testid="step"]');
   const uninterrupted = await exact(step + 1);
-  // The step is over when its grid is in (a click while the worker is busy is dropped).
+  // The step is over when its grid is in (the checkpoint is loaded after it).
   await page.waitForSelector(`[data-testid="samples"][data-step="${step + 1}"]`, { timeout: SOFTWARE_GPU_TIMEOUT });
   await page.setInputFiles('[data-testid="checkpoint-input"]', { name: 'webgpu.gan', mimeType: 'application/octet-stream', buffer: bytes });
   await page.waitForSelector(`[data-testid="samples"][data-step="${step}"]`, { timeout: SOFTWARE_GPU_TIMEOUT });

@@ -221,6 +221,7 @@ impl PageState {
                 {
                     self.explorer.restore_view(&page.view, latent);
                 }
+                self.saved.on_opened();
                 // Kept under this tab's run at once: what was opened is safe from a reload.
                 self.saved.opened.set(self.saved.opened.get_untracked() + 1);
             }
@@ -292,6 +293,7 @@ impl PageState {
             }
             Response::Error(message) => {
                 self.explorer.computing.set(false);
+                self.saved.on_open_failed();
                 self.error.set(Some(message));
             }
         }

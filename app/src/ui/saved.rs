@@ -45,6 +45,9 @@ pub struct SavedState {
     pub opened: RwSignal<u64>,
     /// The saved runs were looked at (an offer, if any, is shown).
     checked: RwSignal<bool>,
+    /// The run being resumed: it becomes this tab's once it has opened (a run that fails to
+    /// open is never overwritten by this tab).
+    resuming: RwSignal<Option<SavedRun>>,
 }
 
 impl SavedState {
@@ -63,6 +66,7 @@ impl SavedState {
             persist_asked: StoredValue::new(false),
             opened: RwSignal::new(0),
             checked: RwSignal::new(false),
+            resuming: RwSignal::new(None),
         };
         state.adopt(run_id);
         spawn_local(async move {
@@ -98,6 +102,20 @@ impl SavedState {
         if let Some((used, quota)) = storage_estimate().await {
             self.storage.set(Some((used, quota, persisted)));
         }
+    }
+
+    /// A project opened: a run being resumed is this tab's from now on.
+    pub fn on_opened(self) {
+        if let Some(run) = self.resuming.get_untracked() {
+            self.resuming.set(None);
+            self.adopt(run.run_id.clone());
+            self.last.set(Some(run));
+        }
+    }
+
+    /// Opening a project failed: the run being resumed stays someone else's.
+    pub fn on_open_failed(self) {
+        self.resuming.set(None);
     }
 
     /// Takes an autosave's outcome: on success, makes room (old runs no tab holds) and asks
@@ -161,7 +179,10 @@ pub fn save_project(state: PageState, worker: Worker, purpose: SavePurpose) {
 /// goes (the saved run stays, offered again in the next new tab).
 pub fn autosave(state: PageState, worker: Worker) {
     let saved = state.saved;
-    if state.device.with_untracked(Option::is_none) {
+    // While a saved run opens, the state on the page is neither that run nor this tab's.
+    if state.device.with_untracked(Option::is_none)
+        || saved.resuming.with_untracked(Option::is_some)
+    {
         return;
     }
     if saved.offer.with_untracked(Option::is_some) {
@@ -237,8 +258,7 @@ pub fn ResumeBanner() -> impl IntoView {
     let resume = move |_| {
         if let Some(run) = saved.offer.get_untracked() {
             saved.offer.set(None);
-            saved.adopt(run.run_id.clone());
-            saved.last.set(Some(run.clone()));
+            saved.resuming.set(Some(run.clone()));
             worker.send(Request::OpenSaved(run.run_id));
         }
     };
@@ -297,7 +317,12 @@ pub fn ProjectControls() -> impl IntoView {
         spawn_local(async move {
             for file in files {
                 match read_bytes(&file).await {
-                    Ok(bytes) => worker.send(Request::OpenProject(bytes)),
+                    Ok(bytes) => {
+                        // A new run: the one this tab saved so far stays, to be resumed.
+                        saved.adopt(random_id());
+                        saved.last.set(None);
+                        worker.send(Request::OpenProject(bytes));
+                    }
                     Err(e) => state.error.set(Some(format!("{}: {e}", file.name()))),
                 }
             }

@@ -521,7 +521,13 @@ fn main() -> anyhow::Result<()> {
     }
     write_samples(&gan, "samples_final.png")?;
     write_checkpoint(&gan, &data, "checkpoint.gan")?;
-    if let Some(mut project) = project {
+    if let Some(mut project) = project.filter(|_| {
+        let other_data = args.data.is_some() || args.builtin.is_some();
+        if other_data {
+            eprintln!("trained on other data than the project's: no project.ganproj written");
+        }
+        !other_data
+    }) {
         // The page opens it again: its images, its charts and view, this run's model.
         project.checkpoint = checkpoint::save(&gan, Some(&data.position()))?;
         std::fs::write(out.join("project.ganproj"), project.to_bytes())?;
