@@ -172,8 +172,7 @@ fn encode(
         ema.unwrap_or_default(),
         &state,
     ] {
-        body.extend((section.len() as u64).to_le_bytes());
-        body.extend_from_slice(section);
+        crate::sections::write(&mut body, section);
     }
     let mut out = Vec::with_capacity(HEADER + body.len());
     out.extend_from_slice(MAGIC);
@@ -348,26 +347,8 @@ impl<'a> Sections<'a> {
         let body = &bytes[HEADER..];
         let step = u64::from_le_bytes(body[..8].try_into().expect("8 bytes"));
         let noise = u128::from_le_bytes(body[8..24].try_into().expect("16 bytes"));
-        let mut rest = &body[24..];
-        let mut parts: Vec<&[u8]> = vec![&[]; count];
-        for (i, part) in parts.iter_mut().enumerate() {
-            if rest.len() < 8 {
-                return Err(CheckpointError::Truncated(format!(
-                    "section {i} has no length"
-                )));
-            }
-            let len = u64::from_le_bytes(rest[..8].try_into().expect("8 bytes"));
-            rest = &rest[8..];
-            if len > rest.len() as u64 {
-                return Err(CheckpointError::Truncated(format!(
-                    "section {i} needs {len} bytes, {} left",
-                    rest.len()
-                )));
-            }
-            let (head, tail) = rest.split_at(len as usize);
-            *part = head;
-            rest = tail;
-        }
+        let parts =
+            crate::sections::read(&body[24..], count).map_err(CheckpointError::Truncated)?;
         // The checksum last: a cut file reports itself as truncated, not as damaged.
         if crc32fast::hash(body) != u32_at(12) {
             return Err(CheckpointError::Checksum);
@@ -465,8 +446,7 @@ mod tests {
         body.extend(sections.step.to_le_bytes());
         body.extend(sections.noise.to_le_bytes());
         for part in &sections.parts[..count] {
-            body.extend((part.len() as u64).to_le_bytes());
-            body.extend_from_slice(part);
+            crate::sections::write(&mut body, part);
         }
         let mut out = MAGIC.to_vec();
         out.extend(version.to_le_bytes());
@@ -647,8 +627,7 @@ mod tests {
             sections.parts[6],
             sections.parts[7],
         ] {
-            body.extend((part.len() as u64).to_le_bytes());
-            body.extend_from_slice(part);
+            crate::sections::write(&mut body, part);
         }
         let mut forged = Vec::new();
         forged.extend_from_slice(MAGIC);

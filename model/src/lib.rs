@@ -27,6 +27,7 @@ pub mod optimizer;
 pub mod principal;
 pub mod procedural;
 pub mod project;
+mod sections;
 pub mod snapshot;
 pub mod swd;
 pub mod training;

@@ -117,8 +117,7 @@ impl Project {
         }
         let mut body = Vec::new();
         for section in [&manifest[..], &pixels, &self.checkpoint] {
-            body.extend((section.len() as u64).to_le_bytes());
-            body.extend_from_slice(section);
+            crate::sections::write(&mut body, section);
         }
         let mut out = Vec::with_capacity(HEADER + body.len());
         out.extend_from_slice(MAGIC);
@@ -146,26 +145,7 @@ impl Project {
             return Err(ProjectError::Version { found });
         }
         let body = &bytes[HEADER..];
-        let mut rest = body;
-        let mut sections = Vec::new();
-        for i in 0..3 {
-            if rest.len() < 8 {
-                return Err(ProjectError::Truncated(format!(
-                    "section {i} has no length"
-                )));
-            }
-            let len = u64::from_le_bytes(rest[..8].try_into().expect("8 bytes"));
-            rest = &rest[8..];
-            if len > rest.len() as u64 {
-                return Err(ProjectError::Truncated(format!(
-                    "section {i} needs {len} bytes, {} left",
-                    rest.len()
-                )));
-            }
-            let (head, tail) = rest.split_at(len as usize);
-            sections.push(head);
-            rest = tail;
-        }
+        let sections = crate::sections::read(body, 3).map_err(ProjectError::Truncated)?;
         // The checksum last: a cut file reports itself as truncated, not as damaged.
         let crc = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes"));
         if crc32fast::hash(body) != crc {
