@@ -97,6 +97,51 @@ async fn webgpu_draws_what_the_cpu_draws() {
     );
 }
 
+/// DiffAugment's draws are made on the host from a seed, so one seed changes a batch the same
+/// way on both devices (to float rounding), gradients included; and an augmented step on
+/// WebGPU gives finite losses.
+#[wasm_bindgen_test]
+async fn diffaugment_augments_alike_on_webgpu_and_the_cpu() {
+    use burn::tensor::{Tensor, TensorData};
+    use model::augment::BatchDraw;
+    app::run_static_constructors();
+    let pixels: Vec<f32> = seeded_normal(12, 4, 3 * 32 * 32).concat();
+    let draw = BatchDraw::seeded(5, 4, 32, 1.0);
+    let mut outputs = Vec::new();
+    for device in [Device::flex(), webgpu().await] {
+        let device = device.autodiff();
+        let x = Tensor::<4>::from_data(TensorData::new(pixels.clone(), [4, 3, 32, 32]), &device)
+            .require_grad();
+        let y = draw.apply(x.clone());
+        let grads = (y.clone() * y.clone()).sum().backward();
+        let gradient = x.grad(&grads).unwrap().into_data_async().await.unwrap();
+        let y = y.inner().into_data_async().await.unwrap();
+        outputs.push((
+            y.iter::<f32>().collect::<Vec<f32>>(),
+            gradient.iter::<f32>().collect::<Vec<f32>>(),
+        ));
+    }
+    let worst = |a: &[f32], b: &[f32]| {
+        a.iter()
+            .zip(b)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max)
+    };
+    assert!(outputs[0].0.contains(&0.0), "the cutout zeroes pixels");
+    let (images, gradients) = (
+        worst(&outputs[0].0, &outputs[1].0),
+        worst(&outputs[0].1, &outputs[1].1),
+    );
+    assert!(
+        images < 1e-4 && gradients < 1e-3,
+        "WebGPU and CPU differ by {images} (images), {gradients} (gradients)"
+    );
+
+    let mut trainer = Trainer::new(webgpu().await, tiny().with_augment(1.0)).unwrap();
+    let values = trainer.step(StepKind::Full).read().await.unwrap();
+    assert!(values.is_finite(), "{values:?}");
+}
+
 #[wasm_bindgen_test]
 fn protocol_messages_cross_the_worker_codec() {
     app::run_static_constructors();

@@ -83,6 +83,12 @@ pub struct GanConfig {
     /// after t updates, lets the first, random weights fade fast.
     #[config(default = 0.999)]
     pub ema_beta: f64,
+    /// DiffAugment's dose (Zhao et al. 2020, [`crate::augment`]): the probability with which
+    /// each of its five changes (brightness, saturation, contrast, translation, cutout) is
+    /// applied to each image D sees, real and generated; 1 is the paper's recipe, 0 turns it
+    /// off.
+    #[config(default = 0.0)]
+    pub augment: f64,
 }
 
 /// A configuration that cannot build a model, with the reason.
@@ -146,6 +152,12 @@ impl GanConfig {
             return fail(format!(
                 "the EMA decay must be in [0, 1), not {}",
                 self.ema_beta
+            ));
+        }
+        if !(self.augment.is_finite() && (0.0..=1.0).contains(&self.augment)) {
+            return fail(format!(
+                "the DiffAugment probability must be in [0, 1], not {}",
+                self.augment
             ));
         }
         if !(self.wgan_clip.is_finite() && self.wgan_clip > 0.0) {

@@ -256,10 +256,70 @@ pub fn grid(
     out
 }
 
+/// The tiles of a `columns × rows` grid of `size`-pixel images, as [`grid`] writes it (with a
+/// gap) or edge to edge (as the PyTorch reference writes it), each `channels × size × size`
+/// values in [-1, 1], row by row. The gap is found from the grid's width.
+pub fn grid_tiles(
+    grid: &RgbaImage,
+    columns: usize,
+    rows: usize,
+    size: usize,
+    channels: usize,
+) -> Result<Vec<f32>, String> {
+    let width = grid.width() as usize;
+    let spare = width
+        .checked_sub(columns * size)
+        .filter(|s| s % (columns + 1) == 0);
+    let gap = match spare {
+        Some(0) => 0,
+        Some(spare) => spare / (columns + 1),
+        None => {
+            return Err(format!(
+                "{width} pixels wide is not {columns} tiles of {size} with equal gaps"
+            ));
+        }
+    };
+    let step = size + gap;
+    if (grid.height() as usize) < rows * step {
+        return Err(format!("{} pixels high is too short", grid.height()));
+    }
+    let mut out = Vec::with_capacity(columns * rows * channels * size * size);
+    for i in 0..columns * rows {
+        let (x, y) = ((i % columns) * step + gap, (i / columns) * step + gap);
+        let tile = image::imageops::crop_imm(grid, x as u32, y as u32, size as u32, size as u32);
+        out.extend(prepare(
+            &DynamicImage::ImageRgba8(tile.to_image()),
+            size,
+            channels,
+        ));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use image::{ImageEncoder, Rgb, RgbImage};
+
+    #[test]
+    fn grid_tiles_read_back_what_grid_wrote_with_or_without_gaps() {
+        let pixels: Vec<f32> = (0..4 * 3 * 16 * 16)
+            .map(|i| (i * 37 % 255) as f32 / 127.5 - 1.0)
+            .collect();
+        let quantised: Vec<f32> = pixels
+            .iter()
+            .map(|v| ((v + 1.0) * 127.5).round() / 127.5 - 1.0)
+            .collect();
+        for gap in [0, 2] {
+            let image = grid(&pixels, 3, 16, 2, 2, gap);
+            let tiles = grid_tiles(&image, 2, 2, 16, 3).unwrap();
+            assert_eq!(tiles.len(), pixels.len());
+            for (a, b) in tiles.iter().zip(&quantised) {
+                assert!((a - b).abs() < 1e-5, "gap {gap}");
+            }
+        }
+        assert!(grid_tiles(&RgbaImage::new(33, 33), 2, 2, 16, 3).is_err());
+    }
 
     fn encoded(format: ImageFormat, image: &DynamicImage) -> Vec<u8> {
         let mut out = Cursor::new(Vec::new());

@@ -3,7 +3,7 @@
 //!
 //! - [`config`]: [`GanConfig`], the one description of a run.
 //! - [`generator`], [`discriminator`]: the networks of Radford et al. (2016).
-//! - [`loss`], [`training`]: adversarial losses and the training step.
+//! - [`loss`], [`training`]: adversarial losses and the training step; [`augment`]: DiffAugment.
 //! - [`data`], [`procedural`], [`digits`], [`images`]: training images, built-in sets, user files.
 //! - [`latent`], [`principal`]: interpolation and principal directions of z.
 //! - [`checkpoint`], [`snapshot`]: saving and loading the whole training state.
@@ -11,6 +11,7 @@
 //! - [`health`]: watching a run for the discriminator winning or the samples falling apart.
 
 pub mod anatomy;
+pub mod augment;
 pub mod checkpoint;
 pub mod config;
 pub mod data;

@@ -294,6 +294,48 @@ pub fn sliced_wasserstein(
     Swd { levels, mean }
 }
 
+/// The learning benchmark's score (`gan-train --score`, `tests/bench/learning/`): the SWD×10³
+/// of `fake` (64 or more images) against 64 of the `real` images, averaged over three seeds of
+/// the projections, each with its own seeded choice of real images (every image once before
+/// any twice), so that a set of any size is compared with the same number of samples.
+pub fn benchmark_score(real: &[f32], fake: &[f32], channels: usize, size: usize) -> f32 {
+    const SAMPLES: usize = 64;
+    const SEEDS: u64 = 3;
+    let per_image = channels * size * size;
+    let (reals, fakes): (Vec<&[f32]>, Vec<&[f32]>) = (
+        real.chunks_exact(per_image).collect(),
+        fake.chunks_exact(per_image).collect(),
+    );
+    assert!(
+        !reals.is_empty() && fakes.len() >= SAMPLES,
+        "64 samples and some images"
+    );
+    let fake: Vec<f32> = fakes[..SAMPLES].concat();
+    let total: f32 = (0..SEEDS)
+        .map(|seed| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut order: Vec<usize> = Vec::new();
+            while order.len() < SAMPLES {
+                let mut round: Vec<usize> = (0..reals.len()).collect();
+                for i in (1..round.len()).rev() {
+                    round.swap(i, rng.random_range(0..=i));
+                }
+                order.extend(round);
+            }
+            let real: Vec<f32> = order[..SAMPLES]
+                .iter()
+                .flat_map(|&i| reals[i].to_vec())
+                .collect();
+            let config = SwdConfig {
+                seed,
+                ..Default::default()
+            };
+            sliced_wasserstein(&real, &fake, channels, size, &config).mean
+        })
+        .sum();
+    total / SEEDS as f32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,5 +391,29 @@ mod tests {
             same.mean * 2.0 < other.mean,
             "same {same:?} vs other {other:?}"
         );
+    }
+
+    #[test]
+    fn the_benchmark_score_ranks_copies_above_noise_for_any_set_size() {
+        let (c, size) = (3, 32);
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        // 40 smooth images (fewer than 64: each is used at least once) and noise.
+        let real: Vec<f32> = (0..40)
+            .flat_map(|n| {
+                (0..c * size * size).map(move |i| (((i % size) as f32 + n as f32) / 20.0).sin())
+            })
+            .collect();
+        let noise: Vec<f32> = (0..64 * c * size * size)
+            .map(|_| rng.random::<f32>() * 2.0 - 1.0)
+            .collect();
+        let copies: Vec<f32> = real
+            .iter()
+            .chain(&real[..24 * c * size * size])
+            .copied()
+            .collect();
+        let copied = benchmark_score(&real, &copies, c, size);
+        let noisy = benchmark_score(&real, &noise, c, size);
+        assert!(copied < 0.5 * noisy, "copies {copied}, noise {noisy}");
+        assert_eq!(copied, benchmark_score(&real, &copies, c, size), "seeded");
     }
 }

@@ -8,6 +8,7 @@ use burn::tensor::{Device, ExecutionError, Tensor, TensorData};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use crate::augment::BatchDraw;
 use crate::config::{ConfigError, GanConfig};
 use crate::data::Dataset;
 use crate::discriminator::Discriminator;
@@ -307,12 +308,24 @@ impl Gan {
         Tensor::from_data(TensorData::new(z, [batch, latent]), &self.device)
     }
 
+    /// `images` (`[batch, c, s, s]`) through DiffAugment when the configuration asks for it,
+    /// with draws from the training noise (so checkpoints resume them); unchanged otherwise.
+    fn augmented(&mut self, images: Tensor<4>) -> Tensor<4> {
+        if self.config.augment <= 0.0 {
+            return images;
+        }
+        let [batch, _, side, _] = images.dims();
+        BatchDraw::draw(&mut self.noise, batch, side, self.config.augment).apply(images)
+    }
+
     /// One discriminator update on `real` and on `fake` (both `[batch, c, s, s]`); `fake` is
     /// detached so that no gradient reaches the generator.
     fn update_discriminator(&mut self, real: Tensor<4>, fake: Tensor<4>) -> StepStats {
         let loss = self.config.loss;
+        let real = self.augmented(real);
+        let fake = self.augmented(fake.detach());
         let d_real = self.discriminator.forward(real); // [batch]
-        let d_fake = self.discriminator.forward(fake.detach()); // [batch]
+        let d_fake = self.discriminator.forward(fake); // [batch]
         let d_loss = loss.discriminator_loss(d_real.clone(), d_fake.clone()); // [1]
         let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
         let d_grad_norm = self
@@ -338,6 +351,7 @@ impl Gan {
     ///
     /// Returns the loss and, when measured, the gradient's norm, both `[1]`.
     fn update_generator(&mut self, fake: Tensor<4>) -> (Tensor<1>, Option<Tensor<1>>) {
+        let fake = self.augmented(fake);
         let d_fake = self.discriminator.forward(fake); // [batch]
         let g_loss = self.config.loss.generator_loss(d_fake); // [1]
         // Only the generator's parameters are taken from the gradients: D is left as it is.
@@ -650,5 +664,43 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(run(), run());
+    }
+
+    /// DiffAugment changes what D sees, so the step; one seed still gives one run, and a
+    /// checkpoint taken mid-run resumes the augmentation's draws exactly.
+    #[test]
+    fn augmented_training_is_seeded_and_resumes_exactly() {
+        let device = Device::flex();
+        let data = || Procedural::Rings.dataset(16, 3, 32, &device, 0);
+        let steps = |gan: &mut Gan, data: &mut Dataset, n: usize| {
+            (0..n)
+                .map(|_| pollster::block_on(gan.train_step(data).read()).unwrap())
+                .collect::<Vec<_>>()
+        };
+        let augmented = tiny(LossKind::Bce).with_augment(1.0);
+        let mut plain = Gan::new(tiny(LossKind::Bce), &device).unwrap();
+        let mut gan = Gan::new(augmented.clone(), &device).unwrap();
+        let (mut d1, mut d2) = (data(), data());
+        let plain_run = steps(&mut plain, &mut d1, 3);
+        let run = steps(&mut gan, &mut d2, 2);
+        assert!(run.iter().all(StepValues::is_finite));
+        assert_ne!(
+            plain_run[..2],
+            run[..],
+            "the augmentation changes D's inputs"
+        );
+
+        let bytes = crate::checkpoint::save(&gan, Some(&d2.position())).unwrap();
+        let next = steps(&mut gan, &mut d2, 2);
+        let mut resumed = crate::checkpoint::load(&bytes, &device).unwrap();
+        assert_eq!(resumed.config.augment, 1.0, "the checkpoint keeps the dose");
+        let mut d3 = data();
+        let position = crate::checkpoint::data_position(&bytes).unwrap().unwrap();
+        d3.set_position(&position).unwrap();
+        assert_eq!(steps(&mut resumed, &mut d3, 2), next);
+
+        let mut again = Gan::new(augmented, &device).unwrap();
+        let mut d4 = data();
+        assert_eq!(steps(&mut again, &mut d4, 4)[..2], run[..]);
     }
 }

@@ -28,14 +28,40 @@ export class Playground {
     await this.page.waitForSelector('[data-testid="autosave"][data-checked="true"]', { state: 'attached', timeout: TIMEOUT });
   }
 
-  /** Applies a tiny model (width 4, latent 8, batch 4), for tests that need many fast steps. */
-  async useTinyModel() {
-    await this.page.click('[data-testid="hyper-parameters"]');
-    for (const [field, value] of [['width', 4], ['latent-size', 8], ['batch-size', 4]]) {
-      await setField(this.page, field, value);
+  /** Applies a tiny model (width 4, latent 8, batch 4), for tests that need many fast steps,
+   * with any other hyper-parameters given by their field's test id (e.g. `{ augment: 1 }`). */
+  async useTinyModel(others = {}) {
+    await this.openHyperParameters();
+    for (const [field, value] of [['width', 4], ['latent-size', 8], ['batch-size', 4], ...Object.entries(others)]) {
+      await this.setHyperParameter(field, value);
     }
     await this.page.click('[data-testid="apply"]');
     await this.page.waitForFunction(() => !document.querySelector('[data-testid="stats"]')?.textContent, null, { timeout: TIMEOUT });
+  }
+
+  /** Opens the hyper-parameters' form (once). */
+  async openHyperParameters() {
+    if (!(await this.page.$('details:has([data-testid="hyper-parameters"])[open]'))) {
+      await this.page.click('[data-testid="hyper-parameters"]');
+    }
+  }
+
+  /** Types a value into a hyper-parameter's field, by its test id. */
+  async setHyperParameter(field, value) {
+    await setField(this.page, field, value);
+  }
+
+  /** A hyper-parameter's field as shown. */
+  async hyperParameter(field) {
+    return this.page.inputValue(`[data-testid="${field}"]`);
+  }
+
+  /** Why the settings cannot build a model ('' when they can), and whether Apply is disabled. */
+  async configProblem() {
+    return {
+      reason: (await this.page.textContent('.hyper .invalid')).trim(),
+      applyDisabled: await this.page.isDisabled('[data-testid="apply"]'),
+    };
   }
 
   /** Adds image files; waits until the page counts `total` images. */

@@ -1,0 +1,402 @@
+//! DiffAugment (Zhao et al. 2020, *Differentiable Augmentation for Data-Efficient GAN
+//! Training*): random colour, translation and cutout changes applied to **every** image the
+//! discriminator sees, real and generated, in D's updates and in G's.
+//!
+//! Why: with a few dozen images, D soon memorises them pixel for pixel, its verdicts stop
+//! carrying anything G can learn from, and the samples degrade. Augmenting only the real images
+//! would teach G to draw augmented images; augmenting both, with changes that are
+//! differentiable, keeps D's task honest and lets G's gradient flow back through them.
+//!
+//! The random draws are made on the host (from the training noise generator, whose position
+//! checkpoints keep) and sent as small tensors, so one seed augments a batch the same way on
+//! every backend and a resumed run draws what an uninterrupted one would.
+//!
+//! The operations and their ranges are those of the authors' `DiffAugment_pytorch.py`
+//! (`color,translation,cutout`), for images in [-1, 1]. Each is applied to each image with a
+//! probability (1 is the paper's DiffAugment; less is a weaker dose, as ADA tunes it).
+
+use burn::tensor::{Device, Tensor, TensorData};
+use rand::Rng;
+
+/// One image's draw: what each operation does to it (the identity where it was not drawn).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ImageDraw {
+    /// Added to every pixel, in [-0.5, 0.5).
+    pub brightness: f32,
+    /// Scales each pixel's distance to its grey value, in [0, 2).
+    pub saturation: f32,
+    /// Scales each pixel's distance to the image's mean, in [0.5, 1.5).
+    pub contrast: f32,
+    /// The image moves by (rows, columns): output(i, j) = input(i + rows, j + columns), zero
+    /// where that falls outside; each within ±side/8.
+    pub shift: (i32, i32),
+    /// The top-left corner and side of the square set to zero (clipped at the image's edges),
+    /// or `None`.
+    pub cutout: Option<(i32, i32, i32)>,
+}
+
+impl ImageDraw {
+    /// The draw that changes nothing.
+    pub const IDENTITY: ImageDraw = ImageDraw {
+        brightness: 0.0,
+        saturation: 1.0,
+        contrast: 1.0,
+        shift: (0, 0),
+        cutout: None,
+    };
+
+    /// Draws the five operations for an image of `side`, each with `probability`.
+    pub fn draw(rng: &mut impl Rng, side: usize, probability: f64) -> ImageDraw {
+        let side = side as i32;
+        let p = probability.clamp(0.0, 1.0);
+        let mut draw = ImageDraw::IDENTITY;
+        if rng.random_bool(p) {
+            draw.brightness = rng.random::<f32>() - 0.5;
+        }
+        if rng.random_bool(p) {
+            draw.saturation = rng.random::<f32>() * 2.0;
+        }
+        if rng.random_bool(p) {
+            draw.contrast = rng.random::<f32>() + 0.5;
+        }
+        if rng.random_bool(p) {
+            let reach = side / 8;
+            draw.shift = (
+                rng.random_range(-reach..=reach),
+                rng.random_range(-reach..=reach),
+            );
+        }
+        if rng.random_bool(p) {
+            // The square's centre anywhere in the image (the reference's range), so a cut
+            // near an edge is partly outside it.
+            let cut = side / 2;
+            let centres = side + (1 - cut % 2);
+            let (row, column) = (rng.random_range(0..centres), rng.random_range(0..centres));
+            draw.cutout = Some((row - cut / 2, column - cut / 2, cut));
+        }
+        draw
+    }
+}
+
+/// The draws of a batch, ready to apply to images of one side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchDraw {
+    /// One per image.
+    pub images: Vec<ImageDraw>,
+    /// Side of the images.
+    pub side: usize,
+}
+
+impl BatchDraw {
+    /// Draws `batch` images' augmentations for images of `side`, each operation with
+    /// `probability`.
+    pub fn draw(rng: &mut impl Rng, batch: usize, side: usize, probability: f64) -> BatchDraw {
+        BatchDraw {
+            images: (0..batch)
+                .map(|_| ImageDraw::draw(rng, side, probability))
+                .collect(),
+            side,
+        }
+    }
+
+    /// [`draw`](Self::draw) from a generator seeded with `seed`.
+    pub fn seeded(seed: u64, batch: usize, side: usize, probability: f64) -> BatchDraw {
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        Self::draw(&mut rng, batch, side, probability)
+    }
+
+    /// Applies the draws to `images`, differentiably.
+    ///
+    /// # Shapes
+    /// - images: `[batch, channels, side, side]`, batch = the number of draws
+    /// - output: the same
+    pub fn apply(&self, images: Tensor<4>) -> Tensor<4> {
+        let [batch, channels, side, _] = images.dims();
+        assert_eq!(batch, self.images.len(), "one draw per image");
+        assert_eq!(side, self.side, "draws made for another image side");
+        let device = images.device();
+        let per_image = |f: fn(&ImageDraw) -> f32| {
+            let values: Vec<f32> = self.images.iter().map(f).collect();
+            Tensor::<4>::from_data(TensorData::new(values, [batch, 1, 1, 1]), &device)
+        };
+        // Colour (inputs in [-1, 1]).
+        let x = images + per_image(|d| d.brightness); // [batch, c, s, s]
+        let grey = x.clone().mean_dim(1); // [batch, 1, s, s]
+        let x = (x - grey.clone()) * per_image(|d| d.saturation) + grey;
+        let mean = x
+            .clone()
+            .reshape([batch, channels * side * side])
+            .mean_dim(1)
+            .reshape([batch, 1, 1, 1]);
+        let x = (x - mean.clone()) * per_image(|d| d.contrast) + mean;
+        // Translation as two products with 0/1 shift matrices: out = R·x·C picks
+        // x(i + rows, j + columns), and an all-zero row or column is the zero padding. Plain
+        // matrix products keep it differentiable on every backend without a gather.
+        let shape = [batch, channels, side, side];
+        let rows = self
+            .shift_matrices(|d| d.shift.0, false, &device)
+            .expand(shape);
+        let columns = self
+            .shift_matrices(|d| d.shift.1, true, &device)
+            .expand(shape);
+        let x = rows.matmul(x).matmul(columns);
+        // Cutout.
+        x * self.keep_masks(&device).expand(shape)
+    }
+
+    /// `[batch, 1, side, side]` 0/1 matrices moving rows (or, `transposed`, columns) by each
+    /// image's shift.
+    fn shift_matrices(
+        &self,
+        shift: fn(&ImageDraw) -> i32,
+        transposed: bool,
+        device: &Device,
+    ) -> Tensor<4> {
+        let side = self.side;
+        let mut values = vec![0.0f32; self.images.len() * side * side];
+        for (n, draw) in self.images.iter().enumerate() {
+            for out in 0..side {
+                let from = out as i32 + shift(draw);
+                if (0..side as i32).contains(&from) {
+                    let (r, c) = if transposed {
+                        (from as usize, out)
+                    } else {
+                        (out, from as usize)
+                    };
+                    values[(n * side + r) * side + c] = 1.0;
+                }
+            }
+        }
+        Tensor::from_data(
+            TensorData::new(values, [self.images.len(), 1, side, side]),
+            device,
+        )
+    }
+
+    /// `[batch, 1, side, side]`: 0 inside each image's cutout, 1 elsewhere.
+    fn keep_masks(&self, device: &Device) -> Tensor<4> {
+        let side = self.side as i32;
+        let mut values = Vec::with_capacity(self.images.len() * (side * side) as usize);
+        for draw in &self.images {
+            for r in 0..side {
+                for c in 0..side {
+                    let cut = draw.cutout.is_some_and(|(top, left, cut)| {
+                        (top..top + cut).contains(&r) && (left..left + cut).contains(&c)
+                    });
+                    values.push(if cut { 0.0 } else { 1.0 });
+                }
+            }
+        }
+        Tensor::from_data(
+            TensorData::new(values, [self.images.len(), 1, self.side, self.side]),
+            device,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::Distribution;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    fn values(t: Tensor<4>) -> Vec<f32> {
+        t.into_data().iter::<f32>().collect()
+    }
+
+    fn images(batch: usize, side: usize, seed: u64) -> Tensor<4> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let v: Vec<f32> = (0..batch * 3 * side * side)
+            .map(|_| rng.random::<f32>() * 2.0 - 1.0)
+            .collect();
+        Tensor::from_data(TensorData::new(v, [batch, 3, side, side]), &Device::flex())
+    }
+
+    #[test]
+    fn draws_stay_within_their_ranges() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for side in [32, 64] {
+            let (reach, cut) = (side as i32 / 8, side as i32 / 2);
+            let mut shifts = std::collections::HashSet::new();
+            for _ in 0..4000 {
+                let d = ImageDraw::draw(&mut rng, side, 1.0);
+                assert!((-0.5..0.5).contains(&d.brightness));
+                assert!((0.0..2.0).contains(&d.saturation));
+                assert!((0.5..1.5).contains(&d.contrast));
+                assert!(d.shift.0.abs() <= reach && d.shift.1.abs() <= reach);
+                shifts.insert(d.shift.0);
+                let (top, left, s) = d.cutout.expect("probability 1 always cuts");
+                assert_eq!(s, cut);
+                // The square overlaps the image: at least a quarter of it is inside.
+                for start in [top, left] {
+                    assert!(start >= -cut / 2 && start + cut <= side as i32 + cut / 2);
+                }
+            }
+            assert_eq!(
+                shifts.len(),
+                (2 * reach + 1) as usize,
+                "every shift is drawn"
+            );
+        }
+    }
+
+    #[test]
+    fn probability_zero_changes_nothing_and_keeps_the_shape() {
+        let x = images(4, 32, 2);
+        let draw = BatchDraw::draw(&mut ChaCha8Rng::seed_from_u64(3), 4, 32, 0.0);
+        assert!(draw.images.iter().all(|d| *d == ImageDraw::IDENTITY));
+        let y = draw.apply(x.clone());
+        assert_eq!(y.dims(), [4, 3, 32, 32]);
+        for (a, b) in values(x).iter().zip(values(y)) {
+            assert!((a - b).abs() < 1e-6);
+        }
+    }
+
+    #[test]
+    fn a_dose_applies_about_that_share_of_operations() {
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        let draws: Vec<_> = (0..2000)
+            .map(|_| ImageDraw::draw(&mut rng, 32, 0.3))
+            .collect();
+        let share = draws.iter().filter(|d| d.cutout.is_some()).count() as f64 / 2000.0;
+        assert!((share - 0.3).abs() < 0.04, "cutout share {share}");
+        let share = draws.iter().filter(|d| d.brightness != 0.0).count() as f64 / 2000.0;
+        assert!((share - 0.3).abs() < 0.04, "brightness share {share}");
+    }
+
+    /// Each operation alone, against a direct per-pixel computation.
+    #[test]
+    fn each_operation_does_what_it_says() {
+        let side = 8;
+        let x = images(1, side, 5);
+        let input = values(x.clone());
+        let at = |v: &[f32], ch: usize, r: i32, c: i32| {
+            if (0..side as i32).contains(&r) && (0..side as i32).contains(&c) {
+                v[(ch * side + r as usize) * side + c as usize]
+            } else {
+                0.0
+            }
+        };
+        let apply = |d: ImageDraw| {
+            values(
+                BatchDraw {
+                    images: vec![d],
+                    side,
+                }
+                .apply(x.clone()),
+            )
+        };
+        // Shift by (2, -1): output(i, j) = input(i + 2, j - 1), zero outside.
+        let out = apply(ImageDraw {
+            shift: (2, -1),
+            ..ImageDraw::IDENTITY
+        });
+        for ch in 0..3 {
+            for r in 0..side as i32 {
+                for c in 0..side as i32 {
+                    let want = at(&input, ch, r + 2, c - 1);
+                    assert!((at(&out, ch, r, c) - want).abs() < 1e-6, "({r}, {c})");
+                }
+            }
+        }
+        // Cutout of a 4-square at (-1, 6): rows 0..3, columns 6..8 are zero, the rest kept.
+        let out = apply(ImageDraw {
+            cutout: Some((-1, 6, 4)),
+            ..ImageDraw::IDENTITY
+        });
+        for r in 0..side as i32 {
+            for c in 0..side as i32 {
+                let cut = r < 3 && c >= 6;
+                let want = if cut { 0.0 } else { at(&input, 1, r, c) };
+                assert!((at(&out, 1, r, c) - want).abs() < 1e-6, "({r}, {c})");
+            }
+        }
+        // Saturation 0 makes every channel the pixel's grey; contrast 0.5 halves the distance
+        // to the image's mean; brightness adds.
+        let out = apply(ImageDraw {
+            saturation: 0.0,
+            ..ImageDraw::IDENTITY
+        });
+        let grey = (at(&input, 0, 3, 4) + at(&input, 1, 3, 4) + at(&input, 2, 3, 4)) / 3.0;
+        for ch in 0..3 {
+            assert!((at(&out, ch, 3, 4) - grey).abs() < 1e-5);
+        }
+        let mean = input.iter().sum::<f32>() / input.len() as f32;
+        let out = apply(ImageDraw {
+            contrast: 0.5,
+            brightness: 0.25,
+            ..ImageDraw::IDENTITY
+        });
+        let want = (at(&input, 2, 5, 1) + 0.25 - (mean + 0.25)) * 0.5 + mean + 0.25;
+        assert!((at(&out, 2, 5, 1) - want).abs() < 1e-5);
+    }
+
+    /// The gradient through every operation matches finite differences of a scalar
+    /// function of the output (a fixed random weighting of its pixels).
+    #[test]
+    fn every_operation_is_differentiable() {
+        let device = Device::flex().autodiff();
+        let side = 8;
+        let draw = BatchDraw {
+            images: vec![
+                ImageDraw {
+                    brightness: 0.3,
+                    saturation: 1.7,
+                    contrast: 0.6,
+                    shift: (1, -2),
+                    cutout: Some((2, 3, 4)),
+                },
+                ImageDraw {
+                    brightness: -0.2,
+                    saturation: 0.4,
+                    contrast: 1.3,
+                    shift: (-1, 0),
+                    cutout: Some((-2, -2, 4)),
+                },
+            ],
+            side,
+        };
+        let x0 = values(images(2, side, 6));
+        let weights = Tensor::<4>::random([2, 3, side, side], Distribution::Default, &device);
+        let f = |x: &[f32]| -> f64 {
+            let x =
+                Tensor::<4>::from_data(TensorData::new(x.to_vec(), [2, 3, side, side]), &device);
+            let y = draw.apply(x) * weights.clone();
+            y.sum().into_scalar::<f32>() as f64
+        };
+        let x = Tensor::<4>::from_data(TensorData::new(x0.clone(), [2, 3, side, side]), &device)
+            .require_grad();
+        let y = (draw.apply(x.clone()) * weights.clone()).sum();
+        let grads = y.backward();
+        let analytic: Vec<f32> = x.grad(&grads).unwrap().into_data().iter::<f32>().collect();
+        let h = 1e-2;
+        let mut checked = 0;
+        for i in (0..x0.len()).step_by(7) {
+            let (mut up, mut down) = (x0.clone(), x0.clone());
+            up[i] += h;
+            down[i] -= h;
+            let numeric = (f(&up) - f(&down)) / (2.0 * h as f64);
+            assert!(
+                (numeric - analytic[i] as f64).abs() < 2e-3,
+                "pixel {i}: finite difference {numeric}, gradient {}",
+                analytic[i]
+            );
+            checked += 1;
+        }
+        assert!(checked > 50);
+        assert!(analytic.iter().filter(|g| g.abs() > 1e-4).count() > x0.len() / 2);
+    }
+
+    #[test]
+    fn one_seed_one_augmentation() {
+        let x = images(3, 32, 7);
+        let a = BatchDraw::draw(&mut ChaCha8Rng::seed_from_u64(8), 3, 32, 1.0);
+        let b = BatchDraw::draw(&mut ChaCha8Rng::seed_from_u64(8), 3, 32, 1.0);
+        assert_eq!(a, b);
+        assert_eq!(values(a.apply(x.clone())), values(b.apply(x.clone())));
+        let c = BatchDraw::draw(&mut ChaCha8Rng::seed_from_u64(9), 3, 32, 1.0);
+        assert_ne!(values(a.apply(x.clone())), values(c.apply(x)));
+    }
+}

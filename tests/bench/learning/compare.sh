@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Issue 12's learning benchmark: how good the samples are after a given number of steps on a
+# small set, for plain DCGAN, +EMA, +DiffAugment and +both, in gan-train and in the PyTorch
+# reference (tests/bench/learning/ref_train.py, a copy of ../shared/peers/pytorch/ref_train.py),
+# on the same folder with the same settings, over several training seeds.
+#
+#   [DATA=public/datasets/food] [STEPS=2000] [EVERY=500] [SEEDS="0 1 2"] [WIDTH=64] [BATCH=64] \
+#   [JOBS=2] [OUT=target/learning] tests/bench/learning/compare.sh
+#
+# Each run trains with the average of G (EMA 0.999, warm-up) kept on the side and writes both
+# generators' 8×8 grids every EVERY steps, so a run gives two recipes. Every grid is scored by
+# one metric, `gan-train --score` (SWD×10³ of 64 samples against 64 of the images, three
+# projection seeds; cross-checked against ../shared/peers/metrics/swd.py in the README).
+# Prints, per recipe and step, the mean and sample standard deviation over the seeds and the
+# ratio ours / PyTorch. Needs python3 with torch, numpy and pillow. Each trainer runs on one
+# thread; JOBS runs go side by side.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+DATA=${DATA:-public/datasets/food} STEPS=${STEPS:-2000} EVERY=${EVERY:-500}
+SEEDS=${SEEDS:-0 1 2} WIDTH=${WIDTH:-64} BATCH=${BATCH:-64} JOBS=${JOBS:-2}
+OUT=${OUT:-target/learning}
+export PEERS=${PEERS:-$PWD/../shared/peers}
+mkdir -p "$OUT"
+cargo build --release -p model --features cli --bin gan-train
+
+run() { # who seed augment
+    local who=$1 seed=$2 aug=$3 dir="$OUT/$1-s$2-aug$3"
+    [[ -e "$dir/done" ]] && return 0 # finished by an earlier call
+    if [[ $who == ours ]]; then
+        RAYON_NUM_THREADS=1 target/release/gan-train --data "$DATA" --steps "$STEPS" --batch "$BATCH" \
+            --width "$WIDTH" --seed "$seed" --ema 0.999 --diffaug "$aug" --raw-samples \
+            --sample-every "$EVERY" --quality-every 0 --checkpoint-every "$STEPS" --out "$dir" \
+            >"$dir.log" 2>&1
+    else
+        python3 tests/bench/learning/ref_train.py --data "$DATA" --steps "$STEPS" --batch "$BATCH" \
+            --width "$WIDTH" --seed "$seed" --ema 0.999 $([[ $aug == 1 ]] && echo --diffaug) \
+            --every "$EVERY" --out "$dir" >"$dir.log" 2>&1
+    fi
+    touch "$dir/done"
+    echo "finished $dir" >&2
+}
+export -f run
+export DATA STEPS EVERY WIDTH BATCH OUT
+for seed in $SEEDS; do for aug in 0 1; do for who in ours ref; do echo "$who $seed $aug"; done; done; done |
+    xargs -P "$JOBS" -L 1 bash -c 'run "$@"' _
+
+# Score every grid in one call (the images are loaded once).
+grids=()
+for seed in $SEEDS; do for aug in 0 1; do
+    for ((s = EVERY; s <= STEPS; s += EVERY)); do
+        grids+=("$OUT/ours-s$seed-aug$aug/$(printf 'raw_%06d.png' $s)"
+            "$OUT/ours-s$seed-aug$aug/$(printf 'samples_%06d.png' $s)"
+            "$OUT/ref-s$seed-aug$aug/grid-$s.png" "$OUT/ref-s$seed-aug$aug/grid-ema-$s.png")
+    done
+done; done
+target/release/gan-train --score "${grids[@]}" --data "$DATA" >"$OUT/scores.txt"
+python3 - "$OUT/scores.txt" <<'EOF'
+import re, statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    path, swd = line.split(" swd_x1e3=")
+    m = re.search(r"(ours|ref)-s(\d+)-aug(\d)/(raw_|samples_|grid-ema-|grid-)0*(\d+)\.png", path)
+    who, seed, aug, kind, step = m.groups()
+    ema = kind in ("samples_", "grid-ema-")
+    recipe = {(0, 0): "plain", (0, 1): "+EMA", (1, 0): "+DiffAugment", (1, 1): "+both"}[(int(aug), ema)]
+    rows.setdefault((recipe, int(step)), {}).setdefault(who, []).append(float(swd))
+def cell(xs):
+    sd = statistics.stdev(xs) if len(xs) > 1 else 0.0
+    return f"{statistics.mean(xs):6.1f} ± {sd:4.1f}"
+print(f"{'recipe':13} {'step':>5}  {'gan-train':>13}  {'PyTorch':>13}  ratio  seeds")
+for recipe in ["plain", "+EMA", "+DiffAugment", "+both"]:
+    for step in sorted(s for r, s in rows if r == recipe):
+        r = rows[(recipe, step)]
+        ratio = statistics.mean(r["ours"]) / statistics.mean(r["ref"])
+        print(f"{recipe:13} {step:5}  {cell(r['ours'])}  {cell(r['ref'])}  {ratio:5.2f}  {len(r['ours'])}")
+EOF

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Reference DCGAN-32 trainer for learning-quality comparisons (PyTorch, CPU), same networks
+and hyper-parameters as bench/peers/pytorch/dcgan32.py, with optional DiffAugment
+(Zhao et al. 2020: colour, translation 1/8, cutout 1/2 on both real and fake inputs of D)
+and an exponential moving average of G's weights.
+
+  ref_train.py --data DIR --steps N --out DIR [--diffaug] [--ema 0.999] [--batch 64] [--width 64]
+Writes DIR/grid-<step>.png (8x8, fixed z, batch statistics) every --every steps.
+
+This project's copy of ../shared/peers/pytorch/ref_train.py (tests/bench/learning/compare.sh
+runs it). Changed: --width (the networks' width; 64 is dcgan32.py's), and with --ema both generators' grids are written, the raw one as grid-<step>.png
+and the average as grid-ema-<step>.png, so one run gives both recipes' samples. EMA uses a warm-up
+(beta = min(ema, (1+step)/(10+step))) so the initial weights fade fast.
+"""
+import argparse, copy, os, pathlib, time
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+import importlib.util
+
+here = pathlib.Path(__file__).resolve().parent
+peer = next(p for p in [here / "dcgan32.py", here.parent / "peers" / "pytorch" / "dcgan32.py",
+                        pathlib.Path(os.environ.get("PEERS", "../shared/peers")) / "pytorch" / "dcgan32.py"]
+            if p.exists())
+spec = importlib.util.spec_from_file_location("dcgan32", peer)
+ref = importlib.util.module_from_spec(spec); spec.loader.exec_module(ref)
+
+
+def diffaug(x):
+    b = x.size(0)
+    # colour: brightness, saturation, contrast (inputs in [-1, 1])
+    x = x + (torch.rand(b, 1, 1, 1) - 0.5)
+    m = x.mean(dim=1, keepdim=True)
+    x = (x - m) * (torch.rand(b, 1, 1, 1) * 2) + m
+    m = x.mean(dim=[1, 2, 3], keepdim=True)
+    x = (x - m) * (torch.rand(b, 1, 1, 1) + 0.5) + m
+    # translation by up to 1/8 of the side, zero padded
+    s = x.size(2) // 8
+    tx = torch.randint(-s, s + 1, (b, 1, 1)); ty = torch.randint(-s, s + 1, (b, 1, 1))
+    gb, gx, gy = torch.meshgrid(torch.arange(b), torch.arange(x.size(2)), torch.arange(x.size(3)), indexing="ij")
+    gx = torch.clamp(gx + tx + 1, 0, x.size(2) + 1); gy = torch.clamp(gy + ty + 1, 0, x.size(3) + 1)
+    xp = F.pad(x, [1, 1, 1, 1])
+    x = xp.permute(0, 2, 3, 1)[gb, gx, gy].permute(0, 3, 1, 2)
+    # cutout of half the side
+    c = x.size(2) // 2
+    ox = torch.randint(0, x.size(2) + (1 - c % 2), (b, 1, 1)); oy = torch.randint(0, x.size(3) + (1 - c % 2), (b, 1, 1))
+    gb, gx, gy = torch.meshgrid(torch.arange(b), torch.arange(c), torch.arange(c), indexing="ij")
+    gx = torch.clamp(gx + ox - c // 2, 0, x.size(2) - 1); gy = torch.clamp(gy + oy - c // 2, 0, x.size(3) - 1)
+    mask = torch.ones(b, x.size(2), x.size(3))
+    mask[gb, gx, gy] = 0
+    return x * mask.unsqueeze(1)
+
+
+def generator(w):
+    """dcgan32.py's generator with its widths (256, 128, 64) as (4w, 2w, w)."""
+    def up(i, o, s, p):
+        return [nn.ConvTranspose2d(i, o, 4, s, p, bias=False), nn.BatchNorm2d(o), nn.ReLU(True)]
+
+    return nn.Sequential(*up(ref.NZ, 4 * w, 1, 0), *up(4 * w, 2 * w, 2, 1), *up(2 * w, w, 2, 1),
+                         nn.ConvTranspose2d(w, 3, 4, 2, 1, bias=False), nn.Tanh())
+
+
+def discriminator(w):
+    """dcgan32.py's discriminator with its widths (64, 128, 256) as (w, 2w, 4w)."""
+    def down(i, o, bn):
+        return [nn.Conv2d(i, o, 4, 2, 1, bias=False), *([nn.BatchNorm2d(o)] if bn else []),
+                nn.LeakyReLU(0.2, True)]
+
+    return nn.Sequential(*down(3, w, False), *down(w, 2 * w, True), *down(2 * w, 4 * w, True),
+                         nn.Conv2d(4 * w, 1, 4, 1, 0, bias=False), nn.Flatten(0))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True); ap.add_argument("--out", required=True)
+    ap.add_argument("--steps", type=int, default=1500); ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--every", type=int, default=500); ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--diffaug", action="store_true"); ap.add_argument("--ema", type=float, default=0.0)
+    ap.add_argument("--width", type=int, default=64)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads); torch.manual_seed(a.seed)
+    out = pathlib.Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    data = ref.load_images(a.data)
+    g, d = generator(a.width), discriminator(a.width)
+    g.apply(ref.init_weights); d.apply(ref.init_weights)
+    g_ema = copy.deepcopy(g) if a.ema else None
+    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    bce = nn.BCEWithLogitsLoss()
+    ones, zeros = torch.ones(a.batch), torch.zeros(a.batch)
+    aug = diffaug if a.diffaug else (lambda x: x)
+    zfix = torch.randn(64, ref.NZ, 1, 1, generator=torch.Generator().manual_seed(1))
+    t0 = time.time()
+    for step in range(1, a.steps + 1):
+        real = data[torch.randint(len(data), (a.batch,))]
+        if torch.rand(()) < 1.0:  # random horizontal flips, as the project does
+            flip = torch.rand(a.batch) < 0.5
+            real = torch.where(flip[:, None, None, None], real.flip(3), real)
+        fake = g(torch.randn(a.batch, ref.NZ, 1, 1))
+        opt_d.zero_grad(set_to_none=True)
+        loss_d = bce(d(aug(real)), ones) + bce(d(aug(fake.detach())), zeros)
+        loss_d.backward(); opt_d.step()
+        opt_g.zero_grad(set_to_none=True)
+        loss_g = bce(d(aug(fake)), ones)
+        loss_g.backward(); opt_g.step()
+        if g_ema is not None:
+            beta = min(a.ema, (1 + step) / (10 + step))  # warm-up: early weights fade fast
+            with torch.no_grad():
+                for pe, p in zip(g_ema.parameters(), g.parameters()):
+                    pe.lerp_(p, 1 - beta)
+        if step % a.every == 0 or step == a.steps:
+            with torch.no_grad():
+                g.train()
+                ref.save_grid(g(zfix), str(out / f"grid-{step}.png"))
+                if g_ema is not None:
+                    g_ema.train()
+                    ref.save_grid(g_ema(zfix), str(out / f"grid-ema-{step}.png"))
+            print(f"step {step} loss_d={loss_d.item():.3f} loss_g={loss_g.item():.3f} {(time.time()-t0)/step*1e3:.0f} ms/step", flush=True)
+
+
+if __name__ == "__main__":
+    main()
