@@ -112,6 +112,9 @@ pub fn ControlPanel() -> impl IntoView {
                     <NumberField label="Averaged G (EMA decay)" testid="ema-beta" explain="The grid, the explorer and the quality measure use an exponential moving average of G's weights (as ProGAN and StyleGAN do): smoother, better samples at no training cost. 0.999 keeps about the last thousand steps; 0 turns it off."
                         value=Signal::derive(move || draft.with(|c| c.ema_beta)) step="0.001"
                         set=move |v| draft.update(|c| c.ema_beta = v)/>
+                    <NumberField label="DiffAugment" testid="augment" explain=AUGMENT_EXPLAINED
+                        value=Signal::derive(move || draft.with(|c| c.augment)) step="0.1"
+                        set=move |v| draft.update(|c| c.augment = v)/>
                     <p class="invalid">{move || draft.with(|c| c.validate().err().map(|e| e.to_string()))}</p>
                     <button data-testid="apply" disabled=move || !idle() || draft.with(|c| c.validate().is_err()) on:click=apply>"Apply (new model)"</button>
                 </form>
@@ -119,6 +122,9 @@ pub fn ControlPanel() -> impl IntoView {
         </section>
     }
 }
+
+/// What DiffAugment does, and when it is worth it (from `tests/bench/learning/compare.sh`).
+const AUGMENT_EXPLAINED: &str = "Before D sees an image, real or G's, it is randomly shifted, recoloured and has a square cut out (Zhao et al. 2020), so D cannot learn a few dozen images by heart; the changes are differentiable, so G still learns through them. The number is the chance of each change per image: 1 is the paper's recipe, 0 (the default) turns it off. Whether it helps depends on the set and on how long you train (the README's learning benchmark).";
 
 /// A labelled form field with an explanation.
 #[component]
