@@ -2,6 +2,8 @@
 //! model's, each calibrated on the live grid's fixed z (see [`Generator::calibrated`]), and the
 //! images and files they make. Plain Rust over a burn device, tested natively.
 
+use std::collections::HashMap;
+
 use burn::tensor::{Device, Tensor, TensorData};
 use image::RgbaImage;
 use model::images::{encode_gif, encode_png, enlarge, to_rgba};
@@ -9,7 +11,7 @@ use model::latent::seeded_normal;
 use model::principal::PrincipalDirections;
 use model::{GanConfig, Generator, checkpoint};
 
-use crate::protocol::{ExportFormat, GeneratorSource, PretrainedInfo};
+use crate::protocol::{ExportFormat, GeneratorSource, PretrainedInfo, Showcase};
 use crate::trainer::{GRID_SAMPLES, Trainer};
 
 /// Most images one request may ask for (the strip has at most 16; an animation at most 64).
@@ -33,7 +35,7 @@ struct Ready {
 /// The explorer's generators.
 #[derive(Default)]
 pub struct Explorer {
-    pretrained: Option<Ready>,
+    pretrained: HashMap<Showcase, Ready>,
     /// The training model's calibrated generator and the weights version it was made from.
     training: Option<((u64, u64), Ready)>,
 }
@@ -61,29 +63,37 @@ impl Drawing {
 }
 
 impl Explorer {
-    /// Loads the generator shipped with the page from its checkpoint bytes onto `device`.
+    /// Loads a generator shipped with the page from its checkpoint bytes onto `device`.
     pub fn load_pretrained(
         &mut self,
+        showcase: Showcase,
         bytes: &[u8],
         device: &Device,
     ) -> Result<PretrainedInfo, String> {
         let (config, step, generator) =
             checkpoint::load_generator(bytes, device).map_err(|e| e.to_string())?;
         let generator = calibrate(&generator, &config, device);
-        self.pretrained = Some(Ready {
-            config: config.clone(),
-            generator,
-        });
+        self.pretrained.insert(
+            showcase,
+            Ready {
+                config: config.clone(),
+                generator,
+            },
+        );
         Ok(PretrainedInfo { config, step })
     }
 
     /// The generator for `source`; the training one is recalibrated when its weights changed.
     fn ready(&mut self, source: GeneratorSource, trainer: &Trainer) -> Result<Ready, String> {
         match source {
-            GeneratorSource::Pretrained => self
-                .pretrained
-                .clone()
-                .ok_or_else(|| "the pretrained generator is not loaded".to_string()),
+            GeneratorSource::Pretrained(showcase) => {
+                self.pretrained.get(&showcase).cloned().ok_or_else(|| {
+                    format!(
+                        "the generator pretrained on {} is not loaded",
+                        showcase.trained_on()
+                    )
+                })
+            }
             GeneratorSource::Training => {
                 let version = trainer.weights_version();
                 match &self.training {
@@ -255,7 +265,7 @@ mod tests {
         }
         assert!(
             explorer
-                .draw(GeneratorSource::Pretrained, &trainer, &zs)
+                .draw(GeneratorSource::Pretrained(Showcase::Digits), &trainer, &zs)
                 .unwrap_err()
                 .contains("not loaded")
         );
@@ -301,12 +311,18 @@ mod tests {
         let gan = Gan::new(config.clone(), &device).unwrap();
         let bytes = model::checkpoint::save(&gan, None).unwrap();
         let mut explorer = Explorer::default();
-        assert!(explorer.load_pretrained(&bytes[..100], &device).is_err());
-        let info = explorer.load_pretrained(&bytes, &device).unwrap();
+        assert!(
+            explorer
+                .load_pretrained(Showcase::Digits, &bytes[..100], &device)
+                .is_err()
+        );
+        let info = explorer
+            .load_pretrained(Showcase::Digits, &bytes, &device)
+            .unwrap();
         assert_eq!(info.config, config);
         let drawing = explorer
             .draw(
-                GeneratorSource::Pretrained,
+                GeneratorSource::Pretrained(Showcase::Digits),
                 &trainer,
                 &seeded_normal(1, 2, 8),
             )
@@ -314,11 +330,30 @@ mod tests {
         assert_eq!(drawing.images.dims(), [2, 1, 32, 32]);
         let directions = pollster::block_on(
             explorer
-                .directions(GeneratorSource::Pretrained, &trainer)
+                .directions(GeneratorSource::Pretrained(Showcase::Digits), &trainer)
                 .unwrap(),
         )
         .unwrap();
         assert_eq!(directions.directions.len(), 8.min(DIRECTION_COUNT));
+        // Each shipped generator is its own: the food one is not loaded yet, then is.
+        let food = GeneratorSource::Pretrained(Showcase::Food);
+        let zs = seeded_normal(1, 2, 8);
+        let missing = explorer.draw(food, &trainer, &zs).unwrap_err();
+        assert!(missing.contains("food emoji is not loaded"), "{missing}");
+        let colour = Gan::new(config.with_channels(3), &device).unwrap();
+        let bytes = model::checkpoint::save(&colour, None).unwrap();
+        explorer
+            .load_pretrained(Showcase::Food, &bytes, &device)
+            .unwrap();
+        let drawing = explorer.draw(food, &trainer, &zs).unwrap();
+        assert_eq!(drawing.images.dims(), [2, 3, 32, 32]);
+        let digits = GeneratorSource::Pretrained(Showcase::Digits);
+        let drawing = explorer.draw(digits, &trainer, &zs).unwrap();
+        assert_eq!(
+            drawing.images.dims(),
+            [2, 1, 32, 32],
+            "the digits are still there"
+        );
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub enum Request {
     },
     /// Send a [`Response::Snapshot`] of the model now (to move it to another device).
     TakeSnapshot,
+    /// Fetch and load a shipped generator (answered with [`Response::Pretrained`]; the digits
+    /// load with the device, the others when first chosen).
+    LoadPretrained(Showcase),
     /// Use a built-in procedural dataset (replaces the user's images as training data).
     UseBuiltin(crate::trainer::Builtin),
     /// Decode and add user files: (name, bytes).
@@ -127,14 +130,58 @@ pub enum SavePurpose {
     Download,
 }
 
+/// A generator shipped with the page (`public/pretrained/`, whose README says how each was
+/// made).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Showcase {
+    /// Handwritten digits, grey: what the explorer opens with.
+    Digits,
+    /// Food and drink emoji, in colour (loaded when first chosen).
+    Food,
+}
+
+impl Showcase {
+    /// Every shipped generator, in the order the explorer lists them.
+    pub const ALL: [Showcase; 2] = [Showcase::Digits, Showcase::Food];
+
+    /// Its file, relative to the page.
+    pub fn url(self) -> &'static str {
+        match self {
+            Showcase::Digits => "pretrained/digits.gan",
+            Showcase::Food => "pretrained/food.gan",
+        }
+    }
+
+    /// What it learned from, for its label.
+    pub fn trained_on(self) -> &'static str {
+        match self {
+            Showcase::Digits => "digits",
+            Showcase::Food => "food emoji",
+        }
+    }
+
+    /// Its name in the explorer's link (`pre` was the only one's, so old links still open).
+    pub fn link_name(self) -> &'static str {
+        match self {
+            Showcase::Digits => "pre",
+            Showcase::Food => "food",
+        }
+    }
+}
+
 /// Which generator the explorer draws with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GeneratorSource {
-    /// The generator shipped with the page (`public/pretrained/`).
-    #[default]
-    Pretrained,
+    /// A generator shipped with the page.
+    Pretrained(Showcase),
     /// The model being trained on this page (its latest weights).
     Training,
+}
+
+impl Default for GeneratorSource {
+    fn default() -> Self {
+        GeneratorSource::Pretrained(Showcase::Digits)
+    }
 }
 
 /// What rendered images are for.
@@ -376,8 +423,8 @@ pub enum Response {
     Checkpoint(Vec<u8>),
     /// Something failed; the model and data are as they were.
     Error(String),
-    /// The shipped generator is ready, or why it could not be loaded.
-    Pretrained(Result<PretrainedInfo, String>),
+    /// A shipped generator is ready, or why it could not be loaded.
+    Pretrained(Showcase, Result<PretrainedInfo, String>),
     /// Images for the explorer.
     Rendered(Rendered),
     /// Principal directions of a generator's latent space.

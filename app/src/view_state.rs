@@ -12,7 +12,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use model::latent::{Interpolation, seeded_normal};
 
-use crate::protocol::GeneratorSource;
+use crate::protocol::{GeneratorSource, Showcase};
 
 /// Steps per unit of a latent component in the link.
 const SCALE: f32 = 1000.0;
@@ -147,7 +147,7 @@ impl ExplorerView {
     /// The view a page opens with for a generator of `latent` inputs.
     pub fn new(latent: usize) -> Self {
         Self {
-            source: GeneratorSource::Pretrained,
+            source: GeneratorSource::default(),
             seed: 0,
             z: random_latent(0, latent),
             a: random_latent(1, latent),
@@ -196,7 +196,7 @@ impl ExplorerView {
             format!(
                 "src={}",
                 match self.source {
-                    GeneratorSource::Pretrained => "pre",
+                    GeneratorSource::Pretrained(showcase) => showcase.link_name(),
                     GeneratorSource::Training => "own",
                 }
             ),
@@ -317,11 +317,14 @@ impl ExplorerView {
 }
 
 fn parse_source(value: &str) -> Result<GeneratorSource, String> {
-    match value {
-        "pre" => Ok(GeneratorSource::Pretrained),
-        "own" => Ok(GeneratorSource::Training),
-        _ => Err("is neither pre nor own".into()),
+    if value == "own" {
+        return Ok(GeneratorSource::Training);
     }
+    Showcase::ALL
+        .into_iter()
+        .find(|s| s.link_name() == value)
+        .map(GeneratorSource::Pretrained)
+        .ok_or_else(|| "is none of pre, food and own".into())
 }
 
 fn parse_t(value: &str) -> Result<f32, String> {
@@ -423,6 +426,30 @@ mod tests {
         assert_eq!(problems.len(), 3, "{problems:?}");
         // An empty hash is the default view, silently.
         assert_eq!(ExplorerView::from_hash("", 64), (defaults, vec![]));
+    }
+
+    #[test]
+    fn each_shipped_generator_has_its_link_and_old_links_still_open() {
+        for source in Showcase::ALL
+            .map(GeneratorSource::Pretrained)
+            .into_iter()
+            .chain([GeneratorSource::Training])
+        {
+            let view = ExplorerView {
+                source,
+                ..ExplorerView::new(8)
+            };
+            assert_eq!(ExplorerView::from_hash(&view.to_hash(), 8), (view, vec![]));
+        }
+        let (view, problems) = ExplorerView::from_hash("src=pre", 8);
+        assert_eq!(view.source, GeneratorSource::Pretrained(Showcase::Digits));
+        assert!(problems.is_empty());
+        let (view, problems) = ExplorerView::from_hash("src=cats", 8);
+        assert_eq!(view.source, GeneratorSource::default());
+        assert!(
+            problems[0].contains("none of pre, food and own"),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -17,14 +17,11 @@ use crate::browser_store;
 use crate::explorer::{Explorer, export};
 use crate::protocol::{
     AlarmReport, DeviceInfo, FeatureMaps, Rendered, Request, Response, SampleGrid, SavePurpose,
-    StepReport,
+    Showcase, StepReport,
 };
 use crate::saved_runs::SavedRun;
 use crate::trainer::{Source, StepKind, Trainer};
 use crate::verdict::Judged;
-
-/// The generator the explorer opens with, relative to the worker's script.
-const PRETRAINED_URL: &str = "pretrained/digits.gan";
 
 /// Milliseconds between two refreshes of the sample grid while training.
 const SAMPLE_INTERVAL_MS: f64 = 1500.0;
@@ -643,6 +640,29 @@ impl TrainerWorker {
         }
     }
 
+    /// Fetches a shipped generator (its URL is relative to the worker's script, which sits
+    /// next to the page) and loads it on the training device, answering with
+    /// [`Response::Pretrained`].
+    fn load_pretrained(&self, scope: &WorkerScope<Self>, showcase: Showcase, id: HandlerId) {
+        let (trainer, explorer, scope) =
+            (self.trainer.clone(), self.explorer.clone(), scope.clone());
+        spawn_local(async move {
+            let loaded = match fetch_bytes(showcase.url()).await {
+                Ok(bytes) => {
+                    let device = trainer.borrow().as_ref().map(|t| t.device().clone());
+                    match device {
+                        Some(device) => explorer
+                            .borrow_mut()
+                            .load_pretrained(showcase, &bytes, &device),
+                        None => Err("the device is not ready".into()),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            Self::respond(&scope, id, Response::Pretrained(showcase, loaded));
+        });
+    }
+
     fn handle(&mut self, scope: &WorkerScope<Self>, request: Request, id: HandlerId) {
         let reply = |r: Response| Self::respond(scope, id, r);
         let mut guard = self.trainer.borrow_mut();
@@ -717,6 +737,7 @@ impl TrainerWorker {
                     Self::respond(&scope, id, Response::Activations(report));
                 });
             }
+            Request::LoadPretrained(showcase) => self.load_pretrained(scope, showcase, id),
             Request::TakeSnapshot => {
                 drop(guard);
                 Self::snapshot(&self.trainer, scope, id);
@@ -1025,21 +1046,7 @@ impl Worker for TrainerWorker {
                 Self::respond(&scope2, id, Response::Error(e.to_string()));
             }
         });
-        let (trainer, explorer, scope2) =
-            (self.trainer.clone(), self.explorer.clone(), scope.clone());
-        spawn_local(async move {
-            let loaded = match fetch_bytes(PRETRAINED_URL).await {
-                Ok(bytes) => {
-                    let device = trainer.borrow().as_ref().map(|t| t.device().clone());
-                    match device {
-                        Some(device) => explorer.borrow_mut().load_pretrained(&bytes, &device),
-                        None => Err("the device is not ready".into()),
-                    }
-                }
-                Err(e) => Err(e),
-            };
-            Self::respond(&scope2, id, Response::Pretrained(loaded));
-        });
+        self.load_pretrained(scope, Showcase::Digits, id);
         for (request, id) in std::mem::take(&mut self.pending) {
             self.handle(scope, request, id);
         }

@@ -142,6 +142,39 @@ export class Playground {
     await this.page.setInputFiles('[data-testid="project-input"]', file);
   }
 
+  /** Chooses the explorer's generator: 'pretrained' (digits), 'food' or 'training'. */
+  async chooseGenerator(name) {
+    await this.page.check(`[data-testid="source-${name}"]`);
+  }
+
+  /** Waits until the explorer's text matches `pattern` (e.g. a generator's label). */
+  async waitForExplorerText(pattern) {
+    await this.page.waitForFunction(
+      ([source, flags]) => new RegExp(source, flags).test(document.querySelector('[data-testid="explorer"]')?.textContent ?? ''),
+      [pattern.source, pattern.flags],
+      { timeout: TIMEOUT },
+    );
+  }
+
+  /** Waits for the preview to be drawn more than `count` times; returns the new count. */
+  async previewDrawn(count = 0) {
+    await this.page.waitForFunction((n) => Number(document.querySelector('[data-testid="preview"]')?.dataset.drawn) > n, count, { timeout: TIMEOUT });
+    return Number(await this.page.getAttribute('[data-testid="preview"]', 'data-drawn'));
+  }
+
+  /** The share of the preview's pixels that are clearly coloured (not grey). */
+  async previewColourShare() {
+    return this.page.$eval('[data-testid="preview"]', (c) => {
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let coloured = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+        if (Math.max(r, g, b) - Math.min(r, g, b) > 40) coloured += 1;
+      }
+      return coloured / (data.length / 4);
+    });
+  }
+
   /** The error banner's text, once shown. */
   async error() {
     await this.page.waitForSelector('[data-testid="error"]', { timeout: TIMEOUT });

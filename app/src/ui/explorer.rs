@@ -10,8 +10,10 @@ use super::interpolation::InterpolationPanel;
 use super::latent_sliders::{DirectionSliders, LatentSliders};
 use super::{PageState, Worker};
 use crate::coalesce::Coalescer;
+use std::collections::HashMap;
+
 use crate::protocol::{
-    ExportFormat, GeneratorSource, PretrainedInfo, RenderPurpose, Rendered, Request,
+    ExportFormat, GeneratorSource, PretrainedInfo, RenderPurpose, Rendered, Request, Showcase,
 };
 use crate::trainer::GRID_SAMPLES;
 use crate::view_state::{ExplorerView, Panel, quantize};
@@ -75,8 +77,11 @@ pub enum Animation {
 pub struct ExplorerState {
     /// What is shown; mirrored in the address's hash.
     pub view: RwSignal<ExplorerView>,
-    /// The shipped generator, once the worker has it (or why not).
-    pub pretrained: RwSignal<Option<Result<PretrainedInfo, String>>>,
+    /// The shipped generators the worker has loaded (or why it could not); one not listed is
+    /// loading or not asked for yet.
+    pub pretrained: RwSignal<HashMap<Showcase, Result<PretrainedInfo, String>>>,
+    /// Shipped generators asked of this worker (the digits load with it).
+    requested: StoredValue<Vec<Showcase>>,
     /// The preview and the slider move it answers.
     preview: RwSignal<Option<PreviewImage>>,
     /// The strip.
@@ -126,7 +131,8 @@ impl ExplorerState {
         let base = view.z.clone();
         Self {
             view: RwSignal::new(view),
-            pretrained: RwSignal::new(None),
+            pretrained: RwSignal::new(HashMap::new()),
+            requested: StoredValue::new(vec![Showcase::Digits]),
             preview: RwSignal::new(None),
             strip: RwSignal::new(None),
             render_error: RwSignal::new(None),
@@ -155,19 +161,36 @@ impl ExplorerState {
         self.base.set_value(view.z.clone());
         self.link_problems.set(problems);
         self.view.set(view);
+        self.load_shown();
     }
 
     /// Forgets what the previous worker had in hand (its renders will never answer).
     pub fn restart(self) {
         self.previews.set_value(Coalescer::default());
         self.strips.set_value(Coalescer::default());
-        self.pretrained.set(None);
+        self.pretrained.set(HashMap::new());
+        self.requested.set_value(vec![Showcase::Digits]);
         self.computing.set(false);
     }
 
     /// Gives the state the worker to send renders to.
     pub fn connect(self, worker: Worker) {
         self.worker.set_value(Some(worker));
+        self.load_shown();
+    }
+
+    /// Asks the worker for the shipped generator the view shows, the first time it is shown.
+    fn load_shown(self) {
+        let GeneratorSource::Pretrained(showcase) = self.view.with_untracked(|v| v.source) else {
+            return;
+        };
+        if self.worker.with_value(Option::is_none)
+            || self.requested.with_value(|r| r.contains(&showcase))
+        {
+            return;
+        }
+        self.requested.update_value(|r| r.push(showcase));
+        self.send(Request::LoadPretrained(showcase));
     }
 
     fn send(self, request: Request) {
@@ -181,10 +204,12 @@ impl ExplorerState {
     /// Latent size of `source`'s generator, when known.
     pub fn latent_of(self, source: GeneratorSource, page: PageState) -> Option<usize> {
         match source {
-            GeneratorSource::Pretrained => self.pretrained.with(|p| match p {
-                Some(Ok(info)) => Some(info.config.latent_size),
-                _ => None,
-            }),
+            GeneratorSource::Pretrained(showcase) => {
+                self.pretrained.with(|p| match p.get(&showcase) {
+                    Some(Ok(info)) => Some(info.config.latent_size),
+                    _ => None,
+                })
+            }
             GeneratorSource::Training => page.config.with(|c| c.as_ref().map(|c| c.latent_size)),
         }
     }
@@ -232,7 +257,10 @@ impl ExplorerState {
     /// one (once per model: a user who goes back to the pretrained one stays there).
     pub fn follow_training(self, step: u64, page: PageState) {
         if self.followed.get_untracked().is_some()
-            || self.view.with_untracked(|v| v.source) != GeneratorSource::Pretrained
+            || !matches!(
+                self.view.with_untracked(|v| v.source),
+                GeneratorSource::Pretrained(_)
+            )
             || !self.ready(GeneratorSource::Training, page)
         {
             return;
@@ -249,6 +277,7 @@ impl ExplorerState {
                 v.fit(latent);
             }
         });
+        self.load_shown();
         self.set_z(self.view.get_untracked().z, false);
     }
 
@@ -381,17 +410,19 @@ impl ExplorerState {
         self.directions.set(Some(directions));
     }
 
-    /// Takes the shipped generator's status; fits the view when it is the one shown.
-    pub fn on_pretrained(self, loaded: Result<PretrainedInfo, String>) {
+    /// Takes a shipped generator's status; fits the view when it is the one shown.
+    pub fn on_pretrained(self, showcase: Showcase, loaded: Result<PretrainedInfo, String>) {
+        let shown = GeneratorSource::Pretrained(showcase);
         if let Ok(info) = &loaded
-            && self
-                .view
-                .with_untracked(|v| v.source == GeneratorSource::Pretrained)
+            && self.view.with_untracked(|v| v.source == shown)
         {
             let latent = info.config.latent_size;
             self.view.update(|v| v.fit(latent));
         }
-        self.pretrained.set(Some(loaded));
+        // The preview's effect reads this map: a view waiting for it draws now.
+        self.pretrained.update(|p| {
+            p.insert(showcase, loaded);
+        });
     }
 
     /// Asks for a file of the current z, or of the interpolation.
@@ -463,10 +494,28 @@ pub fn ExplorerPanel() -> impl IntoView {
     });
 
     let source = move || state.view.with(|v| v.source);
-    let pretrained_label = move || match state.pretrained.get() {
-        None => "Pretrained on digits (loading…)".to_string(),
-        Some(Ok(info)) => format!("Pretrained on digits ({} steps)", info.step),
-        Some(Err(_)) => "Pretrained on digits (unavailable)".to_string(),
+    let pretrained_label = move |showcase: Showcase| {
+        let name = showcase.trained_on();
+        match state.pretrained.with(|p| p.get(&showcase).cloned()) {
+            Some(Ok(info)) => format!("Pretrained on {name} ({} steps)", info.step),
+            Some(Err(_)) => format!("Pretrained on {name} (unavailable)"),
+            None if state.requested.with_value(|r| r.contains(&showcase)) => {
+                format!("Pretrained on {name} (loading…)")
+            }
+            None => format!("Pretrained on {name}"),
+        }
+    };
+    let shown_error = move || match source() {
+        GeneratorSource::Pretrained(showcase) => {
+            match state.pretrained.with(|p| p.get(&showcase).cloned()) {
+                Some(Err(e)) => Some(format!(
+                    "The generator pretrained on {} could not be loaded ({e}). Choose another one, or “Your model” to explore the one you train.",
+                    showcase.trained_on()
+                )),
+                _ => None,
+            }
+        }
+        GeneratorSource::Training => None,
     };
     let own_label = move || {
         let step = page.last_step.get().map_or(0, |s| s.step);
@@ -497,12 +546,22 @@ pub fn ExplorerPanel() -> impl IntoView {
                 </div>
             </Show>
             <div class="source" role="radiogroup" aria-label="Generator">
-                <label>
-                    <input type="radio" name="source" data-testid="source-pretrained"
-                        prop:checked=move || source() == GeneratorSource::Pretrained
-                        on:change=move |_| state.use_source(GeneratorSource::Pretrained, page)/>
-                    {pretrained_label}
-                </label>
+                {Showcase::ALL.map(|showcase| {
+                    let shipped = GeneratorSource::Pretrained(showcase);
+                    // The digits' id predates the others.
+                    let testid = match showcase {
+                        Showcase::Digits => "source-pretrained".to_string(),
+                        other => format!("source-{}", other.link_name()),
+                    };
+                    view! {
+                        <label>
+                            <input type="radio" name="source" data-testid=testid
+                                prop:checked=move || source() == shipped
+                                on:change=move |_| state.use_source(shipped, page)/>
+                            {move || pretrained_label(showcase)}
+                        </label>
+                    }
+                })}
                 <label>
                     <input type="radio" name="source" data-testid="source-training"
                         prop:checked=move || source() == GeneratorSource::Training
@@ -515,11 +574,8 @@ pub fn ExplorerPanel() -> impl IntoView {
                     "The explorer now shows your model, trained on your images. Choose the pretrained generator above to go back to it."
                 </p>
             </Show>
-            <Show when=move || matches!(state.pretrained.get(), Some(Err(_))) && source() == GeneratorSource::Pretrained>
-                <p class="warning" data-testid="pretrained-error">{move || match state.pretrained.get() {
-                    Some(Err(e)) => format!("The pretrained generator could not be loaded ({e}). Choose “Your model” to explore the one you train."),
-                    _ => String::new(),
-                }}</p>
+            <Show when=move || shown_error().is_some()>
+                <p class="warning" data-testid="pretrained-error">{move || shown_error().unwrap_or_default()}</p>
             </Show>
             <div class="explorer-grid">
                 <Preview/>

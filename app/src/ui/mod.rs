@@ -262,7 +262,7 @@ impl PageState {
                 self.quality.set(Some((step, swd, diversity)));
             }
             Response::Nearest(report) => self.nearest.set(Some(report)),
-            Response::Pretrained(loaded) => self.explorer.on_pretrained(loaded),
+            Response::Pretrained(showcase, loaded) => self.explorer.on_pretrained(showcase, loaded),
             Response::Rendered(rendered) => self.explorer.on_rendered(rendered),
             Response::Directions {
                 source,
