@@ -14,6 +14,7 @@ cargo test --release --workspace
 say "the native trainer and the benchmarks compile, as the README documents them"
 cargo build --release -p model --features cli --bin gan-train
 "$ROOT/target/release/gan-train" --help >/dev/null
+cargo test --release -p model --features cli --test cli
 cargo bench -p model --no-run --quiet
 
 say "building the page"

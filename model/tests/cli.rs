@@ -1,0 +1,137 @@
+//! The native trainer's flags that the benchmark and the shipped generators rely on, run as a
+//! user runs them: `--ship` writes the averaged generator in the generator's place (the same
+//! images as the full file's average, in a smaller file that still loads), and `--score` rates
+//! sample grids against a folder and refuses what is not a grid.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use burn::tensor::Device;
+use model::{burn, checkpoint};
+
+fn gan_train(args: &[&str]) -> std::process::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_gan-train"))
+        .args(args)
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .expect("gan-train runs");
+    assert!(
+        out.status.success() || args.contains(&"--score"),
+        "gan-train {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/e2e/fixtures")
+}
+
+/// Trains a tiny model for 6 steps on the e2e fixtures into `out` with `extra` flags.
+fn train(out: &Path, extra: &[&str]) -> Vec<u8> {
+    let data = fixtures();
+    let mut args = vec![
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--steps",
+        "6",
+        "--width",
+        "4",
+        "--latent",
+        "8",
+        "--batch",
+        "4",
+        "--sample-every",
+        "6",
+        "--quality-every",
+        "0",
+        "--seed",
+        "3",
+    ];
+    args.extend(extra);
+    gan_train(&args);
+    std::fs::read(out.join("checkpoint.gan")).unwrap()
+}
+
+#[test]
+fn a_shipped_file_draws_with_the_average_and_is_smaller() {
+    let dir = std::env::temp_dir().join(format!("gan-train-cli-{}", std::process::id()));
+    let full = train(&dir.join("full"), &["--weights-only"]);
+    let shipped = train(&dir.join("ship"), &["--ship"]);
+    assert!(
+        shipped.len() * 10 < full.len() * 8,
+        "{} vs {} bytes",
+        shipped.len(),
+        full.len()
+    );
+    let device = Device::flex();
+    let weights = |bytes: &[u8]| -> Vec<f32> {
+        let (_, step, generator) = checkpoint::load_generator(bytes, &device).unwrap();
+        assert_eq!(step, 6);
+        generator
+            .output
+            .weight
+            .val()
+            .into_data()
+            .iter::<f32>()
+            .collect()
+    };
+    assert_eq!(
+        weights(&shipped),
+        weights(&full),
+        "the average, in the generator's place"
+    );
+    let raw = checkpoint::load(&full, &device).unwrap();
+    let raw: Vec<f32> = raw
+        .raw_generator()
+        .output
+        .weight
+        .val()
+        .into_data()
+        .iter::<f32>()
+        .collect();
+    assert_ne!(weights(&shipped), raw, "not the raw generator");
+    assert!(
+        checkpoint::load(&shipped, &device).is_ok(),
+        "still a checkpoint that loads"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn score_rates_grids_against_a_folder_and_refuses_other_images() {
+    let dir = std::env::temp_dir().join(format!("gan-train-score-{}", std::process::id()));
+    train(&dir, &[]);
+    let grid = dir.join("samples_000006.png");
+    let data = fixtures();
+    let out = gan_train(&[
+        "--score",
+        grid.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let swd: f32 = text
+        .trim()
+        .rsplit("swd_x1e3=")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(swd.is_finite() && swd > 0.0, "{text}");
+    let not_a_grid = data.join("red-ring.png");
+    let out = gan_train(&[
+        "--score",
+        not_a_grid.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is not 8 tiles"),
+        "{out:?}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
