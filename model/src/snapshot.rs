@@ -9,7 +9,8 @@ use burn::tensor::{Device, ExecutionError, Tensor, TensorData};
 
 /// Every float tensor, flattened, on one device: the first tensor's. A module loaded from a
 /// record can hold its batch-norm statistics on another backend than its parameters (seen on
-/// WebGPU after loading a checkpoint made on the CPU: "input tensor is on the wrong backend"
+/// WebGPU after loading a checkpoint made on the CPU, and after every snapshot before
+/// [`to_device_async`] gave copies their own statistics: "input tensor is on the wrong backend"
 /// when they met in one `cat`); training is unaffected, as batch norm moves them itself.
 struct Gather(Vec<Tensor<1>>);
 
@@ -46,12 +47,15 @@ pub async fn to_device_async<M: Module + Clone>(
     target: &Device,
 ) -> Result<M, ExecutionError> {
     // A batch norm's latest running statistics wait in a per-thread slot until synchronised, and
-    // visiting reads the synchronised value only; `valid()` synchronises the shared state.
-    let _ = module.valid();
+    // visiting reads the synchronised value only; `valid()` synchronises them. It also gives the
+    // copy its own running statistics: burn's `RunningState` keeps them behind an `Arc` that
+    // clones share and that mapping writes into, so mapping a plain clone moved the *live*
+    // module's statistics to `target` (to the CPU at every WebGPU checkpoint).
+    let module = module.valid();
     let mut gather = Gather(Vec::new());
     module.visit(&mut gather);
     if gather.0.is_empty() {
-        return Ok(module.clone());
+        return Ok(module);
     }
     let data = Tensor::cat(gather.0, 0).into_data_async().await?;
     let values: Vec<f32> = data.iter::<f32>().collect();
@@ -60,7 +64,7 @@ pub async fn to_device_async<M: Module + Clone>(
         offset: 0,
         device: target,
     };
-    Ok(module.clone().map(&mut scatter))
+    Ok(module.map(&mut scatter))
 }
 
 /// Whether every float tensor of both networks is finite, with one asynchronous read (a
@@ -81,4 +85,39 @@ pub async fn all_finite(gan: &crate::Gan) -> Result<bool, ExecutionError> {
     let sums: Vec<Tensor<1>> = sums.into_iter().map(|t| t.to_device(&device)).collect();
     let total = Tensor::cat(sums, 0).sum().into_data_async().await?;
     Ok(total.iter::<f32>().all(f32::is_finite))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{GanConfig, Generator};
+    use burn::tensor::Distribution;
+
+    fn running_mean(generator: &Generator) -> Vec<f32> {
+        let valid = generator.valid();
+        valid.blocks[0]
+            .norm
+            .running_mean
+            .value()
+            .into_data()
+            .iter::<f32>()
+            .collect()
+    }
+
+    /// The copy's batch-norm statistics are its own: training the original goes on without
+    /// changing the copy (they were shared, so a snapshot also moved the live model's
+    /// statistics to the snapshot's device).
+    #[test]
+    fn a_snapshot_has_its_own_running_statistics() {
+        let device = Device::flex().autodiff();
+        let config = GanConfig::new().with_generator_width(4).with_latent_size(8);
+        let original = Generator::new(&config, &device);
+        let before = running_mean(&original);
+        let copy = pollster::block_on(to_device_async(&original, &device)).unwrap();
+        assert_eq!(running_mean(&copy), before, "the same values");
+        let z = Tensor::<2>::random([4, 8], Distribution::Default, &device);
+        let _ = original.forward(z); // training mode: updates the running statistics
+        assert_ne!(running_mean(&original), before, "the original trained");
+        assert_eq!(running_mean(&copy), before, "the copy kept its statistics");
+    }
 }
