@@ -262,8 +262,9 @@ fn explain(alarm: &Alarm) -> &'static str {
              \"be less like what you make now\", not where your images are (Arjovsky & Bottou \
              2017), so G's images drift, often into noise. On a small set this is how a long \
              run ends: D has learnt the few real images by heart. Try: go back, then halve D's \
-             learning rate, use fewer D steps per G step, switch to the hinge or WGAN loss, or \
-             add more images."
+             learning rate, use fewer D steps per G step, switch to the hinge or WGAN loss, \
+             turn on DiffAugment (Hyper-parameters: D then sees every image randomly shifted, \
+             recoloured and cut, so it cannot learn them by heart), or add more images."
         }
         Alarm::QualityFell { .. } => {
             "The samples are much further from your images than they were at their best (the \
