@@ -172,3 +172,41 @@ test('two tabs keep their own saves', async () => {
   assert.deepEqual(errors, [], 'no console errors');
   await context.close();
 });
+
+test('a duplicated tab resumes a copy and leaves the original tab\'s saves alone', async () => {
+  const { context, errors } = await freshContext();
+  const first = await Playground.open(context, `${session.server.url}?cpu`);
+  await first.ready();
+  await first.savedRunsChecked();
+  await first.useTinyModel();
+  await first.stepOnce();
+  await first.stepOnce();
+  await first.autosaved(2);
+  const original = await first.page.getAttribute('[data-testid="autosave"]', 'data-run');
+
+  // The browser's "Duplicate tab" copies the tab's sessionStorage: the copy claims the run.
+  const page = await context.newPage();
+  await page.addInitScript(([key, id]) => sessionStorage.setItem(key, JSON.stringify(id)), ['gan-playground.run-id', original]);
+  await page.goto(`${session.server.url}?cpu`);
+  const copy = new Playground(page);
+  await copy.ready();
+  await copy.savedRunsChecked();
+  assert.match(await copy.resumeOffer(), /Resume your run from step 2 /);
+  await copy.resume();
+  await copy.waitForStep({ equals: 2 });
+  await page.waitForSelector('[data-testid="forked-notice"]', { timeout: 60_000 });
+  for (let i = 0; i < 3; i += 1) await copy.stepOnce();
+  await copy.autosaved(5);
+  assert.notEqual(await page.getAttribute('[data-testid="autosave"]', 'data-run'), original, 'the copy saves under its own run');
+
+  // The original goes on under its own run, which the copy did not overwrite.
+  await first.stepOnce();
+  await first.autosaved(3);
+  assert.equal(await first.page.getAttribute('[data-testid="autosave"]', 'data-run'), original);
+  await first.page.reload();
+  await first.ready();
+  await first.savedRunsChecked();
+  assert.match(await first.resumeOffer(), /Resume your run from step 3 /, 'its own step, not the copy\'s 5');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
+});

@@ -112,6 +112,43 @@ pub fn hold_lock(name: &str) {
     let _ = request.call2(&locks, &JsValue::from_str(name), &hold);
 }
 
+/// Takes the Web Lock `name` only if no other tab holds it, and then keeps it for as long as
+/// the page lives; whether it was taken (true where the browser has no Web Locks). A tab
+/// duplicated by the browser starts with a copy of its original's sessionStorage, so both
+/// would claim one run: this tells them apart.
+pub async fn try_hold_lock(name: &str) -> bool {
+    let Some(locks) = lock_manager() else {
+        return true;
+    };
+    let Some(request) = js_sys::Reflect::get(&locks, &JsValue::from_str("request"))
+        .ok()
+        .and_then(|r| r.dyn_into::<js_sys::Function>().ok())
+    else {
+        return true;
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("ifAvailable"), &JsValue::TRUE);
+    let (taken, answer) = futures::channel::oneshot::channel::<bool>();
+    // Called with the lock, or with null when another tab holds it; returning a promise that
+    // never settles keeps the lock.
+    let callback = wasm_bindgen::closure::Closure::once_into_js(move |lock: JsValue| -> JsValue {
+        let held = !lock.is_null();
+        let _ = taken.send(held);
+        if held {
+            js_sys::Promise::new(&mut |_, _| {}).into()
+        } else {
+            JsValue::UNDEFINED
+        }
+    });
+    if request
+        .call3(&locks, &JsValue::from_str(name), &options, &callback)
+        .is_err()
+    {
+        return true;
+    }
+    answer.await.unwrap_or(false)
+}
+
 /// The names of the Web Locks held now, by any tab of this site.
 pub async fn held_locks() -> Vec<String> {
     let Some(locks) = lock_manager() else {

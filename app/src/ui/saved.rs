@@ -10,6 +10,7 @@ use web_sys::HtmlInputElement;
 
 use super::browser::{
     files_of, held_locks, hold_lock, persist_storage, random_id, read_bytes, storage_estimate,
+    try_hold_lock,
 };
 use super::{PageState, Worker};
 use crate::architecture::grouped;
@@ -46,8 +47,11 @@ pub struct SavedState {
     /// The saved runs were looked at (an offer, if any, is shown).
     checked: RwSignal<bool>,
     /// The run being resumed: it becomes this tab's once it has opened (a run that fails to
-    /// open is never overwritten by this tab).
+    /// open is never overwritten by this tab); its Web Lock is already this tab's.
     resuming: RwSignal<Option<SavedRun>>,
+    /// The run resumed here is another open tab's (a duplicated tab): it goes on here as a
+    /// copy, saved under this tab's own run.
+    pub forked: RwSignal<bool>,
 }
 
 impl SavedState {
@@ -67,7 +71,9 @@ impl SavedState {
             opened: RwSignal::new(0),
             checked: RwSignal::new(false),
             resuming: RwSignal::new(None),
+            forked: RwSignal::new(false),
         };
+        hold_lock(&lock_name(&run_id));
         state.adopt(run_id);
         spawn_local(async move {
             let (runs, held) = match browser_store::list().await {
@@ -90,9 +96,8 @@ impl SavedState {
         state
     }
 
-    /// Makes `run_id` this tab's run from now on.
+    /// Makes `run_id`, whose lock this tab holds, this tab's run from now on.
     fn adopt(self, run_id: String) {
-        hold_lock(&format!("{LOCK_PREFIX}{run_id}"));
         let _ = <gloo_storage::SessionStorage as Storage>::set(RUN_KEY, &run_id);
         self.run_id.set(run_id);
     }
@@ -145,6 +150,11 @@ impl SavedState {
             }
         }
     }
+}
+
+/// The Web Lock a tab holds on the run it saves under.
+fn lock_name(run_id: &str) -> String {
+    format!("{LOCK_PREFIX}{run_id}")
 }
 
 /// Run ids whose Web Lock some tab holds.
@@ -258,14 +268,28 @@ pub fn ResumeBanner() -> impl IntoView {
     let resume = move |_| {
         if let Some(run) = saved.offer.get_untracked() {
             saved.offer.set(None);
-            saved.resuming.set(Some(run.clone()));
-            worker.send(Request::OpenSaved(run.run_id));
+            spawn_local(async move {
+                // Another live tab saves under this run (this one is its duplicate): open a
+                // copy here, saved under this tab's run, and leave that tab's saves alone.
+                if try_hold_lock(&lock_name(&run.run_id)).await {
+                    saved.resuming.set(Some(run.clone()));
+                } else {
+                    saved.forked.set(true);
+                }
+                worker.send(Request::OpenSaved(run.run_id));
+            });
         }
     };
     let delete = move |_| {
         if let Some(run) = saved.offer.get_untracked() {
             saved.offer.set(None);
             spawn_local(async move {
+                if !try_hold_lock(&lock_name(&run.run_id)).await {
+                    state.error.set(Some(
+                        "the saved run is open in another tab, so it was not deleted".into(),
+                    ));
+                    return;
+                }
                 if let Err(e) = browser_store::delete(&run.run_id).await {
                     state
                         .error
@@ -276,6 +300,12 @@ pub fn ResumeBanner() -> impl IntoView {
         }
     };
     view! {
+        <Show when=move || saved.forked.get()>
+            <p class="notice" role="status" data-testid="forked-notice">
+                "This run is open in another tab too: it goes on here as a copy, saved separately, and the other tab's saves are left alone."
+                <button on:click=move |_| saved.forked.set(false)>"Dismiss"</button>
+            </p>
+        </Show>
         {move || saved.offer.get().map(|run| {
             let age = age_text(js_sys::Date::now() - run.saved_at_ms);
             let images = match run.images {
