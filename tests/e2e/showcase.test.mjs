@@ -3,10 +3,10 @@
 // again; a broken file says so and leaves the others usable. Each test has its own context.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, writeFile, mkdtemp } from 'node:fs/promises';
+import { cp, writeFile, mkdtemp, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, root } from './harness.mjs';
+import { startServer, launchBrowser, root, screenshots } from './harness.mjs';
 import { Playground } from './playground.mjs';
 
 const session = {};
@@ -52,10 +52,12 @@ test('the food generator loads when chosen, draws in colour, and its link opens 
   const link = app.page.url();
   await context.close();
   const again = await open(link);
+  await mkdir(screenshots, { recursive: true });
   await again.app.waitForExplorerText(/Pretrained on food emoji \(\d+ steps\)/);
   await again.app.previewDrawn();
   assert.ok(await again.app.page.isChecked('[data-testid="source-food"]'));
   assert.ok((await again.app.previewColourShare()) > 0.1);
+  await again.app.page.locator('[data-testid="explorer"]').screenshot({ path: join(screenshots, 'explorer-food.png') });
   assert.deepEqual([...errors, ...again.errors], [], 'no console errors');
   await again.context.close();
 });
