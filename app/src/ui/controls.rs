@@ -124,7 +124,7 @@ pub fn ControlPanel() -> impl IntoView {
 }
 
 /// What DiffAugment does, and when it is worth it (from `tests/bench/learning/compare.sh`).
-const AUGMENT_EXPLAINED: &str = "Before D sees an image, real or G's, it is randomly shifted, recoloured and has a square cut out (Zhao et al. 2020), so D cannot learn a few dozen images by heart; the changes are differentiable, so G still learns through them. The number is the chance of each change per image: 1 is the paper's recipe, 0 (the default) turns it off. Whether it helps depends on the set and on how long you train (the README's learning benchmark).";
+const AUGMENT_EXPLAINED: &str = "Before D sees an image, real or G's, it is randomly shifted, recoloured and has a square cut out (Zhao et al. 2020), so D cannot learn a few dozen images by heart; the changes are differentiable, so G still learns through them. The number is the chance of each change per image: 1 is the paper's recipe, 0 (the default) turns it off. Off by default because, on 131 emoji at the step counts a page run reaches (500–2 000), it did not beat plain training: it starts slower and catches up by about 1 500 steps (the README's learning benchmark). Try it when a long run on a few images ends with D winning.";
 
 /// A labelled form field with an explanation.
 #[component]
