@@ -442,10 +442,16 @@ mod tests {
     /// `bytes` rewritten as a file of `version` with only its first `count` sections.
     fn as_version(bytes: &[u8], version: u32, count: usize) -> Vec<u8> {
         let sections = Sections::parse(bytes).unwrap();
+        let parts: Vec<Vec<u8>> = sections.parts[..count].iter().map(|p| p.to_vec()).collect();
+        encoded(version, sections.step, sections.noise, &parts)
+    }
+
+    /// A file of `version` with these sections.
+    fn encoded(version: u32, step: u64, noise: u128, parts: &[Vec<u8>]) -> Vec<u8> {
         let mut body = Vec::new();
-        body.extend(sections.step.to_le_bytes());
-        body.extend(sections.noise.to_le_bytes());
-        for part in &sections.parts[..count] {
+        body.extend(step.to_le_bytes());
+        body.extend(noise.to_le_bytes());
+        for part in parts {
             crate::sections::write(&mut body, part);
         }
         let mut out = MAGIC.to_vec();
@@ -532,15 +538,22 @@ mod tests {
         let async_bytes = pollster::block_on(save_async(&gan, None)).unwrap();
         let back = load(&async_bytes, &Device::flex()).unwrap();
         assert!(floats(back.ema.as_ref().unwrap()) == floats(ema));
-        // The shipped generator predates the average: it loads without one.
-        let shipped = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../public/pretrained/digits.gan"
-        ))
-        .unwrap();
-        let (config, _) = peek(&shipped).unwrap();
-        assert_eq!(config.ema_beta, 0.0);
-        assert!(load(&shipped, &Device::flex()).unwrap().ema.is_none());
+        // A file from before the average (version 2, its configuration without `ema_beta` and
+        // `augment`): it loads without one, as it trained.
+        let bytes = save(&gan, None).unwrap();
+        let sections = Sections::parse(&bytes).unwrap();
+        let mut config: serde_json::Value = serde_json::from_slice(sections.parts[0]).unwrap();
+        let fields = config.as_object_mut().unwrap();
+        fields.remove("ema_beta");
+        fields.remove("augment");
+        let mut parts: Vec<Vec<u8>> = sections.parts[..6].iter().map(|p| p.to_vec()).collect();
+        parts[0] = serde_json::to_vec(&config).unwrap();
+        // Without Adam's state, as the shipped generators were (version 2 held burn's records).
+        (parts[3], parts[4]) = (Vec::new(), Vec::new());
+        let old = encoded(2, sections.step, sections.noise, &parts);
+        let (config, _) = peek(&old).unwrap();
+        assert_eq!((config.ema_beta, config.augment), (0.0, 0.0));
+        assert!(load(&old, &Device::flex()).unwrap().ema.is_none());
     }
 
     #[test]
