@@ -2,29 +2,16 @@
 // dose outside [0, 1] is refused with the reason; an augmented model trains with finite losses
 // and, from the same seed, another run than the plain one (D sees changed images). Each test
 // opens its own browser context.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './harness.mjs';
+import { useBrowser } from './harness.mjs';
 import { Playground } from './playground.mjs';
 
-const session = {};
-before(async () => {
-  session.server = await startServer();
-  session.browser = await launchBrowser();
-});
-after(async () => {
-  await session.browser?.close();
-  await session.server?.close();
-});
+const session = useBrowser();
 
 /** A ready page in a fresh context, and the console errors it logs. */
 async function freshPage() {
-  const context = await session.browser.newContext();
-  const errors = [];
-  context.on('page', (page) => {
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  });
+  const { context, errors } = await session.freshContext();
   const app = await Playground.open(context, `${session.server.url}?cpu`);
   await app.ready();
   return { app, context, errors };

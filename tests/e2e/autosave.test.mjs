@@ -2,46 +2,42 @@
 // to resume it and the resumed run is the same run; project files carry a run to another
 // browser or to the native trainer and back; a full quota says so and training goes on; two
 // tabs keep their own saves. Each test opens its own browser context (its own storage).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtemp, readFile, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, fixtures, root, screenshot } from './harness.mjs';
+import { useBrowser, fixtures, root, screenshot } from './harness.mjs';
 import { Playground } from './playground.mjs';
 
 const IMAGES = ['red-ring.png', 'green-square.jpg', 'blue-ring.gif'].map((f) => join(fixtures, f));
-const session = {};
+const session = useBrowser();
+const freshContext = () => session.freshContext();
 
-before(async () => {
-  session.server = await startServer();
-  session.browser = await launchBrowser();
-});
-after(async () => {
-  await session.browser?.close();
-  await session.server?.close();
-});
-
-/** A fresh browser context (empty storage) that records console errors. */
-async function freshContext() {
-  const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const errors = [];
-  context.on('page', (page) => {
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  });
-  return { context, errors };
-}
-
-/** A page of a fresh context with a tiny model training on three user images. */
-async function tinyRunOnImages(context) {
+/** A page of a fresh context with a tiny model, once the saved runs were looked at. */
+async function tinyRun(context) {
   const app = await Playground.open(context, `${session.server.url}?cpu`);
   await app.ready();
   await app.savedRunsChecked();
   await app.useTinyModel();
+  return app;
+}
+
+/** … training on three user images. */
+async function tinyRunOnImages(context) {
+  const app = await tinyRun(context);
   await app.addImages(IMAGES, 3);
+  return app;
+}
+
+/** … trained by hand to step 2 and autosaved there. */
+async function tinyRunSavedAtStep2(context) {
+  const app = await tinyRun(context);
+  await app.stepOnce();
+  await app.stepOnce();
+  await app.autosaved(2);
   return app;
 }
 
@@ -143,13 +139,7 @@ test('a full storage quota says so and training goes on', async () => {
 
 test('two tabs keep their own saves', async () => {
   const { context, errors } = await freshContext();
-  const first = await Playground.open(context, `${session.server.url}?cpu`);
-  await first.ready();
-  await first.savedRunsChecked();
-  await first.useTinyModel();
-  await first.stepOnce();
-  await first.stepOnce();
-  await first.autosaved(2);
+  const first = await tinyRunSavedAtStep2(context);
 
   // The second tab: the first tab's run is in use there, so it is not offered here.
   const second = await Playground.open(context, `${session.server.url}?cpu`);
@@ -175,13 +165,7 @@ test('two tabs keep their own saves', async () => {
 
 test('a duplicated tab resumes a copy and leaves the original tab\'s saves alone', async () => {
   const { context, errors } = await freshContext();
-  const first = await Playground.open(context, `${session.server.url}?cpu`);
-  await first.ready();
-  await first.savedRunsChecked();
-  await first.useTinyModel();
-  await first.stepOnce();
-  await first.stepOnce();
-  await first.autosaved(2);
+  const first = await tinyRunSavedAtStep2(context);
   const original = await first.page.getAttribute('[data-testid="autosave"]', 'data-run');
 
   // The browser's "Duplicate tab" copies the tab's sessionStorage: the copy claims the run.

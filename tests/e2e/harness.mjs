@@ -106,6 +106,35 @@ export function usePage(query = '') {
   return session;
 }
 
+/**
+ * Registers hooks that serve dist/ and start the browser for tests that each open their own
+ * browser context (so none depends on another's state). The returned session gets `server`
+ * and `browser` before the first test, and `freshContext()`: a context with empty storage that
+ * records its pages' console errors, as `{ context, errors }`.
+ */
+export function useBrowser() {
+  const session = {
+    async freshContext() {
+      const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+      const errors = [];
+      context.on('page', (page) => {
+        page.on('pageerror', (e) => errors.push(String(e)));
+        page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      });
+      return { context, errors };
+    },
+  };
+  before(async () => {
+    session.server = await startServer();
+    session.browser = await launchBrowser();
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
+  return session;
+}
+
 /** Counts the frames of a GIF by walking its blocks (image descriptors, extensions). */
 export function gifFrames(bytes) {
   if (bytes.subarray(0, 6).toString('latin1') !== 'GIF89a') throw new Error('not a GIF89a file');

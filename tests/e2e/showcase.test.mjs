@@ -1,35 +1,24 @@
 // The second shipped generator (issue 12, part 4): the explorer opens on the digits and offers
 // a colourful one, pretrained on the food emoji, loaded only when chosen; its link opens it
 // again; a broken file says so and leaves the others usable. Each test has its own context.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, writeFile, mkdtemp, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, root, screenshots } from './harness.mjs';
+import { startServer, useBrowser, root, screenshots } from './harness.mjs';
 import { Playground } from './playground.mjs';
 
-const session = {};
-before(async () => {
-  session.server = await startServer();
-  session.browser = await launchBrowser();
-});
+const session = useBrowser();
 after(async () => {
-  await session.browser?.close();
-  await session.server?.close();
   await session.broken?.close();
 });
 
 /** A ready page of `url` in a fresh context, with the requests it makes and its errors. */
 async function open(url) {
-  const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const { context, errors } = await session.freshContext();
   const requests = [];
-  const errors = [];
   context.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  context.on('page', (page) => {
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  });
   const app = await Playground.open(context, url);
   await app.ready();
   return { app, context, requests, errors };
