@@ -116,10 +116,7 @@ impl BatchDraw {
         assert_eq!(batch, self.images.len(), "one draw per image");
         assert_eq!(side, self.side, "draws made for another image side");
         let device = images.device();
-        let per_image = |f: fn(&ImageDraw) -> f32| {
-            let values: Vec<f32> = self.images.iter().map(f).collect();
-            Tensor::<4>::from_data(TensorData::new(values, [batch, 1, 1, 1]), &device)
-        };
+        let per_image = |f: fn(&ImageDraw) -> f32| self.per_image(f, &device);
         // Colour (inputs in [-1, 1]).
         let x = images + per_image(|d| d.brightness); // [batch, c, s, s]
         let grey = x.clone().mean_dim(1); // [batch, 1, s, s]
@@ -145,53 +142,65 @@ impl BatchDraw {
         x * self.keep_masks(&device).expand(shape)
     }
 
+    /// The per-image numbers `f` as a `[batch, 1, 1, 1]` tensor on `device`.
+    fn per_image(&self, f: impl Fn(&ImageDraw) -> f32, device: &Device) -> Tensor<4> {
+        let values: Vec<f32> = self.images.iter().map(f).collect();
+        Tensor::from_data(
+            TensorData::new(values, [self.images.len(), 1, 1, 1]),
+            device,
+        )
+    }
+
+    /// 0, 1, …, side − 1 along `axis` (2: rows, 3: columns) of a `[1, 1, side, side]`-ready
+    /// tensor, on `device`.
+    fn positions(&self, axis: usize, device: &Device) -> Tensor<4> {
+        let side = self.side;
+        let values: Vec<f32> = (0..side).map(|i| i as f32).collect();
+        let shape = if axis == 2 {
+            [1, 1, side, 1]
+        } else {
+            [1, 1, 1, side]
+        };
+        Tensor::from_data(TensorData::new(values, shape), device)
+    }
+
     /// `[batch, 1, side, side]` 0/1 matrices moving rows (or, `transposed`, columns) by each
-    /// image's shift.
+    /// image's shift: M[i][k] = 1 where k = i + shift. Built on the device from the shifts, so a
+    /// step uploads a few numbers per image rather than whole matrices.
     fn shift_matrices(
         &self,
         shift: fn(&ImageDraw) -> i32,
         transposed: bool,
         device: &Device,
     ) -> Tensor<4> {
-        let side = self.side;
-        let mut values = vec![0.0f32; self.images.len() * side * side];
-        for (n, draw) in self.images.iter().enumerate() {
-            for out in 0..side {
-                let from = out as i32 + shift(draw);
-                if (0..side as i32).contains(&from) {
-                    let (r, c) = if transposed {
-                        (from as usize, out)
-                    } else {
-                        (out, from as usize)
-                    };
-                    values[(n * side + r) * side + c] = 1.0;
-                }
-            }
+        let shifts = self.per_image(|d| shift(d) as f32, device); // [batch, 1, 1, 1]
+        let (out, from) = (self.positions(2, device), self.positions(3, device));
+        let matrices = (from - out - shifts).abs().lower_elem(0.5).float(); // [batch, 1, s, s]
+        if transposed {
+            matrices.swap_dims(2, 3)
+        } else {
+            matrices
         }
-        Tensor::from_data(
-            TensorData::new(values, [self.images.len(), 1, side, side]),
-            device,
-        )
     }
 
-    /// `[batch, 1, side, side]`: 0 inside each image's cutout, 1 elsewhere.
+    /// `[batch, 1, side, side]`: 0 inside each image's cutout, 1 elsewhere (built on the device
+    /// from each square's corner and side).
     fn keep_masks(&self, device: &Device) -> Tensor<4> {
-        let side = self.side as i32;
-        let mut values = Vec::with_capacity(self.images.len() * (side * side) as usize);
-        for draw in &self.images {
-            for r in 0..side {
-                for c in 0..side {
-                    let cut = draw.cutout.is_some_and(|(top, left, cut)| {
-                        (top..top + cut).contains(&r) && (left..left + cut).contains(&c)
-                    });
-                    values.push(if cut { 0.0 } else { 1.0 });
-                }
-            }
-        }
-        Tensor::from_data(
-            TensorData::new(values, [self.images.len(), 1, self.side, self.side]),
-            device,
-        )
+        let corner = |pick: fn(&(i32, i32, i32)) -> i32| {
+            self.per_image(
+                move |d| d.cutout.as_ref().map_or(0.0, |c| pick(c) as f32),
+                device,
+            )
+        };
+        let cut = corner(|c| c.2); // [batch, 1, 1, 1]; 0: no cutout
+        let inside = |positions: Tensor<4>, start: Tensor<4>| {
+            let from_start = positions - start;
+            from_start.clone().greater_equal_elem(0.0).float()
+                * (from_start - cut.clone()).lower_elem(0.0).float()
+        };
+        let rows = inside(self.positions(2, device), corner(|c| c.0)); // [batch, 1, s, 1]
+        let columns = inside(self.positions(3, device), corner(|c| c.1)); // [batch, 1, 1, s]
+        (rows * columns).neg().add_scalar(1.0)
     }
 }
 
