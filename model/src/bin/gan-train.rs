@@ -417,7 +417,9 @@ fn main() -> anyhow::Result<()> {
             if args.ship
                 && let Some(average) = light.ema.take()
             {
-                light.generator = average.to_device(gan.device()).train();
+                // `valid()` first: moving a clone would move the live average's shared
+                // batch-norm statistics with it.
+                light.generator = average.valid().to_device(gan.device()).train();
             }
             checkpoint::save(&light, Some(&position))?
         } else {
@@ -516,7 +518,9 @@ fn main() -> anyhow::Result<()> {
             let was_best = watch.best();
             alarm = alarm.or(watch.observe_quality(i, swd));
             if watch.best() != was_best {
-                best = Some(gan.clone());
+                // Its own batch-norm statistics: a plain clone shares them (burn's
+                // `RunningState`), so the best state would follow every later step.
+                best = Some(gan.deep_clone());
                 write_checkpoint(&gan, &data, "best.gan")?;
             }
             say(
