@@ -15,7 +15,7 @@
 //! [`RunWatch`] is plain Rust: it sees the values the trainer already reads back, never tensors.
 
 use crate::config::LossKind;
-use crate::training::StepValues;
+use crate::step_values::StepValues;
 
 /// Thresholds of [`RunWatch`]. The defaults are set between the collapse of issue 14 (D loss
 /// 0.003: D(x) ≈ 0.999, D(G(z)) ≈ 0.001) and the late, still healthy stretch of the PyTorch

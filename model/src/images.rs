@@ -6,10 +6,7 @@ use std::io::Cursor;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, Rgba, RgbaImage};
 
-/// Largest file accepted, in bytes (50 MB).
-pub const MAX_FILE_BYTES: usize = 50 * 1000 * 1000;
-/// Largest image accepted, in pixels as declared by its header (40 megapixels).
-pub const MAX_PIXELS: u64 = 40 * 1000 * 1000;
+pub use crate::limits::{MAX_FILE_BYTES, MAX_PIXELS};
 
 /// Why an image was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

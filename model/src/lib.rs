@@ -9,33 +9,60 @@
 //! - [`checkpoint`], [`snapshot`]: saving and loading the whole training state.
 //! - [`swd`]: the sliced Wasserstein distance used as the quality score.
 //! - [`health`]: watching a run for the discriminator winning or the samples falling apart.
+//!
+//! Without the default `burn` feature only the burn-free part is built (what the page's UI
+//! links): [`config`], [`latent`], [`health`], [`limits`], [`procedural`] sets' names, the loss terms of [`loss`], the layer
+//! summaries of [`anatomy`], the directions of [`principal`] and [`StepValues`].
 
 pub mod anatomy;
+#[cfg(feature = "burn")]
 pub mod augment;
+#[cfg(feature = "burn")]
 pub mod checkpoint;
 pub mod config;
+#[cfg(feature = "burn")]
 pub mod data;
+#[cfg(feature = "burn")]
 pub mod digits;
+#[cfg(feature = "burn")]
 pub mod discriminator;
+#[cfg(feature = "burn")]
 pub mod generator;
 pub mod health;
+#[cfg(feature = "burn")]
 pub mod images;
+#[cfg(feature = "burn")]
 mod init;
 pub mod latent;
+pub mod limits;
 pub mod loss;
+#[cfg(feature = "burn")]
 pub mod nearest;
+#[cfg(feature = "burn")]
 pub mod optimizer;
 pub mod principal;
 pub mod procedural;
+#[cfg(feature = "burn")]
 pub mod project;
+#[cfg(feature = "burn")]
 mod sections;
+#[cfg(feature = "burn")]
 pub mod snapshot;
+mod step_values;
+#[cfg(feature = "burn")]
 pub mod swd;
+#[cfg(feature = "burn")]
 pub mod training;
 
+#[cfg(feature = "burn")]
 pub use burn;
 pub use config::{GanConfig, LossKind};
+#[cfg(feature = "burn")]
 pub use data::{DataPosition, Dataset};
+#[cfg(feature = "burn")]
 pub use discriminator::Discriminator;
+#[cfg(feature = "burn")]
 pub use generator::Generator;
-pub use training::{Gan, StepStats, StepValues};
+pub use step_values::StepValues;
+#[cfg(feature = "burn")]
+pub use training::{Gan, StepStats};

@@ -1,10 +1,13 @@
 //! Adversarial losses on discriminator logits, and the mean D outputs that the charts show.
 
+#[cfg(feature = "burn")]
 use burn::tensor::Tensor;
+#[cfg(feature = "burn")]
 use burn::tensor::activation::{relu, sigmoid, softplus};
 
 use crate::config::LossKind;
 
+#[cfg(feature = "burn")]
 impl LossKind {
     /// Discriminator (critic) loss from its outputs on real and generated images.
     ///
@@ -104,7 +107,7 @@ impl LossKind {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "burn"))]
 mod tests {
     use super::*;
     use burn::tensor::Device;

@@ -1,10 +1,14 @@
 //! Principal directions of the latent space, GANSpace-style (Härkönen et al. 2020): PCA of the
 //! generator's first-layer activations over many samples, carried back to z by regression.
 
+#[cfg(feature = "burn")]
 use burn::tensor::{Device, ExecutionError, Tensor, TensorData};
+#[cfg(feature = "burn")]
 use nalgebra::{DMatrix, SymmetricEigen};
 
+#[cfg(feature = "burn")]
 use crate::generator::Generator;
+#[cfg(feature = "burn")]
 use crate::latent::seeded_normal;
 
 /// Unit directions in z, ordered by the activation variance they explain.
@@ -17,6 +21,7 @@ pub struct PrincipalDirections {
 }
 
 impl PrincipalDirections {
+    #[cfg(feature = "burn")]
     /// Samples `samples` seeded z, runs the generator's first layer (inference mode) and keeps
     /// the top `count` directions. Reads the device back once, asynchronously.
     pub async fn compute(
@@ -45,6 +50,7 @@ impl PrincipalDirections {
         Ok(Self::from_gram(&z, &gram, samples, latent, count))
     }
 
+    #[cfg(feature = "burn")]
     /// The directions from the latent samples `z` (`samples × latent`, row-major) and the Gram
     /// matrix of their centred activations (`samples × samples`).
     pub fn from_gram(z: &[f32], gram: &[f32], samples: usize, latent: usize, count: usize) -> Self {
@@ -94,7 +100,7 @@ impl PrincipalDirections {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "burn"))]
 mod tests {
     use super::*;
     use crate::config::GanConfig;

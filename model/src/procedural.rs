@@ -1,9 +1,11 @@
 //! Built-in datasets drawn in code, so a class can train without any files.
 
+#[cfg(feature = "burn")]
 use burn::tensor::Device;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+#[cfg(feature = "burn")]
 use crate::data::Dataset;
 
 /// A family of procedurally drawn images.
@@ -51,6 +53,7 @@ impl Procedural {
         out
     }
 
+    #[cfg(feature = "burn")]
     /// A seeded [`Dataset`] of `count` images on `device`, with random flips.
     pub fn dataset(
         self,

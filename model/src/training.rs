@@ -15,6 +15,7 @@ use crate::discriminator::Discriminator;
 use crate::generator::Generator;
 use crate::latent::normal_vector;
 use crate::optimizer::ModuleAdam;
+pub use crate::step_values::StepValues;
 
 /// Losses and mean D outputs of one step, still on the device so that a browser can read them
 /// back asynchronously; `None` where the step did not compute the value.
@@ -31,44 +32,6 @@ pub struct StepStats {
     pub d_grad_norm: Option<Tensor<1>>,
     /// L2 norm of the generator's gradient, `[1]`: near zero, G has nothing to learn from.
     pub g_grad_norm: Option<Tensor<1>>,
-}
-
-/// [`StepStats`] read back to the host.
-#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct StepValues {
-    /// Discriminator loss.
-    pub d_loss: Option<f32>,
-    /// Generator loss.
-    pub g_loss: Option<f32>,
-    /// Mean D(x).
-    pub d_real: Option<f32>,
-    /// Mean D(G(z)).
-    pub d_fake: Option<f32>,
-    /// L2 norm of the discriminator's gradient.
-    #[serde(default)]
-    pub d_grad_norm: Option<f32>,
-    /// L2 norm of the generator's gradient.
-    #[serde(default)]
-    pub g_grad_norm: Option<f32>,
-}
-
-impl StepValues {
-    /// Every value, in field order.
-    pub fn all(&self) -> [Option<f32>; 6] {
-        [
-            self.d_loss,
-            self.g_loss,
-            self.d_real,
-            self.d_fake,
-            self.d_grad_norm,
-            self.g_grad_norm,
-        ]
-    }
-
-    /// True when every value present is a finite number.
-    pub fn is_finite(&self) -> bool {
-        self.all().iter().flatten().all(|v| v.is_finite())
-    }
 }
 
 impl StepStats {
