@@ -8,7 +8,7 @@ ensure_browser
 cd "$ROOT"
 started=$SECONDS
 
-say "native tests (model, app logic)"
+say "native tests (model, the worker's and the page's logic, the UI's dependencies)"
 cargo test --release --workspace
 
 say "the native trainer and the benchmarks compile, as the README documents them"
@@ -22,7 +22,7 @@ trunk build --release
 
 say "in-browser tests (wasm-bindgen-test in headless Chromium, in a worker)"
 # Same profile and features as the page's build, so only the test crate itself compiles.
-(cd app && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=900 \
+(cd app/worker && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=900 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test --release --target wasm32-unknown-unknown --test browser)
 

@@ -30,6 +30,19 @@ test('opens on the CPU device with a built-in dataset and trains a step', async 
   await screenshot(page, 'after-one-step');
 });
 
+test('the sample grid exports as a PNG of the grid (encoded by the canvas)', async () => {
+  const { page } = session;
+  await page.waitForSelector('[data-testid="samples"][data-step]', { timeout: TRAINING_TIMEOUT });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-grid"]')]);
+  assert.match(download.suggestedFilename(), /^samples-step\d+\.png$/);
+  const png = await readFile(await download.path());
+  assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'a PNG signature');
+  // IHDR: width and height, big-endian, at bytes 16 and 20 — the grid canvas's size.
+  const size = await page.$eval('[data-testid="samples"]', (c) => [c.width, c.height]);
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], size);
+  assert.ok(size[0] > 64, `a whole grid, not one tile: ${size}`);
+});
+
 test('user files: good ones join the grid, each bad one is listed with its reason', async () => {
   const { page } = session;
   const good = ['red-ring.png', 'green-square.jpg', 'blue-ring.gif', 'yellow-square.webp', 'purple-ring.bmp'];

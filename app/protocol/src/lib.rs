@@ -1,0 +1,24 @@
+//! What GAN Playground's page (`app/ui`) and its training worker (`app/worker`) share, and
+//! nothing heavy: the page links this crate, so it must not bring burn (its `model` is the
+//! burn-free part).
+//!
+//! - [`messages`]: the requests the page sends and the responses the worker sends back.
+//! - [`data`]: the data sources, the grid's geometry and its fixed latent vectors.
+//! - [`device`]: which device trains (the worker measures, the page shows why).
+//! - [`verdict`]: D's verdict on a row of images and the loss formulas the page explains.
+//! - [`charts`]: the loss history both keep (the worker saves it with a run).
+//! - [`saved_runs`]: the runs autosaved in the browser; [`store`]: their IndexedDB.
+//! - [`link`]: the worker's type as the page's spawner names it.
+
+pub mod charts;
+pub mod data;
+pub mod device;
+#[cfg(target_arch = "wasm32")]
+pub mod link;
+pub mod messages;
+pub mod saved_runs;
+#[cfg(target_arch = "wasm32")]
+pub mod store;
+pub mod verdict;
+
+pub use messages::{Request, Response};

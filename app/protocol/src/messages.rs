@@ -1,0 +1,470 @@
+//! Messages between the page (main thread) and the training worker.
+
+pub use crate::device::{DeviceChoice, DeviceMeasurement};
+use model::{GanConfig, StepValues};
+use serde::{Deserialize, Serialize};
+
+/// What the page asks of the worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Request {
+    /// Start the compute device the user chose (see [`DeviceChoice`]).
+    Init {
+        /// Auto: WebGPU on a hardware adapter, else the CPU.
+        device: DeviceChoice,
+        /// The devices' timing from earlier in this session, so a reload does not measure again.
+        remembered: Option<DeviceMeasurement>,
+    },
+    /// Send a [`Response::Snapshot`] of the model now (to move it to another device).
+    TakeSnapshot,
+    /// Fetch and load a shipped generator (answered with [`Response::Pretrained`]; the digits
+    /// load with the device, the others when first chosen).
+    LoadPretrained(Showcase),
+    /// Use a built-in procedural dataset (replaces the user's images as training data).
+    UseBuiltin(crate::data::Builtin),
+    /// Decode and add user files: (name, bytes).
+    AddFiles(Vec<(String, Vec<u8>)>),
+    /// Remove one user image.
+    RemoveImage(u64),
+    /// Remove every user image.
+    ClearImages,
+    /// Train on the user's images (once some are loaded).
+    UseUserImages,
+    /// Build a new model with this configuration (discards the current one).
+    Configure(GanConfig),
+    /// Train continuously until paused.
+    Train,
+    /// Stop after the current step.
+    Pause,
+    /// One full step (D then G).
+    Step,
+    /// One discriminator update.
+    StepD,
+    /// One generator update.
+    StepG,
+    /// Serialise the whole training state.
+    SaveCheckpoint,
+    /// Replace the model with a checkpoint (kept unchanged if the bytes are bad).
+    LoadCheckpoint(Vec<u8>),
+    /// Draw G(z) for each z with the chosen generator (for the explorer).
+    Render {
+        /// Echoed in the answer, so the page knows which request it answers.
+        id: u64,
+        /// Which generator draws.
+        source: GeneratorSource,
+        /// What the images are for.
+        purpose: RenderPurpose,
+        /// Latent vectors, each of the generator's latent size.
+        zs: Vec<Vec<f32>>,
+    },
+    /// Make a file of G(z) for the explorer's exports.
+    Export {
+        /// Which generator draws.
+        source: GeneratorSource,
+        /// Latent vectors: one for a PNG, the frames of a strip or animation.
+        zs: Vec<Vec<f32>>,
+        /// The file to make.
+        format: ExportFormat,
+    },
+    /// Compute the principal directions of a generator's latent space.
+    ComputeDirections(GeneratorSource),
+    /// Take back the images another worker kept (after a lost GPU device).
+    RestoreImages(Vec<(String, Vec<u8>)>),
+    /// Behave as if the GPU device were lost (for the end-to-end test of recovery).
+    SimulateDeviceLoss,
+    /// Make the generator's weights NaN, so that the next step's losses are not finite (for
+    /// the end-to-end test of that alarm; the detection and the way back are the real ones).
+    SimulateNonFinite,
+    /// Go back to the best recent state after the run fell apart (see [`Response::Alarm`]).
+    GoBack,
+    /// Encode the timelapse's frames (RGBA8, all `width × height`) as an animated GIF, answered
+    /// with a [`Response::File`].
+    TimelapseGif {
+        /// Width of each frame.
+        width: u32,
+        /// Height of each frame.
+        height: u32,
+        /// The frames, oldest first.
+        frames: Vec<Vec<u8>>,
+        /// How long each frame shows.
+        frame_ms: u32,
+    },
+    /// Show the raw generator (true) or its average (false) in the grid and the explorer.
+    ShowRaw(bool),
+    /// The training images nearest to one image of the last verdict.
+    Nearest {
+        /// From the real row (else the generated one).
+        real: bool,
+        /// Its place in the row.
+        index: usize,
+    },
+    /// The generator's feature maps at one layer of its [`Response::Architecture`], for the
+    /// live grid's first image.
+    Activations {
+        /// Index in the generator's layer list (1: the first block; the last: the image).
+        layer: usize,
+    },
+    /// Make a project file of the whole run (skipped for an autosave while the model is
+    /// diverged: a good save is never overwritten by a broken one).
+    SaveProject {
+        /// Where it goes.
+        purpose: SavePurpose,
+        /// The page's part ([`crate::saved_runs::PageSnapshot`] as JSON text).
+        page: String,
+    },
+    /// Replace images, data and model with a project file's (nothing changes if it is bad).
+    OpenProject(Vec<u8>),
+    /// [`Request::OpenProject`] with the run autosaved in the browser under this run id.
+    OpenSaved(String),
+}
+
+/// Where a project file goes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SavePurpose {
+    /// Into the browser's storage under this tab's run id, answered with
+    /// [`Response::Autosaved`].
+    Autosave {
+        /// The tab's run.
+        run_id: String,
+    },
+    /// To the user, answered with a [`Response::File`].
+    Download,
+}
+
+/// A generator shipped with the page (`public/pretrained/`, whose README says how each was
+/// made).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Showcase {
+    /// Handwritten digits, grey: what the explorer opens with.
+    Digits,
+    /// Food and drink emoji, in colour (loaded when first chosen).
+    Food,
+}
+
+impl Showcase {
+    /// Every shipped generator, in the order the explorer lists them.
+    pub const ALL: [Showcase; 2] = [Showcase::Digits, Showcase::Food];
+
+    /// Its file, relative to the page.
+    pub fn url(self) -> &'static str {
+        match self {
+            Showcase::Digits => "pretrained/digits.gan",
+            Showcase::Food => "pretrained/food.gan",
+        }
+    }
+
+    /// What it learned from, for its label.
+    pub fn trained_on(self) -> &'static str {
+        match self {
+            Showcase::Digits => "digits",
+            Showcase::Food => "food emoji",
+        }
+    }
+
+    /// Its name in the explorer's link (`pre` was the only one's, so old links still open).
+    pub fn link_name(self) -> &'static str {
+        match self {
+            Showcase::Digits => "pre",
+            Showcase::Food => "food",
+        }
+    }
+}
+
+/// Which generator the explorer draws with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GeneratorSource {
+    /// A generator shipped with the page.
+    Pretrained(Showcase),
+    /// The model being trained on this page (its latest weights).
+    Training,
+}
+
+impl Default for GeneratorSource {
+    fn default() -> Self {
+        GeneratorSource::Pretrained(Showcase::Digits)
+    }
+}
+
+/// What rendered images are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RenderPurpose {
+    /// The large preview of the current z.
+    Preview,
+    /// The interpolation strip.
+    Strip,
+}
+
+/// A file the explorer exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportFormat {
+    /// One image, enlarged.
+    Png,
+    /// The frames side by side.
+    StripPng,
+    /// The frames as a looping animation.
+    Gif {
+        /// How long each frame shows.
+        frame_ms: u32,
+    },
+}
+
+/// Images drawn for the explorer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rendered {
+    /// The request's id.
+    pub id: u64,
+    /// What they are for.
+    pub purpose: RenderPurpose,
+    /// One RGBA8 image of `size × size` per z, or why none could be drawn.
+    pub frames: Result<Vec<Vec<u8>>, String>,
+    /// Side of each image.
+    pub size: u32,
+    /// Time in the worker, including the read-back.
+    pub ms: f64,
+}
+
+/// The generator shipped with the page, once loaded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PretrainedInfo {
+    /// Its configuration.
+    pub config: GanConfig,
+    /// Steps it was trained for.
+    pub step: u64,
+}
+
+/// How the worker computes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DeviceInfo {
+    /// burn's wgpu backend on the browser's WebGPU adapter.
+    WebGpu {
+        /// Vendor and architecture reported by the adapter.
+        adapter: String,
+        /// Both devices' timing, where that chose WebGPU.
+        measured: Option<DeviceMeasurement>,
+    },
+    /// burn's CPU backend (flex, SIMD) in WebAssembly.
+    Cpu {
+        /// Why WebGPU is not used.
+        reason: String,
+        /// Both devices' timing, where that chose the CPU.
+        measured: Option<DeviceMeasurement>,
+    },
+}
+
+impl DeviceInfo {
+    /// The timing that chose this device, if one did.
+    pub fn measured(&self) -> Option<&DeviceMeasurement> {
+        match self {
+            DeviceInfo::WebGpu { measured, .. } | DeviceInfo::Cpu { measured, .. } => {
+                measured.as_ref()
+            }
+        }
+    }
+}
+
+/// An image of the verdict and its nearest training images.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NearestReport {
+    /// From the real row (else the generated one).
+    pub real: bool,
+    /// Its place in the row.
+    pub index: usize,
+    /// Side of every image.
+    pub size: u32,
+    /// The image asked about, RGBA8.
+    pub query: Vec<u8>,
+    /// The nearest training images, nearest first.
+    pub neighbours: Vec<Neighbour>,
+}
+
+/// A training image and its distance to the image asked about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Neighbour {
+    /// Its index in the training set.
+    pub index: usize,
+    /// Pixel (L2) distance at training resolution, pixels in [-1, 1].
+    pub distance: f32,
+    /// RGBA8.
+    pub rgba: Vec<u8>,
+}
+
+/// Medians of nearest-training-image distances (pixel L2 at training resolution).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Memorisation {
+    /// Of the samples to their nearest training image.
+    pub samples: f32,
+    /// Of training images to their nearest other training image.
+    pub training: f32,
+}
+
+/// Feature maps of one generator layer, each as a grey RGBA8 image scaled to its own range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureMaps {
+    /// The layer asked for.
+    pub layer: usize,
+    /// Side of each map.
+    pub side: u32,
+    /// One RGBA8 image per channel shown, or why none could be read.
+    pub maps: Result<Vec<Vec<u8>>, String>,
+}
+
+/// A user image as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Thumbnail {
+    /// Identifier for removal.
+    pub id: u64,
+    /// The file's name.
+    pub name: String,
+    /// RGBA8 of the prepared (cropped, resized) image as the worker keeps it, 64×64: enough to
+    /// train any model size again after a lost device.
+    pub rgba: Vec<u8>,
+}
+
+/// One training step's numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct StepReport {
+    /// Generator updates so far.
+    pub step: u64,
+    /// Passes over the data so far.
+    pub epoch: usize,
+    /// Losses and mean D outputs.
+    pub values: StepValues,
+    /// Wall time of the step, including the read-back.
+    pub ms: f64,
+}
+
+/// A run falling apart, as the page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AlarmReport {
+    /// What was seen.
+    pub alarm: model::health::Alarm,
+    /// The state [`Request::GoBack`] restores, if there is one.
+    pub back_to: Option<EarlierState>,
+    /// The worker already went back there (non-finite losses: nothing after them is worth
+    /// keeping).
+    pub restored: bool,
+}
+
+/// An earlier state of the run that the worker keeps to go back to.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EarlierState {
+    /// Its step.
+    pub step: u64,
+    /// Its quality (SWD ×10³), where it was measured: the best state's.
+    pub swd: Option<f32>,
+}
+
+/// The live sample grid, RGBA8.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleGrid {
+    /// Step it was made at.
+    pub step: u64,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// RGBA8 pixels, row-major.
+    pub rgba: Vec<u8>,
+}
+
+/// What the worker tells the page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Response {
+    /// The worker is timing both devices to pick the faster (a few seconds, once a session).
+    Measuring,
+    /// The device is ready.
+    Device(DeviceInfo),
+    /// Both networks layer by layer (with every new model).
+    Architecture(model::anatomy::Architecture),
+    /// What D says of a row of real and a row of generated images (with each sample grid).
+    Verdict(crate::verdict::VerdictReport),
+    /// The nearest training images asked for by [`Request::Nearest`], or why there are none.
+    Nearest(Result<NearestReport, String>),
+    /// The generator's feature maps asked for by [`Request::Activations`].
+    Activations(FeatureMaps),
+    /// Images decoded and added.
+    ImagesAdded(Vec<Thumbnail>),
+    /// Files refused: (name, reason).
+    ImagesRejected(Vec<(String, String)>),
+    /// The user's image set now has this many images (after a removal or clear).
+    ImageCount(usize),
+    /// What the model trains on now, and how many images it has.
+    Dataset {
+        /// A human description.
+        name: String,
+        /// Number of images.
+        count: usize,
+        /// Which set.
+        source: crate::data::Source,
+    },
+    /// The current model's configuration (after Configure or a checkpoint load).
+    Config(GanConfig),
+    /// Whether training runs continuously.
+    Running(bool),
+    /// A step finished.
+    Step(StepReport),
+    /// The 8×8 sample grid from fixed z.
+    Samples(SampleGrid),
+    /// Sliced Wasserstein distance of samples to the training images (×10³).
+    Quality {
+        /// Step it was measured at.
+        step: u64,
+        /// SWD ×10³.
+        swd: f32,
+        /// Sample diversity relative to the data's (≈1 healthy, near 0 = mode collapse).
+        diversity: f32,
+        /// How near the samples are to training images, against the data's own spacing.
+        memorisation: Option<Memorisation>,
+    },
+    /// The run is falling apart; training paused.
+    Alarm(AlarmReport),
+    /// The model went back to the state of this step.
+    WentBack(u64),
+    /// A saved checkpoint.
+    Checkpoint(Vec<u8>),
+    /// Something failed; the model and data are as they were.
+    Error(String),
+    /// A shipped generator is ready, or why it could not be loaded.
+    Pretrained(Showcase, Result<PretrainedInfo, String>),
+    /// Images for the explorer.
+    Rendered(Rendered),
+    /// Principal directions of a generator's latent space.
+    Directions {
+        /// Whose.
+        source: GeneratorSource,
+        /// Unit vectors in z, strongest first.
+        directions: Vec<Vec<f32>>,
+        /// Activation variance along each.
+        variances: Vec<f32>,
+    },
+    /// The training state in memory (kept on WebGPU; on request on any device), to restore on
+    /// another device.
+    Snapshot {
+        /// Step it was taken at.
+        step: u64,
+        /// A checkpoint without Adam's state.
+        bytes: Vec<u8>,
+    },
+    /// The GPU device is gone; the page offers a new device or the CPU.
+    DeviceLost(String),
+    /// An autosave was written (or why not: a full quota, a failing storage).
+    Autosaved(Result<crate::saved_runs::SavedRun, String>),
+    /// A project was opened (after its images, configuration and data were sent): the page's
+    /// part to restore, and the step.
+    ProjectOpened {
+        /// [`crate::saved_runs::PageSnapshot`] as JSON text.
+        page: String,
+        /// Its step.
+        step: u64,
+        /// Passes over the data so far.
+        epoch: usize,
+    },
+    /// An exported file, to offer for download.
+    File {
+        /// Suggested name.
+        name: String,
+        /// MIME type.
+        mime: String,
+        /// Contents.
+        bytes: Vec<u8>,
+    },
+}

@@ -1,0 +1,174 @@
+//! Training controls and hyper-parameters.
+
+use leptos::prelude::*;
+use model::{GanConfig, LossKind};
+
+use super::{PageState, Worker};
+use protocol::messages::Request;
+
+fn confirm(message: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(message).ok())
+        .unwrap_or(false)
+}
+
+/// Asks before a change that throws the trained model away.
+fn discard_ok(state: PageState) -> bool {
+    let trained = state.last_step.get_untracked().is_some_and(|s| s.step > 0);
+    !trained || confirm("This starts a new model and discards the trained one. Continue?")
+}
+
+/// Buttons and the hyper-parameter form.
+#[component]
+pub fn ControlPanel() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    let worker = expect_context::<Worker>();
+    let ready = move || state.device.with(Option::is_some);
+    let idle = move || state.idle();
+    // The form edits a draft; it follows the worker's configuration whenever that changes.
+    let draft = RwSignal::new(GanConfig::new());
+    Effect::new(move |_| {
+        if let Some(config) = state.config.get() {
+            draft.set(config);
+        }
+    });
+    let apply = move |_| {
+        if state.config.get_untracked().as_ref() == Some(&draft.get_untracked())
+            || discard_ok(state)
+        {
+            worker.send(Request::Configure(draft.get_untracked()));
+        }
+    };
+    let reset = move |_| {
+        if let Some(config) = state.config.get_untracked()
+            && discard_ok(state)
+        {
+            worker.send(Request::Configure(config));
+        }
+    };
+
+    view! {
+        <section class="panel controls">
+            <h2>"2 · Train"</h2>
+            <div class="buttons">
+                <Show when=move || state.running.get() fallback=move || view! {
+                    <button class="primary" data-testid="train" disabled=move || !ready()
+                        on:click=move |_| worker.send(Request::Train)>"Train"</button>
+                }>
+                    <button class="primary" data-testid="pause" on:click=move |_| worker.send(Request::Pause)>"Pause"</button>
+                </Show>
+                <button data-testid="step" disabled=move || !idle() title="One discriminator update, then one generator update"
+                    on:click=move |_| worker.send(Request::Step)>"Step"</button>
+                <button data-testid="step-d" disabled=move || !idle() title="Only the discriminator learns"
+                    on:click=move |_| worker.send(Request::StepD)>"Step D only"</button>
+                <button data-testid="step-g" disabled=move || !idle() title="Only the generator learns"
+                    on:click=move |_| worker.send(Request::StepG)>"Step G only"</button>
+                <button data-testid="reset" disabled=move || !idle() title="A fresh, untrained model" on:click=reset>"Reset"</button>
+            </div>
+            <details>
+                <summary data-testid="hyper-parameters">"Hyper-parameters"</summary>
+                <form class="hyper" on:submit=|ev| ev.prevent_default()>
+                    <Field label="Image size" explain="Side of the generated images. 64 adds a layer to each network and is about four times slower.">
+                        <select data-testid="image-size" on:change=move |ev| draft.update(|c| c.image_size = event_target_value(&ev).parse().unwrap_or(32))
+                            prop:value=move || draft.with(|c| c.image_size.to_string())>
+                            <option value="32">"32 × 32"</option>
+                            <option value="64">"64 × 64"</option>
+                        </select>
+                    </Field>
+                    <Field label="Colour" explain="Grey images train faster and need less data.">
+                        <select data-testid="colour" on:change=move |ev| draft.update(|c| c.channels = event_target_value(&ev).parse().unwrap_or(3))
+                            prop:value=move || draft.with(|c| c.channels.to_string())>
+                            <option value="3">"RGB"</option>
+                            <option value="1">"Grey"</option>
+                        </select>
+                    </Field>
+                    <NumberField label="Latent size" testid="latent-size" explain="Length of z, the generator's input noise: the number of knobs it can use."
+                        value=Signal::derive(move || draft.with(|c| c.latent_size as f64)) step="1"
+                        set=move |v| draft.update(|c| c.latent_size = v as usize)/>
+                    <NumberField label="Network width" testid="width" explain="Feature maps of both networks' widest layer ÷ 4 (DCGAN: 64). Smaller is faster."
+                        value=Signal::derive(move || draft.with(|c| c.generator_width as f64)) step="1"
+                        set=move |v| draft.update(|c| { c.generator_width = v as usize; c.discriminator_width = v as usize; })/>
+                    <NumberField label="Batch size" testid="batch-size" explain="Images per step. Larger batches give steadier gradients but slower steps."
+                        value=Signal::derive(move || draft.with(|c| c.batch_size as f64)) step="1"
+                        set=move |v| draft.update(|c| c.batch_size = v as usize)/>
+                    <NumberField label="Learning rate G" testid="lr-g" explain="Adam step size of the generator (DCGAN: 0.0002)."
+                        value=Signal::derive(move || draft.with(|c| c.learning_rate_g)) step="0.0001"
+                        set=move |v| draft.update(|c| c.learning_rate_g = v)/>
+                    <NumberField label="Learning rate D" testid="lr-d" explain="Adam step size of the discriminator (DCGAN: 0.0002)."
+                        value=Signal::derive(move || draft.with(|c| c.learning_rate_d)) step="0.0001"
+                        set=move |v| draft.update(|c| c.learning_rate_d = v)/>
+                    <NumberField label="Adam β1" testid="beta1" explain="Momentum; DCGAN lowered it from 0.9 to 0.5 to steady training."
+                        value=Signal::derive(move || draft.with(|c| c.beta1 as f64)) step="0.05"
+                        set=move |v| draft.update(|c| c.beta1 = v as f32)/>
+                    <Field label="Loss" explain="BCE is DCGAN's. Hinge and WGAN (the critic's weights clipped) can be steadier when D wins too easily.">
+                        <select data-testid="loss" on:change=move |ev| draft.update(|c| c.loss = LossKind::ALL[event_target_value(&ev).parse::<usize>().unwrap_or(0).min(2)])
+                            prop:value=move || draft.with(|c| LossKind::ALL.iter().position(|k| *k == c.loss).unwrap_or(0).to_string())>
+                            {LossKind::ALL.iter().enumerate().map(|(i, k)| view! { <option value=i.to_string()>{k.label()}</option> }).collect_view()}
+                        </select>
+                    </Field>
+                    <NumberField label="D steps per G step" testid="d-steps" explain="WGAN trains its critic several times per generator step (5 in the paper)."
+                        value=Signal::derive(move || draft.with(|c| c.d_steps as f64)) step="1"
+                        set=move |v| draft.update(|c| c.d_steps = v as usize)/>
+                    <NumberField label="Averaged G (EMA decay)" testid="ema-beta" explain="The grid, the explorer and the quality measure use an exponential moving average of G's weights (as ProGAN and StyleGAN do): smoother, better samples at no training cost. 0.999 keeps about the last thousand steps; 0 turns it off."
+                        value=Signal::derive(move || draft.with(|c| c.ema_beta)) step="0.001"
+                        set=move |v| draft.update(|c| c.ema_beta = v)/>
+                    <NumberField label="DiffAugment" testid="augment" explain=AUGMENT_EXPLAINED
+                        value=Signal::derive(move || draft.with(|c| c.augment)) step="0.1"
+                        set=move |v| draft.update(|c| c.augment = v)/>
+                    <p class="invalid">{move || draft.with(|c| c.validate().err().map(|e| e.to_string()))}</p>
+                    <button data-testid="apply" disabled=move || !idle() || draft.with(|c| c.validate().is_err()) on:click=apply>"Apply (new model)"</button>
+                </form>
+            </details>
+        </section>
+    }
+}
+
+/// What DiffAugment does, and when it is worth it (from `tests/bench/learning/compare.sh`).
+const AUGMENT_EXPLAINED: &str = "Before D sees an image, real or G's, it is randomly shifted, recoloured and has a square cut out (Zhao et al. 2020), so D cannot learn a few dozen images by heart; the changes are differentiable, so G still learns through them. The number is the chance of each change per image: 1 is the paper's recipe, 0 (the default) turns it off. Off by default because, on 131 emoji at the step counts a page run reaches (500–2 000), it did not beat plain training: it starts slower and catches up by about 1 500 steps (the README's learning benchmark). Try it when a long run on a few images ends with D winning.";
+
+/// A labelled form field with an explanation.
+#[component]
+fn Field(
+    /// The label.
+    label: &'static str,
+    /// What it does, in a sentence.
+    explain: &'static str,
+    /// The input.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span class="name">{label}</span>
+            {children()}
+            <small>{explain}</small>
+        </label>
+    }
+}
+
+/// A numeric input bound to a value.
+#[component]
+fn NumberField(
+    /// The label.
+    label: &'static str,
+    /// What it does.
+    explain: &'static str,
+    /// Current value.
+    value: Signal<f64>,
+    /// Input step.
+    step: &'static str,
+    /// The input's `data-testid`.
+    testid: &'static str,
+    /// Called with each parsable new value.
+    set: impl Fn(f64) + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <Field label=label explain=explain>
+            <input type="number" step=step data-testid=testid prop:value=move || value.get().to_string()
+                on:change=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        set(v)
+                    }
+                }/>
+        </Field>
+    }
+}

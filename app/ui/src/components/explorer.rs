@@ -1,0 +1,677 @@
+//! The latent explorer: a large preview of G(z), the generator to draw with, exports, and the
+//! link that carries the view. Sliders and interpolation are in their own modules.
+
+use leptos::prelude::*;
+use model::principal::PrincipalDirections;
+use protocol::data::grid_latents;
+
+use super::browser::{draw_rgba, now_ms};
+use super::interpolation::InterpolationPanel;
+use super::latent_sliders::{DirectionSliders, LatentSliders};
+use super::{PageState, Worker};
+use crate::coalesce::Coalescer;
+use std::collections::HashMap;
+
+use crate::view_state::{ExplorerView, Panel, quantize};
+use protocol::data::GRID_SAMPLES;
+use protocol::messages::{
+    ExportFormat, GeneratorSource, PretrainedInfo, RenderPurpose, Rendered, Request, Showcase,
+};
+
+/// Preview latencies kept for the display and the tests.
+const LATENCIES_KEPT: usize = 50;
+
+/// A preview or strip render on its way: what was asked and, for a slider move, when.
+#[derive(Debug, Clone)]
+struct Job {
+    id: u64,
+    source: GeneratorSource,
+    zs: Vec<Vec<f32>>,
+    input_at: Option<f64>,
+}
+
+/// The preview image.
+#[derive(Debug, Clone)]
+struct PreviewImage {
+    /// Side in pixels.
+    size: u32,
+    /// RGBA8.
+    rgba: Vec<u8>,
+    /// When the slider move it answers happened, if it answers one.
+    input_at: Option<f64>,
+}
+
+/// Principal directions as the worker found them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Directions {
+    /// Whose.
+    pub source: GeneratorSource,
+    /// The training step they were computed at (0 for the pretrained generator).
+    pub step: u64,
+    /// The directions and their variances.
+    pub found: PrincipalDirections,
+}
+
+/// The interpolation strip as drawn.
+#[derive(Debug, Clone)]
+pub struct Strip {
+    /// Side of each frame.
+    pub size: u32,
+    /// RGBA8 per frame.
+    pub frames: Vec<Vec<u8>>,
+    /// |z| of each frame's vector.
+    pub norms: Vec<f32>,
+}
+
+/// What moves the preview on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Animation {
+    /// t runs from A to B (and back, when looping).
+    Play,
+    /// z wanders along great circles.
+    Walk,
+}
+
+/// The explorer's signals (Copy, shared through context).
+#[derive(Clone, Copy)]
+pub struct ExplorerState {
+    /// What is shown; mirrored in the address's hash.
+    pub view: RwSignal<ExplorerView>,
+    /// The shipped generators the worker has loaded (or why it could not); one not listed is
+    /// loading or not asked for yet.
+    pub pretrained: RwSignal<HashMap<Showcase, Result<PretrainedInfo, String>>>,
+    /// Shipped generators asked of this worker (the digits load with it).
+    requested: StoredValue<Vec<Showcase>>,
+    /// The preview and the slider move it answers.
+    preview: RwSignal<Option<PreviewImage>>,
+    /// The strip.
+    pub strip: RwSignal<Option<Strip>>,
+    /// Why the last render failed, if it did.
+    pub render_error: RwSignal<Option<String>>,
+    /// Milliseconds from slider move to drawn preview, newest last.
+    pub latencies: RwSignal<Vec<f64>>,
+    /// The worker's share of the last preview.
+    pub worker_ms: RwSignal<f64>,
+    /// Principal directions, once computed.
+    pub directions: RwSignal<Option<Directions>>,
+    /// Amount along each principal direction (σ).
+    pub amounts: RwSignal<Vec<f32>>,
+    /// Whether the worker is computing directions.
+    pub computing: RwSignal<bool>,
+    /// The running animation.
+    pub animation: RwSignal<Option<Animation>>,
+    /// Problems with the link the page was opened with.
+    pub link_problems: RwSignal<Vec<String>>,
+    /// The step at which the explorer turned to the user's model by itself (once per model).
+    pub followed: RwSignal<Option<u64>>,
+    /// z when every principal amount was 0.
+    base: StoredValue<Vec<f32>>,
+    /// When the last slider move happened (taken by the next preview request).
+    input_at: StoredValue<Option<f64>>,
+    previews: StoredValue<Coalescer<Job>>,
+    strips: StoredValue<Coalescer<Job>>,
+    /// The slider move the running preview answers.
+    preview_input: StoredValue<Option<f64>>,
+    /// |z| of the frames of the running strip render.
+    strip_norms: StoredValue<Vec<f32>>,
+    next_id: StoredValue<u64>,
+    worker: StoredValue<Option<Worker>, LocalStorage>,
+}
+
+fn location_hash() -> String {
+    window().location().hash().unwrap_or_default()
+}
+
+impl ExplorerState {
+    /// The state for a page opened at the current address.
+    pub fn new() -> Self {
+        // Both the shipped generator and a fresh page model take 64 numbers; another size is
+        // fitted when the generator is known.
+        let (view, problems) = ExplorerView::from_hash(&location_hash(), 64);
+        let base = view.z.clone();
+        Self {
+            view: RwSignal::new(view),
+            pretrained: RwSignal::new(HashMap::new()),
+            requested: StoredValue::new(vec![Showcase::Digits]),
+            preview: RwSignal::new(None),
+            strip: RwSignal::new(None),
+            render_error: RwSignal::new(None),
+            latencies: RwSignal::new(Vec::new()),
+            worker_ms: RwSignal::new(0.0),
+            directions: RwSignal::new(None),
+            amounts: RwSignal::new(Vec::new()),
+            computing: RwSignal::new(false),
+            animation: RwSignal::new(None),
+            link_problems: RwSignal::new(problems),
+            followed: RwSignal::new(None),
+            base: StoredValue::new(base),
+            input_at: StoredValue::new(None),
+            previews: StoredValue::new(Coalescer::default()),
+            strips: StoredValue::new(Coalescer::default()),
+            preview_input: StoredValue::new(None),
+            strip_norms: StoredValue::new(Vec::new()),
+            next_id: StoredValue::new(0),
+            worker: StoredValue::new_local(None),
+        }
+    }
+
+    /// Shows a saved view (a project's link), fitted to a generator of `latent` numbers.
+    pub fn restore_view(self, hash: &str, latent: usize) {
+        let (view, problems) = ExplorerView::from_hash(hash, latent);
+        self.base.set_value(view.z.clone());
+        self.link_problems.set(problems);
+        self.view.set(view);
+        self.load_shown();
+    }
+
+    /// Forgets what the previous worker had in hand (its renders will never answer).
+    pub fn restart(self) {
+        self.previews.set_value(Coalescer::default());
+        self.strips.set_value(Coalescer::default());
+        self.pretrained.set(HashMap::new());
+        self.requested.set_value(vec![Showcase::Digits]);
+        self.computing.set(false);
+    }
+
+    /// Gives the state the worker to send renders to.
+    pub fn connect(self, worker: Worker) {
+        self.worker.set_value(Some(worker));
+        self.load_shown();
+    }
+
+    /// Asks the worker for the shipped generator the view shows, the first time it is shown.
+    fn load_shown(self) {
+        let GeneratorSource::Pretrained(showcase) = self.view.with_untracked(|v| v.source) else {
+            return;
+        };
+        if self.worker.with_value(Option::is_none)
+            || self.requested.with_value(|r| r.contains(&showcase))
+        {
+            return;
+        }
+        self.requested.update_value(|r| r.push(showcase));
+        self.send(Request::LoadPretrained(showcase));
+    }
+
+    fn send(self, request: Request) {
+        self.worker.with_value(|w| {
+            if let Some(w) = w {
+                w.send(request);
+            }
+        });
+    }
+
+    /// Latent size of `source`'s generator, when known.
+    pub fn latent_of(self, source: GeneratorSource, page: PageState) -> Option<usize> {
+        match source {
+            GeneratorSource::Pretrained(showcase) => {
+                self.pretrained.with(|p| match p.get(&showcase) {
+                    Some(Ok(info)) => Some(info.config.latent_size),
+                    _ => None,
+                })
+            }
+            GeneratorSource::Training => page.config.with(|c| c.as_ref().map(|c| c.latent_size)),
+        }
+    }
+
+    /// Whether `source` can draw now.
+    pub fn ready(self, source: GeneratorSource, page: PageState) -> bool {
+        self.latent_of(source, page).is_some()
+    }
+
+    /// Marks the start of a user's move: the next preview measures its latency from here.
+    pub fn touch(self) {
+        self.input_at.set_value(Some(now_ms()));
+    }
+
+    /// Shows `z` (rounded for the link). Moves that are not along the principal directions
+    /// make `z` their new origin.
+    pub fn set_z(self, z: Vec<f32>, along_directions: bool) {
+        let z = quantize(&z);
+        if !along_directions {
+            self.base.set_value(z.clone());
+            self.amounts.update(|a| a.iter_mut().for_each(|x| *x = 0.0));
+        }
+        self.view.update(|v| v.z = z);
+    }
+
+    /// Moves along principal direction `index` to `amount` σ from the origin.
+    pub fn set_amount(self, index: usize, amount: f32) {
+        self.amounts.update(|a| {
+            if let Some(x) = a.get_mut(index) {
+                *x = amount;
+            }
+        });
+        let z = self.directions.with_untracked(|d| {
+            d.as_ref().map(|d| {
+                let base = self.base.get_value();
+                self.amounts.with_untracked(|a| d.found.apply(&base, a))
+            })
+        });
+        if let Some(z) = z {
+            self.set_z(z, true);
+        }
+    }
+
+    /// Once the user trains on their own images, shows their model instead of the pretrained
+    /// one (once per model: a user who goes back to the pretrained one stays there).
+    pub fn follow_training(self, step: u64, page: PageState) {
+        if self.followed.get_untracked().is_some()
+            || !matches!(
+                self.view.with_untracked(|v| v.source),
+                GeneratorSource::Pretrained(_)
+            )
+            || !self.ready(GeneratorSource::Training, page)
+        {
+            return;
+        }
+        self.followed.set(Some(step));
+        self.use_source(GeneratorSource::Training, page);
+    }
+
+    /// Switches the generator, fitting the vectors to its latent size.
+    pub fn use_source(self, source: GeneratorSource, page: PageState) {
+        self.view.update(|v| {
+            v.source = source;
+            if let Some(latent) = self.latent_of(source, page) {
+                v.fit(latent);
+            }
+        });
+        self.load_shown();
+        self.set_z(self.view.get_untracked().z, false);
+    }
+
+    /// A new random z (the seed counts on).
+    pub fn randomize(self) {
+        let mut z = Vec::new();
+        self.view.update(|v| z = v.next_random());
+        self.set_z(z, false);
+    }
+
+    /// Shows the training model's grid tile `index` (row by row).
+    pub fn take_tile(self, index: usize, page: PageState) {
+        let Some(latent) = self.latent_of(GeneratorSource::Training, page) else {
+            return;
+        };
+        if index >= GRID_SAMPLES {
+            return;
+        }
+        self.touch();
+        self.use_source(GeneratorSource::Training, page);
+        let z = grid_latents(latent).swap_remove(index);
+        self.set_z(z, false);
+    }
+
+    fn next_id(self) -> u64 {
+        self.next_id.update_value(|n| *n += 1);
+        self.next_id.get_value()
+    }
+
+    /// Asks for the preview of the current z (coalesced with any render in flight).
+    fn request_preview(self, page: PageState) {
+        let (source, z) = self.view.with_untracked(|v| (v.source, v.z.clone()));
+        if !self.ready(source, page) {
+            self.input_at.set_value(None);
+            return;
+        }
+        let job = Job {
+            id: self.next_id(),
+            source,
+            zs: vec![z],
+            input_at: self.input_at.try_update_value(Option::take).flatten(),
+        };
+        if let Some(job) = self.previews.try_update_value(|c| c.submit(job)).flatten() {
+            self.start(job, RenderPurpose::Preview);
+        }
+    }
+
+    /// Asks for the strip from A to B (coalesced likewise).
+    fn request_strip(self, page: PageState) {
+        let (source, zs) = self
+            .view
+            .with_untracked(|v| (v.source, model::latent::path(&v.a, &v.b, v.frames, v.mode)));
+        if !self.ready(source, page) {
+            return;
+        }
+        let job = Job {
+            id: self.next_id(),
+            source,
+            zs,
+            input_at: None,
+        };
+        if let Some(job) = self.strips.try_update_value(|c| c.submit(job)).flatten() {
+            self.start(job, RenderPurpose::Strip);
+        }
+    }
+
+    fn start(self, job: Job, purpose: RenderPurpose) {
+        match purpose {
+            RenderPurpose::Preview => self.preview_input.set_value(job.input_at),
+            RenderPurpose::Strip => self
+                .strip_norms
+                .set_value(job.zs.iter().map(|z| model::latent::norm(z)).collect()),
+        }
+        self.send(Request::Render {
+            id: job.id,
+            source: job.source,
+            purpose,
+            zs: job.zs,
+        });
+    }
+
+    /// Takes the worker's images; starts the newest waiting render of the same kind.
+    pub fn on_rendered(self, rendered: Rendered) {
+        let Rendered {
+            purpose,
+            frames,
+            size,
+            ms,
+            ..
+        } = rendered;
+        match frames {
+            Ok(mut frames) => {
+                self.render_error.set(None);
+                match purpose {
+                    RenderPurpose::Preview => {
+                        self.worker_ms.set(ms);
+                        let input_at = self.preview_input.get_value();
+                        if let Some(frame) = frames.pop() {
+                            self.preview.set(Some(PreviewImage {
+                                size,
+                                rgba: frame,
+                                input_at,
+                            }));
+                        }
+                    }
+                    RenderPurpose::Strip => self.strip.set(Some(Strip {
+                        size,
+                        frames,
+                        norms: self.strip_norms.get_value(),
+                    })),
+                }
+            }
+            Err(e) => self.render_error.set(Some(e)),
+        }
+        let store = match purpose {
+            RenderPurpose::Preview => self.previews,
+            RenderPurpose::Strip => self.strips,
+        };
+        if let Some(next) = store.try_update_value(Coalescer::finish).flatten() {
+            self.start(next, purpose);
+        }
+    }
+
+    /// Takes newly found principal directions; the current z becomes their origin.
+    pub fn on_directions(self, directions: Directions) {
+        self.computing.set(false);
+        self.amounts
+            .set(vec![0.0; directions.found.directions.len()]);
+        self.base.set_value(self.view.get_untracked().z);
+        self.directions.set(Some(directions));
+    }
+
+    /// Takes a shipped generator's status; fits the view when it is the one shown.
+    pub fn on_pretrained(self, showcase: Showcase, loaded: Result<PretrainedInfo, String>) {
+        let shown = GeneratorSource::Pretrained(showcase);
+        if let Ok(info) = &loaded
+            && self.view.with_untracked(|v| v.source == shown)
+        {
+            let latent = info.config.latent_size;
+            self.view.update(|v| v.fit(latent));
+        }
+        // The preview's effect reads this map: a view waiting for it draws now.
+        self.pretrained.update(|p| {
+            p.insert(showcase, loaded);
+        });
+    }
+
+    /// Asks for a file of the current z, or of the interpolation.
+    pub fn export(self, format: ExportFormat) {
+        let (source, zs) = self.view.with_untracked(|v| {
+            let zs = match format {
+                ExportFormat::Png => vec![v.z.clone()],
+                _ => model::latent::path(&v.a, &v.b, v.frames, v.mode),
+            };
+            (v.source, zs)
+        });
+        self.send(Request::Export { source, zs, format });
+    }
+
+    /// Asks for the principal directions of the shown generator.
+    pub fn compute_directions(self) {
+        self.computing.set(true);
+        let source = self.view.with_untracked(|v| v.source);
+        self.send(Request::ComputeDirections(source));
+    }
+}
+
+/// The explorer panel.
+#[component]
+pub fn ExplorerPanel() -> impl IntoView {
+    let page = expect_context::<PageState>();
+    let state = expect_context::<ExplorerState>();
+
+    // Memos: each render follows only what it draws (a slider move leaves the strip alone).
+    let drawn = Memo::new(move |_| state.view.with(|v| (v.source, v.z.clone())));
+    let stripped = Memo::new(move |_| {
+        state
+            .view
+            .with(|v| (v.source, v.a.clone(), v.b.clone(), v.mode, v.frames))
+    });
+    // What draws changes (z, the generator, or its weights while training): ask for a preview.
+    Effect::new(move |_| {
+        let source = drawn.with(|d| d.0);
+        let ready = state.ready(source, page);
+        if source == GeneratorSource::Training {
+            page.samples.track(); // new weights arrive with each new grid
+        }
+        if ready {
+            state.request_preview(page);
+        }
+    });
+    Effect::new(move |_| {
+        let source = stripped.with(|s| s.0);
+        if source == GeneratorSource::Training {
+            page.samples.track();
+        }
+        if state.ready(source, page) {
+            state.request_strip(page);
+        }
+    });
+    // The link follows the view, except while an animation runs (browsers throttle history
+    // updates); it catches up when the animation stops.
+    Effect::new(move |_| {
+        let hash = state.view.with(ExplorerView::to_hash);
+        if state.animation.get().is_none()
+            && let Ok(history) = window().history()
+        {
+            let _ = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("#{hash}")),
+            );
+        }
+    });
+
+    let source = move || state.view.with(|v| v.source);
+    let pretrained_label = move |showcase: Showcase| {
+        let name = showcase.trained_on();
+        match state.pretrained.with(|p| p.get(&showcase).cloned()) {
+            Some(Ok(info)) => format!("Pretrained on {name} ({} steps)", info.step),
+            Some(Err(_)) => format!("Pretrained on {name} (unavailable)"),
+            None if state.requested.with_value(|r| r.contains(&showcase)) => {
+                format!("Pretrained on {name} (loading…)")
+            }
+            None => format!("Pretrained on {name}"),
+        }
+    };
+    let shown_error = move || match source() {
+        GeneratorSource::Pretrained(showcase) => {
+            match state.pretrained.with(|p| p.get(&showcase).cloned()) {
+                Some(Err(e)) => Some(format!(
+                    "The generator pretrained on {} could not be loaded ({e}). Choose another one, or “Your model” to explore the one you train.",
+                    showcase.trained_on()
+                )),
+                _ => None,
+            }
+        }
+        GeneratorSource::Training => None,
+    };
+    let own_label = move || {
+        let step = page.last_step.get().map_or(0, |s| s.step);
+        format!("Your model (step {step}, latest weights)")
+    };
+    let hides = move |panel: Panel| state.view.with(|v| v.hides(panel));
+    let toggle_panel = move |panel: Panel| {
+        state.view.update(|v| {
+            if v.hidden.contains(&panel) {
+                v.hidden.retain(|p| *p != panel);
+            } else {
+                v.hidden.push(panel);
+                v.hidden.sort();
+            }
+        })
+    };
+
+    view! {
+        <section class="panel explorer" data-testid="explorer" data-lesson="explorer">
+            <h2>"4 · Explore what it learned"</h2>
+            <Show when=move || state.link_problems.with(|p| !p.is_empty())>
+                <div class="notice" role="status" data-testid="link-message">
+                    <span>{move || format!(
+                        "Part of this link could not be read, so defaults are shown for it: {}.",
+                        state.link_problems.get().join("; ")
+                    )}</span>
+                    <button on:click=move |_| state.link_problems.set(Vec::new())>"Dismiss"</button>
+                </div>
+            </Show>
+            <div class="source" role="radiogroup" aria-label="Generator">
+                {Showcase::ALL.map(|showcase| {
+                    let shipped = GeneratorSource::Pretrained(showcase);
+                    // The digits' id predates the others.
+                    let testid = match showcase {
+                        Showcase::Digits => "source-pretrained".to_string(),
+                        other => format!("source-{}", other.link_name()),
+                    };
+                    view! {
+                        <label>
+                            <input type="radio" name="source" data-testid=testid
+                                prop:checked=move || source() == shipped
+                                on:change=move |_| state.use_source(shipped, page)/>
+                            {move || pretrained_label(showcase)}
+                        </label>
+                    }
+                })}
+                <label>
+                    <input type="radio" name="source" data-testid="source-training"
+                        prop:checked=move || source() == GeneratorSource::Training
+                        on:change=move |_| state.use_source(GeneratorSource::Training, page)/>
+                    {own_label}
+                </label>
+            </div>
+            <Show when=move || state.followed.get().is_some() && source() == GeneratorSource::Training>
+                <p class="explain" data-testid="explorer-follows">
+                    "The explorer now shows your model, trained on your images. Choose the pretrained generator above to go back to it."
+                </p>
+            </Show>
+            <Show when=move || shown_error().is_some()>
+                <p class="warning" data-testid="pretrained-error">{move || shown_error().unwrap_or_default()}</p>
+            </Show>
+            <div class="explorer-grid">
+                <Preview/>
+                <div class="explorer-controls">
+                    <LatentSliders/>
+                    <DirectionSliders/>
+                </div>
+            </div>
+            <InterpolationPanel/>
+            <fieldset class="panels">
+                <legend>"Show on this page (kept in the link, for a projector)"</legend>
+                {Panel::ALL.into_iter().map(|panel| view! {
+                    <label>
+                        <input type="checkbox" data-testid=format!("show-{}", panel.key())
+                            prop:checked=move || !hides(panel)
+                            on:change=move |_| toggle_panel(panel)/>
+                        {match panel {
+                            Panel::Data => "Images",
+                            Panel::Train => "Training controls",
+                            Panel::Live => "Live samples and charts",
+                            Panel::Game => "The game: D's verdict, the losses, the networks",
+                            Panel::Notes => "Explanations",
+                        }}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+        </section>
+    }
+}
+
+/// The large preview of G(z), with Randomize, Zero, the PNG export and the latency.
+#[component]
+fn Preview() -> impl IntoView {
+    let state = expect_context::<ExplorerState>();
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    // Images drawn so far (tests wait on it).
+    let drawn = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        state.preview.with(|p| {
+            if let (Some(image), Some(c)) = (p, canvas.get()) {
+                draw_rgba(&c, image.size, image.size, &image.rgba);
+                drawn.update(|n| *n += 1);
+                if let Some(at) = image.input_at {
+                    let ms = now_ms() - at;
+                    state.latencies.update(|l| {
+                        l.push(ms);
+                        let extra = l.len().saturating_sub(LATENCIES_KEPT);
+                        l.drain(..extra);
+                    });
+                }
+            }
+        })
+    });
+    let latency = move || {
+        state.latencies.with(|l| {
+            l.last().map(|ms| {
+                format!(
+                    "Drawn {ms:.0} ms after the last move (the worker's part: {:.0} ms).",
+                    state.worker_ms.get()
+                )
+            })
+        })
+    };
+    let zero = move |_| {
+        state.touch();
+        let latent = state.view.with_untracked(|v| v.z.len());
+        state.set_z(vec![0.0; latent], false);
+    };
+    view! {
+        <div class="preview">
+            <canvas class="preview-image" data-testid="preview" node_ref=canvas width="32" height="32"
+                data-drawn=move || drawn.get().to_string()></canvas>
+            <div class="buttons">
+                <button data-testid="randomize" on:click=move |_| { state.touch(); state.randomize(); }>"Randomize"</button>
+                <button data-testid="zero" on:click=zero>"Zero"</button>
+                <button data-testid="export-png" on:click=move |_| state.export(ExportFormat::Png)>"PNG"</button>
+            </div>
+            <p class="hint" data-testid="latency"
+                data-latencies=move || state.latencies.with(|l| l.iter().map(|ms| format!("{ms:.1}")).collect::<Vec<_>>().join(","))>
+                {latency}
+            </p>
+            <p class="warning" data-testid="render-error">{move || state.render_error.get()}</p>
+            <Note>
+                "z is the generator's input: 64 numbers of random noise, each drawn from a standard normal. "
+                "The generator turns every z into an image; nearby z give similar images. "
+                "Click a tile of the live grid to see its z here."
+            </Note>
+        </div>
+    }
+}
+
+/// A short explanation beside a control (hidden with the Notes panel).
+#[component]
+pub fn Note(children: Children) -> impl IntoView {
+    let state = expect_context::<ExplorerState>();
+    view! {
+        <p class="note explain" class:hidden=move || state.view.with(|v| v.hides(Panel::Notes))>{children()}</p>
+    }
+}

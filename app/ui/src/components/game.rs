@@ -1,0 +1,349 @@
+//! The game, made visible: what D says of real and generated images (before → after a single
+//! D or G step), the loss formulas with those numbers in them, and both networks layer by layer
+//! with the generator's feature maps at each depth. Every number comes from the worker's model.
+
+use leptos::prelude::*;
+
+use super::browser::draw_rgba;
+use super::{PageState, Worker};
+use crate::architecture::{grouped, shape, total};
+use model::anatomy::LayerSummary;
+use protocol::messages::Request;
+use protocol::verdict::{Judged, Scored, VerdictReport};
+
+/// One small image drawn from RGBA8 pixels.
+#[component]
+fn Pixels(
+    /// RGBA8, `size × size`.
+    rgba: Vec<u8>,
+    /// Side in pixels.
+    size: u32,
+    /// What a screen reader says.
+    label: String,
+) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    Effect::new(move |_| {
+        if let Some(c) = canvas.get() {
+            draw_rgba(&c, size, size, &rgba);
+        }
+    });
+    view! { <canvas node_ref=canvas role="img" aria-label=label></canvas> }
+}
+
+/// The game panel.
+#[component]
+pub fn GamePanel() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    let worker = expect_context::<Worker>();
+    let idle = move || state.idle();
+    view! {
+        <section class="panel game" data-testid="game">
+            <h2>"The game: G against D"</h2>
+            <p class="explain">
+                "The generator G turns noise z into images; the discriminator D looks at an image and says how real it finds it. "
+                "D learns from both kinds of images to tell them apart; G learns only through D, to make D say “real”. "
+                "Use " <strong>"Step D only"</strong> " and " <strong>"Step G only"</strong>
+                " and watch the numbers under the images move."
+            </p>
+            <div class="buttons">
+                <button data-testid="game-step-d" disabled=move || !idle()
+                    title="One discriminator update on a real and a generated batch"
+                    on:click=move |_| worker.send(Request::StepD)>"Step D only"</button>
+                <button data-testid="game-step-g" disabled=move || !idle()
+                    title="One generator update against the current discriminator"
+                    on:click=move |_| worker.send(Request::StepG)>"Step G only"</button>
+            </div>
+            <div class="game-grid">
+                <Verdict/>
+                <Losses/>
+            </div>
+            <Architecture/>
+        </section>
+    }
+}
+
+/// The formatted output under an image: "0.73", or "0.52 → 0.61" after a manual step.
+fn score_text(now: f32, before: Option<f32>) -> String {
+    match before {
+        Some(b) => format!("{b:.2} → {now:.2}"),
+        None => format!("{now:.2}"),
+    }
+}
+
+/// One row of judged images.
+#[component]
+fn VerdictRow(
+    /// The images and D's outputs.
+    row: Vec<Scored>,
+    /// Each image's output one manual step ago, where comparable.
+    before: Option<Vec<f32>>,
+    /// Side of each image.
+    size: u32,
+    /// `real` or `fake`, for tests and styles.
+    kind: &'static str,
+) -> impl IntoView {
+    row.into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let before = before.as_ref().and_then(|b| b.get(i).copied());
+            let trend = match before {
+                Some(b) if s.shown > b => "up",
+                Some(b) if s.shown < b => "down",
+                _ => "",
+            };
+            let label = format!("{kind} image {}: D says {:.2}", i + 1, s.shown);
+            let worker = expect_context::<Worker>();
+            let ask = move |_| {
+                worker.send(Request::Nearest {
+                    real: kind == "real",
+                    index: i,
+                })
+            };
+            view! {
+                <figure class="judged">
+                    <button class="image-button" data-testid=format!("judged-{kind}") on:click=ask
+                        title="Show the nearest training images">
+                        <Pixels rgba=s.rgba size=size label=label/>
+                    </button>
+                    <figcaption class=format!("score {trend}") data-testid=format!("score-{kind}")
+                        data-value=s.shown.to_string()
+                        data-before=before.map(|b| b.to_string())>
+                        {score_text(s.shown, before)}
+                    </figcaption>
+                </figure>
+            }
+        })
+        .collect_view()
+}
+
+/// D's verdict on a row of real and a row of generated images.
+#[component]
+fn Verdict() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    let body = move || {
+        let report = state.verdict.get()?;
+        let changes = state
+            .previous_verdict
+            .with(|p| p.as_ref().and_then(|p| report.changes(p)));
+        let (real_before, fake_before) = match changes {
+            Some((r, f)) => (
+                Some(r.into_iter().map(|(b, _)| b).collect::<Vec<_>>()),
+                Some(f.into_iter().map(|(b, _)| b).collect::<Vec<_>>()),
+            ),
+            None => (None, None),
+        };
+        let (real, fake) = report.means();
+        let after = match report.judged {
+            Judged::AfterStepD => Some(
+                "After one D step: D has learnt from these very images. Real ones should score higher, generated ones lower.",
+            ),
+            Judged::AfterStepG => Some(
+                "After one G step: D is unchanged, G drew the same z again to fool it. The generated images should score higher.",
+            ),
+            Judged::Refresh => None,
+        };
+        let VerdictReport {
+            real: real_row,
+            fake: fake_row,
+            size,
+            version,
+            ..
+        } = report.clone();
+        Some(view! {
+            <div data-testid="verdict" data-version=version.to_string()>
+                <p class="explain">{report.reading()}</p>
+                <h3>"Real training images " <small>{format!("mean {real:.2}")}</small></h3>
+                <div class="judged-row" data-testid="verdict-real">
+                    <VerdictRow row=real_row before=real_before size=size kind="real"/>
+                </div>
+                <h3>"Generated G(z) " <small>{format!("mean {fake:.2}")}</small></h3>
+                <div class="judged-row" data-testid="verdict-fake">
+                    <VerdictRow row=fake_row before=fake_before size=size kind="fake"/>
+                </div>
+                {after.map(|text| view! { <p class="explain" data-testid="verdict-after">{text}</p> })}
+                <Nearest/>
+            </div>
+        }.into_any())
+    };
+    view! {
+        <div class="verdict" data-lesson="verdict">
+            <h3>"What D says"</h3>
+            {move || body().unwrap_or_else(|| view! {
+                <div data-testid="verdict" data-version="0"><p class="explain">"D's verdict appears with the first samples."</p></div>
+            }.into_any())}
+        </div>
+    }
+}
+
+/// The training images nearest to the verdict image last clicked: a copy shows as a distance
+/// near 0.
+#[component]
+fn Nearest() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    move || {
+        state.nearest.get().map(|report| match report {
+            Ok(r) => {
+                let what = if r.real { "this training image" } else { "this generated image" };
+                let size = r.size;
+                view! {
+                    <div class="nearest" data-testid="nearest">
+                        <h3>{format!("Nearest training images to {what}")}</h3>
+                        <div class="judged-row">
+                            <figure class="judged query">
+                                <Pixels rgba=r.query size=size label="the image asked about".to_string()/>
+                                <figcaption>"asked"</figcaption>
+                            </figure>
+                            {r.neighbours.into_iter().map(|n| view! {
+                                <figure class="judged">
+                                    <Pixels rgba=n.rgba size=size label=format!("training image {}", n.index)/>
+                                    <figcaption data-testid="neighbour" data-distance=n.distance.to_string()
+                                        data-index=n.index.to_string()>{format!("{:.2}", n.distance)}</figcaption>
+                                </figure>
+                            }).collect_view()}
+                        </div>
+                        <p class="explain">"Pixel distance at training resolution (0: the same image). A generated image much nearer a training image than training images are to each other (see the quality line) is a copy, not a new image."</p>
+                    </div>
+                }
+                .into_any()
+            }
+            Err(e) => view! { <p class="warning" data-testid="nearest-error">{e}</p> }.into_any(),
+        })
+    }
+}
+
+/// The loss formulas with the verdict's numbers in them.
+#[component]
+fn Losses() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    move || {
+        state.verdict.get().map(|report| {
+            let e = report.explain();
+            let terms =
+                |t: Vec<String>| t.into_iter().map(|t| view! { <li>{t}</li> }).collect_view();
+            view! {
+                <div class="losses" data-testid="loss-formulas">
+                    <h3>{format!("The losses ({}) on these 16 images", report.loss.label())}</h3>
+                    <p class="formula" data-testid="loss-d">{e.discriminator.text}</p>
+                    <ul>{terms(e.discriminator.terms)}</ul>
+                    <p class="formula" data-testid="loss-g">{e.generator.text}</p>
+                    <ul>{terms(e.generator.terms)}</ul>
+                    <p class="explain" data-testid="loss-note">{e.note}</p>
+                </div>
+            }
+        })
+    }
+}
+
+/// One network as a stack of layers; the generator's layers open their feature maps.
+#[component]
+fn Network(
+    /// "Generator G" or "Discriminator D".
+    title: &'static str,
+    /// `generator` or `discriminator`, for tests.
+    key: &'static str,
+    /// Its layers.
+    layers: Vec<LayerSummary>,
+    /// Whether a click shows the layer's feature maps.
+    inspect: bool,
+) -> impl IntoView {
+    let state = expect_context::<PageState>();
+    let worker = expect_context::<Worker>();
+    let sum = total(&layers);
+    let rows = layers
+        .into_iter()
+        .enumerate()
+        .map(|(i, layer)| {
+            let [b, c, h, w] = layer.output;
+            let clickable = inspect && i > 0;
+            let open = move |_| {
+                if clickable {
+                    state.activations.set(None);
+                    state.inspected.set(Some(i));
+                    worker.send(Request::Activations { layer: i });
+                }
+            };
+            let selected = move || clickable && state.inspected.get() == Some(i);
+            view! {
+                <li class="layer" class:selected=selected data-testid=format!("{key}-layer")
+                    data-shape=format!("{b},{c},{h},{w}") data-parameters=layer.parameters.to_string()>
+                    {if clickable {
+                        view! {
+                            <button class="layer-op" on:click=open
+                                title="Show this layer's feature maps for the grid's first image">
+                                {layer.operation.clone()}
+                            </button>
+                        }.into_any()
+                    } else {
+                        view! { <span class="layer-op">{layer.operation.clone()}</span> }.into_any()
+                    }}
+                    <span class="shape">{shape(layer.output)}</span>
+                    <span class="params">{if i == 0 && layer.parameters == 0 { String::new() } else { format!("{} parameters", grouped(layer.parameters)) }}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="network" data-lesson=key>
+            <h3>{title}</h3>
+            <ol class="layers">{rows}</ol>
+            <p class="total" data-testid=format!("{key}-total") data-parameters=sum.to_string()>
+                {format!("{} trainable parameters in all", grouped(sum))}
+            </p>
+        </div>
+    }
+}
+
+/// Both networks as built now, and the feature maps of the chosen generator layer.
+#[component]
+fn Architecture() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    let worker = expect_context::<Worker>();
+    // The shown feature maps follow the model as it trains: read them again with each verdict.
+    Effect::new(move |_| {
+        let fresh = state.verdict.with(|v| v.as_ref().map(|v| v.version));
+        if let (Some(_), Some(layer)) = (fresh, state.inspected.get_untracked()) {
+            worker.send(Request::Activations { layer });
+        }
+    });
+    let maps = move || {
+        let report = state.activations.get()?;
+        Some(match report.maps {
+            Ok(maps) => {
+                let side = report.side;
+                let layer = report.layer;
+                view! {
+                    <div class="feature-maps" data-testid="activations" data-layer=layer.to_string()>
+                        <p class="explain">{format!(
+                            "Layer {layer}: {} of its feature maps ({side}×{side}) for the grid's first image, each scaled from its own minimum (black) to maximum (white). Early layers hold coarse layouts; later ones, edges and colour.",
+                            maps.len()
+                        )}</p>
+                        {maps.into_iter().enumerate().map(|(i, rgba)| view! {
+                            <Pixels rgba=rgba size=side label=format!("feature map {}", i + 1)/>
+                        }).collect_view()}
+                    </div>
+                }
+                .into_any()
+            }
+            Err(e) => {
+                view! { <p class="warning" data-testid="activations-error">{e}</p> }.into_any()
+            }
+        })
+    };
+    view! {
+        <div class="architecture" data-testid="architecture">
+            <h3>"Inside the two networks (DCGAN, Radford et al. 2016)"</h3>
+            <p class="explain">
+                "Shapes are [batch, channels, height, width]. G grows a 4×4 block from z and doubles it with each transposed convolution; "
+                "D halves the image with each strided convolution down to one number. Neither has pooling or fully connected hidden layers. "
+                "Click a layer of G to see what it draws."
+            </p>
+            {move || state.architecture.get().map(|a| view! {
+                <div class="networks">
+                    <Network title="Generator G" key="generator" layers=a.generator inspect=true/>
+                    <Network title="Discriminator D" key="discriminator" layers=a.discriminator inspect=false/>
+                </div>
+            })}
+            {maps}
+        </div>
+    }
+}

@@ -1,0 +1,517 @@
+//! The page: components over the signals in [`PageState`], fed by the worker's responses.
+
+mod browser;
+mod charts;
+mod controls;
+mod data;
+mod explorer;
+mod game;
+mod interpolation;
+mod latent_sliders;
+mod lesson;
+mod live;
+mod saved;
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use gloo_storage::{SessionStorage, Storage};
+use gloo_worker::{Spawnable, WorkerBridge};
+use leptos::prelude::*;
+use model::GanConfig;
+
+use crate::timelapse::Timelapse;
+use crate::view_state::Panel;
+use explorer::{Directions, ExplorerPanel, ExplorerState};
+use protocol::charts::History;
+use protocol::data::Source;
+use protocol::link::TrainerLink;
+use protocol::messages::{
+    AlarmReport, DeviceChoice, DeviceInfo, FeatureMaps, Memorisation, NearestReport, Request,
+    Response, SampleGrid, StepReport, Thumbnail,
+};
+use protocol::verdict::VerdictReport;
+
+/// Everything the page shows, as signals (Copy, so components take it from context).
+#[derive(Clone, Copy)]
+pub struct PageState {
+    /// The compute device, once the worker has one.
+    pub device: RwSignal<Option<DeviceInfo>>,
+    /// True while the worker times both devices.
+    pub measuring: RwSignal<bool>,
+    /// Both networks layer by layer, as built now.
+    pub architecture: RwSignal<Option<model::anatomy::Architecture>>,
+    /// D's latest verdict, and the one before (to show a manual step's effect).
+    pub verdict: RwSignal<Option<VerdictReport>>,
+    /// See [`verdict`](Self::verdict).
+    pub previous_verdict: RwSignal<Option<VerdictReport>>,
+    /// The generator layer whose feature maps are shown.
+    pub inspected: RwSignal<Option<usize>>,
+    /// Its feature maps, once read.
+    pub activations: RwSignal<Option<FeatureMaps>>,
+    /// The model's configuration (as the worker has it).
+    pub config: RwSignal<Option<GanConfig>>,
+    /// (description, count) of the training data.
+    pub dataset: RwSignal<(String, usize)>,
+    /// The user's images.
+    /// (Shared, so that listing them never copies their pixels: 500 photos are 8 MB.)
+    pub thumbnails: RwSignal<Vec<Arc<Thumbnail>>>,
+    /// Refused files: (name, reason).
+    pub rejected: RwSignal<Vec<(String, String)>>,
+    /// Files read so far / to read, while loading.
+    pub loading: RwSignal<Option<(usize, usize)>>,
+    /// Training continuously.
+    pub running: RwSignal<bool>,
+    /// The last step's report.
+    pub last_step: RwSignal<Option<StepReport>>,
+    /// Losses and D outputs over time.
+    pub history: RwSignal<History>,
+    /// The latest sample grid.
+    pub samples: RwSignal<Option<SampleGrid>>,
+    /// The latest quality measure: (step, SWD×10³, diversity).
+    pub quality: RwSignal<Option<(u64, f32, f32)>>,
+    /// The sample grid over time.
+    pub timelapse: RwSignal<Timelapse>,
+    /// With the quality: how near the samples are to training images.
+    pub memorisation: RwSignal<Option<Memorisation>>,
+    /// The nearest training images of the verdict image last clicked.
+    pub nearest: RwSignal<Option<Result<NearestReport, String>>>,
+    /// The latest error, shown until dismissed.
+    pub error: RwSignal<Option<String>>,
+    /// The latent explorer.
+    pub explorer: ExplorerState,
+    /// What the model trains on, as the worker last said.
+    pub source: RwSignal<Option<Source>>,
+    /// The latest in-memory snapshot of the model (WebGPU only): (step, checkpoint bytes).
+    pub snapshot: StoredValue<Option<(u64, Vec<u8>)>>,
+    /// Why the GPU device was lost, until the user chooses how to go on.
+    pub lost: RwSignal<Option<String>>,
+    /// The device the user asked to move to, until the model's snapshot for the move arrives.
+    pub switching: RwSignal<Option<DeviceChoice>>,
+    /// Set when that snapshot is in: the move can happen.
+    pub switch_ready: RwSignal<Option<DeviceChoice>>,
+    /// The run fell apart: what was seen, and the step (and SWD) going back would restore.
+    pub alarm: RwSignal<Option<AlarmReport>>,
+    /// The autosave: this tab's run, the offer to resume, the last save.
+    pub saved: saved::SavedState,
+}
+
+impl PageState {
+    fn new() -> Self {
+        Self {
+            device: RwSignal::new(None),
+            measuring: RwSignal::new(false),
+            architecture: RwSignal::new(None),
+            verdict: RwSignal::new(None),
+            previous_verdict: RwSignal::new(None),
+            inspected: RwSignal::new(None),
+            activations: RwSignal::new(None),
+            config: RwSignal::new(None),
+            dataset: RwSignal::new((String::new(), 0)),
+            thumbnails: RwSignal::new(Vec::new()),
+            rejected: RwSignal::new(Vec::new()),
+            loading: RwSignal::new(None),
+            running: RwSignal::new(false),
+            last_step: RwSignal::new(None),
+            history: RwSignal::new(History::default()),
+            samples: RwSignal::new(None),
+            quality: RwSignal::new(None),
+            memorisation: RwSignal::new(None),
+            timelapse: RwSignal::new(Timelapse::default()),
+            nearest: RwSignal::new(None),
+            error: RwSignal::new(None),
+            explorer: ExplorerState::new(),
+            source: RwSignal::new(None),
+            snapshot: StoredValue::new(None),
+            lost: RwSignal::new(None),
+            alarm: RwSignal::new(None),
+            switching: RwSignal::new(None),
+            switch_ready: RwSignal::new(None),
+            saved: saved::SavedState::start(),
+        }
+    }
+
+    /// The device is up and not training: single steps and new models are offered.
+    pub fn idle(self) -> bool {
+        self.device.with(Option::is_some) && !self.running.get()
+    }
+
+    /// Applies one message from the worker.
+    fn apply(self, response: Response) {
+        match response {
+            Response::Measuring => self.measuring.set(true),
+            Response::Architecture(architecture) => {
+                self.inspected.set(None);
+                self.activations.set(None);
+                self.architecture.set(Some(architecture));
+            }
+            Response::Verdict(report) => {
+                self.previous_verdict.set(self.verdict.get_untracked());
+                self.verdict.set(Some(report));
+            }
+            Response::Activations(maps) => {
+                // Only the layer still asked for (a click may have moved on).
+                if self.inspected.get_untracked() == Some(maps.layer) {
+                    self.activations.set(Some(maps));
+                }
+            }
+            Response::Device(info) => {
+                if let Some(measured) = info.measured().filter(|m| !m.remembered) {
+                    // Kept for the session only: another day, another machine load.
+                    let _ = SessionStorage::set(MEASUREMENT_KEY, measured);
+                }
+                self.measuring.set(false);
+                self.device.set(Some(info));
+            }
+            Response::ImagesAdded(images) => self
+                .thumbnails
+                .update(|t| t.extend(images.into_iter().map(Arc::new))),
+            Response::ImagesRejected(files) => self.rejected.update(|r| r.extend(files)),
+            Response::ImageCount(0) => self.thumbnails.set(Vec::new()),
+            Response::ImageCount(_) => {}
+            Response::Dataset {
+                name,
+                count,
+                source,
+            } => {
+                self.dataset.set((name, count));
+                self.source.set(Some(source));
+            }
+            Response::Snapshot { step, bytes } => {
+                self.snapshot.set_value(Some((step, bytes)));
+                if let Some(choice) = self.switching.get_untracked() {
+                    self.switching.set(None);
+                    self.switch_ready.set(Some(choice));
+                }
+            }
+            Response::DeviceLost(reason) => {
+                self.running.set(false);
+                self.lost.set(Some(reason));
+            }
+            Response::Alarm(report) => {
+                if report.restored
+                    && let Some(back) = report.back_to
+                {
+                    self.last_step
+                        .update(|s| s.iter_mut().for_each(|s| s.step = back.step));
+                }
+                self.alarm.set(Some(report));
+            }
+            Response::Autosaved(outcome) => self.saved.on_autosaved(outcome),
+            Response::ProjectOpened { page, step, epoch } => {
+                let page = serde_json::from_str(&page)
+                    .map(|v| protocol::saved_runs::PageSnapshot::from_json(&v))
+                    .unwrap_or_default();
+                self.history.set(page.history);
+                self.quality.set(page.quality);
+                // Trained on elsewhere (the native trainer): its step without this page's numbers.
+                self.last_step
+                    .set(Some(page.last_step.filter(|s| s.step == step).unwrap_or(
+                        StepReport {
+                            step,
+                            epoch,
+                            values: model::StepValues::default(),
+                            ms: 0.0,
+                        },
+                    )));
+                if let Some(latent) = self
+                    .config
+                    .with_untracked(|c| c.as_ref().map(|c| c.latent_size))
+                    && !page.view.is_empty()
+                {
+                    self.explorer.restore_view(&page.view, latent);
+                }
+                self.saved.on_opened();
+                // Kept under this tab's run at once: what was opened is safe from a reload.
+                self.saved.opened.set(self.saved.opened.get_untracked() + 1);
+            }
+            Response::WentBack(step) => {
+                self.alarm.set(None);
+                self.last_step
+                    .update(|s| s.iter_mut().for_each(|s| s.step = step));
+            }
+            Response::Config(config) => {
+                // A new model: its history starts over.
+                self.alarm.set(None);
+                self.explorer.followed.set(None);
+                self.history.update(History::clear);
+                self.timelapse.update(Timelapse::clear);
+                self.last_step.set(None);
+                self.quality.set(None);
+                self.config.set(Some(config));
+            }
+            Response::Running(running) => self.running.set(running),
+            Response::Step(report) => {
+                self.history.update(|h| h.push(report.step, report.values));
+                self.last_step.set(Some(report));
+                if report.step > 0 && self.source.get_untracked() == Some(Source::User) {
+                    self.explorer.follow_training(report.step, self);
+                }
+            }
+            Response::Samples(grid) => {
+                self.timelapse.update(|t| t.offer(&grid));
+                self.samples.set(Some(grid));
+            }
+            Response::Quality {
+                step,
+                swd,
+                diversity,
+                memorisation,
+            } => {
+                self.memorisation.set(memorisation);
+                self.quality.set(Some((step, swd, diversity)));
+            }
+            Response::Nearest(report) => self.nearest.set(Some(report)),
+            Response::Pretrained(showcase, loaded) => self.explorer.on_pretrained(showcase, loaded),
+            Response::Rendered(rendered) => self.explorer.on_rendered(rendered),
+            Response::Directions {
+                source,
+                directions,
+                variances,
+            } => self.explorer.on_directions(Directions {
+                source,
+                step: self.last_step.get_untracked().map_or(0, |s| s.step),
+                found: model::principal::PrincipalDirections {
+                    directions,
+                    variances,
+                },
+            }),
+            Response::File { name, mime, bytes } => {
+                if let Err(e) = browser::download(&name, &mime, &bytes) {
+                    self.error.set(Some(format!("download failed: {e}")));
+                }
+            }
+            Response::Checkpoint(bytes) => {
+                let step = self.last_step.get_untracked().map_or(0, |s| s.step);
+                if let Err(e) = browser::download(
+                    &format!("gan-step{step}.gan"),
+                    "application/octet-stream",
+                    &bytes,
+                ) {
+                    self.error.set(Some(format!("download failed: {e}")));
+                }
+            }
+            Response::Error(message) => {
+                self.explorer.computing.set(false);
+                self.saved.on_open_failed();
+                self.error.set(Some(message));
+            }
+        }
+    }
+}
+
+/// Sends requests to the worker (the bridge is not `Send`, so it lives in local storage).
+#[derive(Clone, Copy)]
+pub struct Worker(StoredValue<Rc<WorkerBridge<TrainerLink>>, LocalStorage>);
+
+impl Worker {
+    /// Sends one request.
+    pub fn send(&self, request: Request) {
+        self.0.with_value(|bridge| bridge.send(request));
+    }
+
+    /// Talks to a new worker from now on; the old one ends when its bridge is dropped.
+    fn replace(&self, bridge: WorkerBridge<TrainerLink>) {
+        self.0.set_value(Rc::new(bridge));
+    }
+}
+
+/// Starts the training worker; its answers update `state`.
+fn spawn_worker(state: PageState) -> WorkerBridge<TrainerLink> {
+    TrainerLink::spawner()
+        .callback(move |response| state.apply(response))
+        .with_loader(true)
+        .as_module(false)
+        .spawn("./worker_loader.js")
+}
+
+/// Goes on after a lost GPU device, or moves to another device: a new worker (on `choice`) gets
+/// the user's images back and the model from its last snapshot. The address keeps the choice,
+/// so a reload stays on that device.
+fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
+    browser::set_query(&choice.in_query(&query()));
+    let images: Vec<(String, Vec<u8>)> = state
+        .thumbnails
+        .get_untracked()
+        .into_iter()
+        .map(|t| (t.name.clone(), t.rgba.clone()))
+        .collect();
+    let snapshot = state.snapshot.get_value();
+    let source = state.source.get_untracked();
+    worker.replace(spawn_worker(state));
+    state.lost.set(None);
+    state.device.set(None);
+    state.running.set(false);
+    state.thumbnails.set(Vec::new());
+    state.explorer.restart();
+    worker.send(init(choice));
+    if !images.is_empty() {
+        worker.send(Request::RestoreImages(images));
+    }
+    match source {
+        Some(Source::User) => worker.send(Request::UseUserImages),
+        Some(Source::Builtin(kind)) => worker.send(Request::UseBuiltin(kind)),
+        None => {}
+    }
+    if let Some((_, bytes)) = snapshot {
+        worker.send(Request::LoadCheckpoint(bytes));
+    }
+}
+
+/// Where the session keeps the devices' timing.
+const MEASUREMENT_KEY: &str = "gan-playground.device-measurement";
+
+/// The worker's first message: start `choice`, with the timing measured earlier this session.
+fn init(choice: DeviceChoice) -> Request {
+    Request::Init {
+        device: choice,
+        remembered: SessionStorage::get(MEASUREMENT_KEY).ok(),
+    }
+}
+
+/// The page address's query (`?cpu&test-hooks`), or "".
+fn query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+fn has_test_hooks() -> bool {
+    query().contains("test-hooks")
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = PageState::new();
+    let bridge = spawn_worker(state);
+    let worker = Worker(StoredValue::new_local(Rc::new(bridge)));
+    // `?cpu` / `?gpu` in the address choose the device; by default a hardware GPU, else the CPU.
+    worker.send(init(DeviceChoice::from_query(&query())));
+    state.explorer.connect(worker);
+    saved::schedule_autosaves(state, worker);
+    provide_context(state);
+    provide_context(state.explorer);
+    provide_context(worker);
+    let hidden = move |panel: Panel| state.explorer.view.with(|v| v.hides(panel));
+
+    view! {
+        <header>
+            <h1>"GAN Playground"</h1>
+            <p class="tagline">
+                "Drop in a handful of images and watch a DCGAN learn to imitate them, on your own machine. "
+                <strong>"Your images never leave this browser: "</strong>
+                "the page sends nothing to any server."
+            </p>
+            <DeviceBadge/>
+            <lesson::ClassroomControls/>
+        </header>
+        <saved::ResumeBanner/>
+        <ErrorBanner/>
+        <DeviceLostBanner/>
+        <main>
+            <div class="slot" class:hidden=move || hidden(Panel::Data)><data::DataPanel/></div>
+            <div class="slot" class:hidden=move || hidden(Panel::Train)><controls::ControlPanel/></div>
+            <div class="slot" class:hidden=move || hidden(Panel::Live)><live::LivePanel/></div>
+            <div class="slot wide" class:hidden=move || hidden(Panel::Game)><game::GamePanel/></div>
+            <ExplorerPanel/>
+        </main>
+        <lesson::LessonCard/>
+    }
+}
+
+/// Which device trains, why not WebGPU when it is the CPU, and a switch to the other one that
+/// keeps the model and the images.
+#[component]
+fn DeviceBadge() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    let worker = expect_context::<Worker>();
+    // The model's snapshot for the move arrived: move.
+    Effect::new(move |_| {
+        if let Some(choice) = state.switch_ready.get() {
+            state.switch_ready.set(None);
+            recover(state, worker, choice);
+        }
+    });
+    let other = move || match state.device.get() {
+        Some(DeviceInfo::WebGpu { .. }) => Some((DeviceChoice::Cpu, "Use the CPU instead")),
+        Some(DeviceInfo::Cpu { .. }) => Some((DeviceChoice::Gpu, "Try WebGPU instead")),
+        None => None,
+    };
+    view! {
+        <p class="device">
+            <span data-testid="device">
+                {move || match state.device.get() {
+                    None if state.measuring.get() => "Measuring which is faster here, the CPU or WebGPU (a few seconds, once a session)…".to_string(),
+                    None => "Starting the compute device…".to_string(),
+                    Some(DeviceInfo::WebGpu { adapter, .. }) => format!("Training on your GPU (WebGPU: {adapter})"),
+                    Some(DeviceInfo::Cpu { reason, .. }) => format!("Training on the CPU (WebAssembly): {reason}"),
+                }}
+            </span>
+            {move || state.device.get().and_then(|d| d.measured().map(|m| m.summary())).map(|text| view! {
+                <span class="measured" data-testid="device-measured">{text}</span>
+            })}
+            {move || other().map(|(choice, label)| view! {
+                <button class="small" data-testid="switch-device"
+                    title="Moves the model and your images to the other device"
+                    disabled=move || state.running.get() || state.switching.with(Option::is_some)
+                    on:click=move |_| {
+                        state.switching.set(Some(choice));
+                        worker.send(Request::TakeSnapshot);
+                    }>{label}</button>
+            })}
+        </p>
+    }
+}
+
+/// A lost GPU device: what happened and the two ways on.
+#[component]
+fn DeviceLostBanner() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    let worker = expect_context::<Worker>();
+    let restored = move || match state
+        .snapshot
+        .with_value(|s| s.as_ref().map(|(step, _)| *step))
+    {
+        Some(step) => format!(
+            "The model goes on from its last snapshot in memory (step {step}); your images are kept."
+        ),
+        None => "No snapshot was taken yet, so the model starts afresh; your images are kept."
+            .to_string(),
+    };
+    view! {
+        <Show when=move || state.lost.with(Option::is_some)>
+            <div class="error" role="alert" data-testid="device-lost">
+                <span>
+                    {move || format!("The GPU device was lost ({}). ", state.lost.get().unwrap_or_default())}
+                    {restored}
+                </span>
+                <span>
+                    <button data-testid="recover-gpu" on:click=move |_| recover(state, worker, DeviceChoice::Gpu)>"Continue on a new GPU device"</button>
+                    <button data-testid="recover-cpu" on:click=move |_| recover(state, worker, DeviceChoice::Cpu)>"Continue on the CPU"</button>
+                </span>
+            </div>
+        </Show>
+        <Show when=has_test_hooks>
+            <button data-testid="simulate-non-finite" on:click=move |_| worker.send(Request::SimulateNonFinite)>
+                "Make the weights NaN (test hook)"</button>
+            <button data-testid="simulate-loss" on:click=move |_| worker.send(Request::SimulateDeviceLoss)>
+                "Simulate a lost GPU device (test hook)"
+            </button>
+        </Show>
+    }
+}
+
+/// The latest error, with a dismiss button.
+#[component]
+fn ErrorBanner() -> impl IntoView {
+    let state = expect_context::<PageState>();
+    view! {
+        <Show when=move || state.error.with(Option::is_some)>
+            <div class="error" role="alert" data-testid="error">
+                <span>{move || state.error.get()}</span>
+                <button on:click=move |_| state.error.set(None)>"Dismiss"</button>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,29 @@
+//! GAN Playground's training worker: the DCGAN in burn, on WebGPU or the CPU, in a Web Worker.
+//! The page (`app/ui`) never links this crate; they talk through `protocol`'s messages.
+//!
+//! - [`web_worker`]: the Web Worker itself, which answers the page's requests (browser only).
+//! - [`trainer`]: a run's model, data and bookkeeping; [`explorer`]: drawing from a generator.
+//!   Both are plain state, tested natively.
+
+pub mod explorer;
+pub mod trainer;
+#[cfg(target_arch = "wasm32")]
+pub mod web_worker;
+
+/// Runs the program's static constructors (cubecl registers its IR types through `inventory`)
+/// the first time it is called; each entry point (and each in-browser test) calls it first.
+///
+/// Why by hand: wasm-ld wraps *every* export of a program that never calls `__wasm_call_ctors`
+/// itself in a call to all constructors, so each call from JavaScript into the module (every
+/// event handler, resolved promise and worker message) re-ran them — ≈75 ms per slider move on
+/// the page. An explicit call makes wasm-ld leave the exports alone (the fix wit-bindgen and
+/// wasi-libc use).
+#[cfg(target_arch = "wasm32")]
+pub fn run_static_constructors() {
+    unsafe extern "C" {
+        fn __wasm_call_ctors();
+    }
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: runs once per module instance, before the code that needs the registrations.
+    ONCE.call_once(|| unsafe { __wasm_call_ctors() });
+}
