@@ -24,7 +24,7 @@ say "in-browser tests (wasm-bindgen-test in headless Chromium, in a worker)"
 # Same profile and features as the page's build, so only the test crate itself compiles.
 (cd app/worker && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=900 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    cargo test --release --target wasm32-unknown-unknown --test browser)
+    cargo test --release --target wasm32-unknown-unknown --features webgpu --test browser)
 
 say "end-to-end tests in headless Chromium (and a part in Firefox ESR)"
 (cd tests && npm ci --no-audit --no-fund --silent)

@@ -10,7 +10,8 @@ const TIMEOUT = 300_000;
 
 /** The device line and the timing line, once the device is up. */
 async function deviceLines(page) {
-  await page.waitForFunction(() => /Training on/.test(document.querySelector('[data-testid="device"]')?.textContent), null, { timeout: TIMEOUT });
+  // The CPU worker trains at once; the timing comes with the WebGPU worker, loaded meanwhile.
+  await page.waitForSelector('[data-testid="device-measured"]', { timeout: TIMEOUT });
   return {
     device: await page.textContent('[data-testid="device"]'),
     measured: await page.textContent('[data-testid="device-measured"]'),
@@ -21,6 +22,9 @@ const TIMING = /^the CPU is (over )?([\d.]+)× faster than WebGPU here: (\d+) ms
 
 test('both devices are timed and the faster trains, with by how much', async (t) => {
   const { page } = session;
+  // Meanwhile, the page is already usable on the CPU worker.
+  await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: TIMEOUT });
+  assert.match(await page.textContent('[data-testid="device"]'), /Training on the CPU/);
   const { device, measured } = await deviceLines(page);
   t.diagnostic(measured);
   assert.match(device, /Training on the CPU \(WebAssembly\): measured faster than WebGPU on .*swiftshader/, device);

@@ -126,6 +126,6 @@ test('no request leaves the origin', async () => {
   const origin = new URL(session.server.url).origin;
   const foreign = session.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(foreign, []);
-  assert.ok(session.requests.some((u) => u.endsWith('worker_bg.wasm')), 'the worker was loaded');
+  assert.ok(session.requests.some((u) => u.endsWith('worker_cpu_bg.wasm')), 'the CPU worker was loaded');
   assert.deepEqual(session.errors.filter((e) => !/favicon/.test(e)), [], 'no console errors');
 });

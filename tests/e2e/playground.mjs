@@ -75,6 +75,31 @@ export class Playground {
     return Number(await this.page.textContent('[data-testid="image-count"]'));
   }
 
+  /** The device line ("Training on …"). */
+  async device() {
+    return this.page.textContent('[data-testid="device"]');
+  }
+
+  /** Waits until the device line matches `pattern`; returns it. */
+  async waitForDevice(pattern) {
+    await this.page.waitForFunction(
+      (source) => new RegExp(source).test(document.querySelector('[data-testid="device"]')?.textContent ?? ''),
+      pattern.source,
+      { timeout: TIMEOUT },
+    );
+    return this.device();
+  }
+
+  /** The step of the sample grid drawn last. */
+  async gridStep() {
+    return this.page.$eval('[data-testid="samples"]', (c) => Number(c.dataset.step));
+  }
+
+  /** The training data's description. */
+  async dataset() {
+    return this.page.textContent('[data-testid="dataset"]');
+  }
+
   /** The step the page shows (−1 before the first). */
   async step() {
     return this.page.$eval('[data-testid="stats"]', (p) => Number(/step (\d+) /.exec(p.textContent)?.[1] ?? -1));

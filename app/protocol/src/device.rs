@@ -22,7 +22,37 @@ pub enum DeviceChoice {
     Measure,
 }
 
+/// The two builds of the training worker (`app/worker`): the page starts with the small CPU
+/// one and loads the WebGPU one only where it may train.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerBuild {
+    /// burn's CPU backend only (`worker_cpu`).
+    Cpu,
+    /// burn's WebGPU backend and the CPU one, for a lost device (`worker`).
+    WebGpu,
+}
+
+impl WorkerBuild {
+    /// The script that loads it, relative to the page.
+    pub fn loader(self) -> &'static str {
+        match self {
+            WorkerBuild::Cpu => "./worker_cpu_loader.js",
+            WorkerBuild::WebGpu => "./worker_loader.js",
+        }
+    }
+}
+
 impl DeviceChoice {
+    /// The worker that starts this choice: the WebGPU one where WebGPU was asked for; otherwise
+    /// the small CPU one, which trains at once and says whether the WebGPU one is worth loading
+    /// (`DeviceInfo::Cpu::webgpu_next`).
+    pub fn worker(self) -> WorkerBuild {
+        match self {
+            DeviceChoice::Gpu => WorkerBuild::WebGpu,
+            DeviceChoice::Cpu | DeviceChoice::Auto | DeviceChoice::Measure => WorkerBuild::Cpu,
+        }
+    }
+
     /// The choice a page address asks for: `cpu` or `gpu` among its query words.
     pub fn from_query(query: &str) -> Self {
         let words: Vec<&str> = query.trim_start_matches('?').split('&').collect();
@@ -293,6 +323,15 @@ mod tests {
             DeviceChoice::Measure
         );
         assert_eq!(DeviceChoice::Cpu.in_query("?measure"), "?cpu");
+    }
+
+    #[test]
+    fn only_a_choice_of_webgpu_starts_the_webgpu_worker() {
+        assert_eq!(DeviceChoice::Gpu.worker(), WorkerBuild::WebGpu);
+        for choice in [DeviceChoice::Cpu, DeviceChoice::Auto, DeviceChoice::Measure] {
+            assert_eq!(choice.worker(), WorkerBuild::Cpu);
+        }
+        assert_ne!(WorkerBuild::Cpu.loader(), WorkerBuild::WebGpu.loader());
     }
 
     fn measured(cpu: Timing, gpu: Timing) -> DeviceMeasurement {

@@ -247,6 +247,11 @@ pub enum DeviceInfo {
         reason: String,
         /// Both devices' timing, where that chose the CPU.
         measured: Option<DeviceMeasurement>,
+        /// The browser has a WebGPU adapter that may beat the CPU, and this worker has no
+        /// WebGPU backend: the page loads the WebGPU worker in the background, which decides
+        /// (and takes the run over if it trains on WebGPU).
+        #[serde(default)]
+        webgpu_next: bool,
     },
 }
 

@@ -1,4 +1,5 @@
-//! The training worker's entry point (loaded by `worker_loader.js`, made by Trunk).
+//! The training worker with WebGPU (loaded by `worker_loader.js`, made by Trunk); the page
+//! starts with `bin/worker_cpu.rs`, the same worker without WebGPU.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

@@ -12,6 +12,7 @@ mod lesson;
 mod live;
 mod saved;
 
+use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ use crate::view_state::Panel;
 use explorer::{Directions, ExplorerPanel, ExplorerState};
 use protocol::charts::History;
 use protocol::data::Source;
+use protocol::device::WorkerBuild;
 use protocol::link::TrainerLink;
 use protocol::messages::{
     AlarmReport, DeviceChoice, DeviceInfo, FeatureMaps, Memorisation, NearestReport, Request,
@@ -300,36 +302,124 @@ impl PageState {
     }
 }
 
-/// Sends requests to the worker (the bridge is not `Send`, so it lives in local storage).
+/// Sends requests to the worker (a bridge is not `Send`, so it lives in local storage), and
+/// holds the WebGPU worker while it loads in the background.
 #[derive(Clone, Copy)]
-pub struct Worker(StoredValue<Rc<WorkerBridge<TrainerLink>>, LocalStorage>);
+pub struct Worker {
+    bridge: StoredValue<Rc<WorkerBridge<TrainerLink>>, LocalStorage>,
+    next: StoredValue<Option<NextWorker>, LocalStorage>,
+}
+
+/// The WebGPU worker, loading (and choosing its device) while the CPU worker trains.
+struct NextWorker {
+    bridge: Rc<WorkerBridge<TrainerLink>>,
+    /// Set once it takes the run over: from then on its messages are the page's.
+    adopted: Rc<Cell<bool>>,
+    /// Its device, once it chose WebGPU.
+    ready: Option<DeviceInfo>,
+    /// The run was training when the hand-over began: it goes on training after.
+    resume: bool,
+}
 
 impl Worker {
     /// Sends one request.
     pub fn send(&self, request: Request) {
-        self.0.with_value(|bridge| bridge.send(request));
+        self.bridge.with_value(|bridge| bridge.send(request));
     }
 
     /// Talks to a new worker from now on; the old one ends when its bridge is dropped.
-    fn replace(&self, bridge: WorkerBridge<TrainerLink>) {
-        self.0.set_value(Rc::new(bridge));
+    fn replace(&self, bridge: Rc<WorkerBridge<TrainerLink>>) {
+        self.bridge.set_value(bridge);
+    }
+
+    /// Loads the WebGPU worker in the background, started on `choice`; while it loads, the CPU
+    /// worker goes on. If it trains on WebGPU it takes the run over (through the snapshot
+    /// path, as a switch of device does); if the CPU wins, it is dropped and the page says why.
+    fn load_webgpu(self, state: PageState, choice: DeviceChoice) {
+        if self.next.with_value(Option::is_some) {
+            return;
+        }
+        let adopted = Rc::new(Cell::new(false));
+        let forward = adopted.clone();
+        let bridge = spawn_worker(WorkerBuild::WebGpu, move |response| {
+            if forward.get() {
+                state.apply(response);
+            } else {
+                self.on_next_worker(state, response);
+            }
+        });
+        self.next.set_value(Some(NextWorker {
+            bridge: Rc::new(bridge),
+            adopted,
+            ready: None,
+            resume: false,
+        }));
+        self.next
+            .with_value(|next| next.as_ref().map(|n| n.bridge.send(init(choice))));
+    }
+
+    /// A message of the WebGPU worker before it takes over: only its device counts (its own
+    /// first model and samples are not the page's).
+    fn on_next_worker(self, state: PageState, response: Response) {
+        match response {
+            Response::Measuring => state.measuring.set(true),
+            Response::Device(info @ DeviceInfo::WebGpu { .. }) => {
+                let resume = state.running.get_untracked();
+                self.next.update_value(|next| {
+                    if let Some(next) = next {
+                        next.ready = Some(info);
+                        next.resume = resume;
+                    }
+                });
+                if resume {
+                    self.send(Request::Pause);
+                }
+                // The model's snapshot comes back as `Response::Snapshot`; then `recover`
+                // hands the run over (see `DeviceBadge`).
+                state.switching.set(Some(DeviceChoice::Gpu));
+                self.send(Request::TakeSnapshot);
+            }
+            Response::Device(info) => {
+                // The CPU won (or WebGPU failed): the page says why and keeps the CPU worker.
+                self.next.set_value(None);
+                state.apply(Response::Device(info));
+            }
+            _ => {}
+        }
+    }
+
+    /// The WebGPU worker, if it is loaded and chose WebGPU: taken out, marked as the page's.
+    fn take_ready_webgpu(&self) -> Option<(Rc<WorkerBridge<TrainerLink>>, DeviceInfo, bool)> {
+        let mut taken = None;
+        self.next.update_value(|next| {
+            if next.as_ref().is_some_and(|n| n.ready.is_some())
+                && let Some(n) = next.take()
+            {
+                n.adopted.set(true);
+                taken = n.ready.map(|info| (n.bridge, info, n.resume));
+            }
+        });
+        taken
     }
 }
 
-/// Starts the training worker; its answers update `state`.
-fn spawn_worker(state: PageState) -> WorkerBridge<TrainerLink> {
+/// Starts a training worker of `build`; `on_response` gets its answers.
+fn spawn_worker(
+    build: WorkerBuild,
+    on_response: impl Fn(Response) + 'static,
+) -> WorkerBridge<TrainerLink> {
     TrainerLink::spawner()
-        .callback(move |response| state.apply(response))
+        .callback(on_response)
         .with_loader(true)
         .as_module(false)
-        .spawn("./worker_loader.js")
+        .spawn(build.loader())
 }
 
 /// Goes on after a lost GPU device, or moves to another device: a new worker (on `choice`) gets
-/// the user's images back and the model from its last snapshot. The address keeps the choice,
-/// so a reload stays on that device.
+/// the user's images back and the model from its last snapshot. A move the user asked for is
+/// kept in the address, so a reload stays on that device; the WebGPU worker loaded in the
+/// background, once it chose WebGPU, is the new worker (and the address stays as it was).
 fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
-    browser::set_query(&choice.in_query(&query()));
     let images: Vec<(String, Vec<u8>)> = state
         .thumbnails
         .get_untracked()
@@ -338,13 +428,30 @@ fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
         .collect();
     let snapshot = state.snapshot.get_value();
     let source = state.source.get_untracked();
-    worker.replace(spawn_worker(state));
+    let ready = (choice == DeviceChoice::Gpu)
+        .then(|| worker.take_ready_webgpu())
+        .flatten();
+    // Anything else still loading in the background is not needed now.
+    worker.next.set_value(None);
+    let resume = match ready {
+        Some((bridge, info, resume)) => {
+            worker.replace(bridge);
+            state.apply(Response::Device(info));
+            resume
+        }
+        None => {
+            browser::set_query(&choice.in_query(&query()));
+            let bridge = spawn_worker(choice.worker(), move |response| state.apply(response));
+            worker.replace(Rc::new(bridge));
+            state.device.set(None);
+            worker.send(init(choice));
+            false
+        }
+    };
     state.lost.set(None);
-    state.device.set(None);
     state.running.set(false);
     state.thumbnails.set(Vec::new());
     state.explorer.restart();
-    worker.send(init(choice));
     if !images.is_empty() {
         worker.send(Request::RestoreImages(images));
     }
@@ -355,6 +462,9 @@ fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
     }
     if let Some((_, bytes)) = snapshot {
         worker.send(Request::LoadCheckpoint(bytes));
+    }
+    if resume {
+        worker.send(Request::Train);
     }
 }
 
@@ -380,14 +490,57 @@ fn has_test_hooks() -> bool {
     query().contains("test-hooks")
 }
 
+/// The test hook `?test-hooks&handover`: the WebGPU worker takes over even on a software
+/// adapter (the only one here), so that tests see the hand-over.
+fn forced_handover() -> bool {
+    has_test_hooks() && query().split(['?', '&']).any(|w| w == "handover")
+}
+
+/// What the first worker is asked to start.
+fn first_choice(choice: DeviceChoice) -> DeviceChoice {
+    if forced_handover() {
+        DeviceChoice::Measure
+    } else {
+        choice
+    }
+}
+
+/// What the WebGPU worker, loaded in the background, is asked to start.
+fn webgpu_choice(choice: DeviceChoice) -> DeviceChoice {
+    if forced_handover() {
+        DeviceChoice::Gpu
+    } else {
+        choice
+    }
+}
+
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
     let state = PageState::new();
-    let bridge = spawn_worker(state);
-    let worker = Worker(StoredValue::new_local(Rc::new(bridge)));
-    // `?cpu` / `?gpu` in the address choose the device; by default a hardware GPU, else the CPU.
-    worker.send(init(DeviceChoice::from_query(&query())));
+    // `?cpu` / `?gpu` / `?measure` in the address choose the device; by default a hardware GPU,
+    // else the CPU. Only `?gpu` starts on the WebGPU worker: otherwise the small CPU worker
+    // trains at once, and says whether the WebGPU one is worth loading.
+    let choice = DeviceChoice::from_query(&query());
+    let bridge = spawn_worker(choice.worker(), move |response| state.apply(response));
+    let worker = Worker {
+        bridge: StoredValue::new_local(Rc::new(bridge)),
+        next: StoredValue::new_local(None),
+    };
+    worker.send(init(first_choice(choice)));
+    Effect::new(move |_| {
+        if state.device.with(|d| {
+            matches!(
+                d,
+                Some(DeviceInfo::Cpu {
+                    webgpu_next: true,
+                    ..
+                })
+            )
+        }) {
+            worker.load_webgpu(state, webgpu_choice(choice));
+        }
+    });
     state.explorer.connect(worker);
     saved::schedule_autosaves(state, worker);
     provide_context(state);
@@ -445,6 +598,7 @@ fn DeviceBadge() -> impl IntoView {
                     None if state.measuring.get() => "Measuring which is faster here, the CPU or WebGPU (a few seconds, once a session)…".to_string(),
                     None => "Starting the compute device…".to_string(),
                     Some(DeviceInfo::WebGpu { adapter, .. }) => format!("Training on your GPU (WebGPU: {adapter})"),
+                    Some(DeviceInfo::Cpu { webgpu_next: true, .. }) if state.measuring.get() => "Training on the CPU (WebAssembly) while WebGPU is timed against it (a few seconds, once a session)…".to_string(),
                     Some(DeviceInfo::Cpu { reason, .. }) => format!("Training on the CPU (WebAssembly): {reason}"),
                 }}
             </span>

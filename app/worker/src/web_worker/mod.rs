@@ -4,23 +4,23 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use burn::tensor::Device;
 use gloo_worker::{HandlerId, Worker, WorkerScope};
-use js_sys::{Promise, Reflect};
+use model::checkpoint;
 use model::project::Project;
-use model::{GanConfig, checkpoint};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
+
+mod startup;
 
 use crate::explorer::{Explorer, export};
 use protocol::data::Source;
-use protocol::device::{AdapterInfo, DeviceChoice, DeviceMeasurement, Timing};
 use protocol::messages::{
     AlarmReport, DeviceInfo, FeatureMaps, Rendered, Request, Response, SampleGrid, SavePurpose,
     Showcase, StepReport,
 };
 use protocol::saved_runs::SavedRun;
 use protocol::store as browser_store;
+use startup::{default_config, start_device};
 
 use crate::trainer::{StepKind, Trainer};
 use protocol::verdict::Judged;
@@ -31,12 +31,6 @@ const SAMPLE_INTERVAL_MS: f64 = 1500.0;
 const QUALITY_EVERY: u64 = 200;
 /// Milliseconds between two in-memory snapshots while training on WebGPU.
 const SNAPSHOT_INTERVAL_MS: f64 = 20_000.0;
-/// Warm steps timed on each device when measuring which is faster.
-const MEASURE_STEPS: usize = 3;
-/// The most the first step may take when measuring (it compiles WebGPU's kernels), in ms.
-const MEASURE_WARM_UP_MS: f64 = 6_000.0;
-/// The most the warm steps may take together when measuring, in ms.
-const MEASURE_WARM_MS: f64 = 2_500.0;
 /// Clicks on Step (or Train) kept while a step runs; more are dropped.
 const MAX_QUEUED_STEPS: usize = 16;
 /// Feature maps shown for a generator layer.
@@ -97,45 +91,6 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
-/// Asks the browser for a WebGPU adapter and what it says of itself; `Err` says why there is
-/// none.
-async fn webgpu_adapter() -> Result<AdapterInfo, String> {
-    let get = |target: &JsValue, key: &str| Reflect::get(target, &JsValue::from_str(key)).ok();
-    let navigator = get(&js_sys::global(), "navigator").ok_or("no navigator")?;
-    let gpu = get(&navigator, "gpu")
-        .filter(|g| !g.is_undefined())
-        .ok_or("this browser has no WebGPU (navigator.gpu is missing)")?;
-    let request = get(&gpu, "requestAdapter")
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or("navigator.gpu.requestAdapter is missing")?;
-    let promise: Promise = request
-        .call0(&gpu)
-        .map_err(|e| format!("requestAdapter failed: {e:?}"))?
-        .unchecked_into();
-    let adapter = JsFuture::from(promise)
-        .await
-        .map_err(|e| format!("requestAdapter failed: {e:?}"))?;
-    if adapter.is_null() || adapter.is_undefined() {
-        return Err("no WebGPU adapter is available (blocked or unsupported GPU)".into());
-    }
-    let info = get(&adapter, "info").unwrap_or(JsValue::UNDEFINED);
-    let field = |k: &str| {
-        get(&info, k)
-            .and_then(|v| v.as_string())
-            .unwrap_or_default()
-    };
-    // Newer browsers say it in `info`, older ones on the adapter.
-    let fallback = |target: &JsValue| get(target, "isFallbackAdapter").and_then(|v| v.as_bool());
-    Ok(AdapterInfo {
-        vendor: field("vendor"),
-        architecture: field("architecture"),
-        description: field("description"),
-        is_fallback: fallback(&info)
-            .or_else(|| fallback(&adapter))
-            .unwrap_or(false),
-    })
-}
-
 /// The bytes at `url` (same origin), fetched from the worker.
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
@@ -153,108 +108,6 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
         .await
         .map_err(|e| format!("{url}: {e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// The model the page starts with (and the one both devices are timed on).
-fn default_config() -> GanConfig {
-    GanConfig::new().with_batch_size(16)
-}
-
-/// Times full training steps of the default model on `device`: a first step (on WebGPU it
-/// compiles the kernels), then up to [`MEASURE_STEPS`] warm ones. Bounded in time: a step still
-/// running when its time is up is left behind and the device's time becomes a lower bound.
-async fn time_steps(device: Device) -> Timing {
-    use futures::future::{Either, select};
-    let mut trainer = match Trainer::new(device, default_config()) {
-        Ok(trainer) => trainer,
-        Err(e) => return Timing::Failed(e),
-    };
-    let warm_until = now() + MEASURE_WARM_UP_MS;
-    let mut warm = Vec::new();
-    for i in 0..=MEASURE_STEPS {
-        let until = if i == 0 {
-            warm_until
-        } else {
-            warm_until.min(now()) + MEASURE_WARM_MS
-        };
-        let started = now();
-        let read = std::pin::pin!(trainer.step(StepKind::Full).read());
-        let time_up = gloo_timers::future::TimeoutFuture::new((until - now()).max(0.0) as u32);
-        match select(read, time_up).await {
-            Either::Left((Ok(values), _)) if values.is_finite() => {}
-            Either::Left((Ok(_), _)) => return Timing::Failed("non-finite losses".into()),
-            Either::Left((Err(e), _)) => return Timing::Failed(e.to_string()),
-            Either::Right(_) => {
-                return Timing::median(warm).unwrap_or(Timing::AtLeast(now() - started));
-            }
-        }
-        if i > 0 {
-            warm.push(now() - started);
-        }
-    }
-    Timing::median(warm).unwrap_or(Timing::Failed("no step was timed".into()))
-}
-
-/// Starts the device `choice` asks for. `Auto` trains on WebGPU only on an adapter that is not
-/// a software one, and there, like `Measure`, times both devices (or takes `remembered`, if it
-/// measured this adapter) and trains on the faster. `measuring` is called before timing.
-async fn start_device(
-    choice: DeviceChoice,
-    remembered: Option<DeviceMeasurement>,
-    measuring: impl FnOnce(),
-) -> (Device, DeviceInfo) {
-    let cpu = |reason: String, measured| (Device::flex(), DeviceInfo::Cpu { reason, measured });
-    if choice == DeviceChoice::Cpu {
-        return cpu("the CPU was chosen for this page".into(), None);
-    }
-    let adapter = match webgpu_adapter().await {
-        Err(reason) => return cpu(reason, None),
-        Ok(adapter) => adapter,
-    };
-    if choice == DeviceChoice::Auto
-        && let Some(software) = adapter.software()
-    {
-        return cpu(format!("{software}; the CPU is faster here"), None);
-    }
-    let gpu = match Device::wgpu_options().init_async().await {
-        Ok(device) => device,
-        Err(e) => return cpu(format!("the WebGPU device could not start: {e}"), None),
-    };
-    let measured = match choice {
-        DeviceChoice::Gpu => None,
-        _ => Some(match remembered.filter(|m| m.adapter == adapter.label()) {
-            Some(earlier) => DeviceMeasurement {
-                remembered: true,
-                ..earlier
-            },
-            None => {
-                measuring();
-                // The CPU first: a WebGPU step left running would slow the CPU's.
-                let cpu_time = time_steps(Device::flex()).await;
-                let gpu_time = time_steps(gpu.clone()).await;
-                DeviceMeasurement {
-                    adapter: adapter.label(),
-                    batch: default_config().batch_size,
-                    cpu: cpu_time,
-                    gpu: gpu_time,
-                    remembered: false,
-                }
-            }
-        }),
-    };
-    match measured {
-        Some(m) if m.winner() == DeviceChoice::Cpu => cpu(
-            format!("measured faster than WebGPU on {}", adapter.label()),
-            Some(m),
-        ),
-        measured => (
-            gpu,
-            DeviceInfo::WebGpu {
-                adapter: adapter.label(),
-                measured,
-            },
-        ),
-    }
 }
 
 impl TrainerWorker {
