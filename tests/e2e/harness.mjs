@@ -24,6 +24,7 @@ const types = {
  */
 export async function startServer(dist = join(root, 'dist'), base = '/') {
   const server = createServer(async (req, res) => {
+    const dist = served.dist;
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
     if (!path.startsWith(base)) {
       res.writeHead(404).end('not found');
@@ -39,9 +40,12 @@ export async function startServer(dist = join(root, 'dist'), base = '/') {
       res.writeHead(404).end('not found');
     }
   });
+  const served = { dist };
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const url = `http://127.0.0.1:${server.address().port}${base}`;
-  return { url, close: () => new Promise((ok) => server.close(ok)) };
+  const close = () => new Promise((ok) => { server.closeAllConnections(); server.close(ok); });
+  // `serve(dir)`: from now on, serve another build at the same address (a deployed update).
+  return { url, close, serve: (dir) => { served.dist = dir; } };
 }
 
 /** Debian's Chromium, headless, with WebGPU enabled. */

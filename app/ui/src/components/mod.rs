@@ -10,6 +10,7 @@ mod interpolation;
 mod latent_sliders;
 mod lesson;
 mod live;
+mod offline;
 mod saved;
 
 use std::cell::Cell;
@@ -570,6 +571,7 @@ pub fn App() -> impl IntoView {
             <ExplorerPanel/>
         </main>
         <lesson::LessonCard/>
+        <footer><offline::OfflineStatus/></footer>
     }
 }
 
