@@ -16,8 +16,10 @@ const urlOf = (path) => new URL(path, SCOPE).href;
 const KNOWN = new Set(FILES.map(([path]) => urlOf(path)));
 const INDEX = urlOf('index.html');
 
-/** Fetches `url` from the network, past the HTTP cache (which may hold an older build). */
-const fresh = (url) => fetch(new Request(url, { cache: 'reload' }));
+/** Fetches `url` from the network: the HTTP cache may answer, but only after the server
+ * confirms it holds this build's file (a conditional request: no second download of what the
+ * page itself just fetched, on hosts that send validators). */
+const fresh = (url) => fetch(new Request(url, { cache: 'no-cache' }));
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {

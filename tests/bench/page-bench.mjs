@@ -1,8 +1,12 @@
-// Benchmark of the built page in headless Chromium: ms per train step at the given batches on
-// the CPU and WebGPU devices (the worker's own timing: dispatch + read-back of the losses), the
-// page's load size (wasm + js, gzipped) and load-to-interactive time.
+// Benchmark of the built page in headless Chromium on loopback:
+// - load: the bytes (gzipped) the browser fetches before the page is interactive — built-in
+//   data selected, Train enabled on the CPU device, the explorer's pretrained preview drawn —
+//   by file; load to interactive, cold (a fresh profile) and on a second visit (the service
+//   worker's files); each built file's gzipped size.
+// - steps: ms per train step at the given batches on the CPU and WebGPU devices (the worker's
+//   own timing: dispatch + read-back of the losses).
 //
-//   node tests/bench/page-bench.mjs [--devices cpu,webgpu] [--batches 16,64] [--steps 5]
+//   node tests/bench/page-bench.mjs [--only load|steps] [--devices cpu,webgpu] [--batches 16,64] [--steps 5]
 //
 // Run `trunk build --release` first. One line per measurement, `key=value` pairs.
 import { readdir, readFile } from 'node:fs/promises';
@@ -16,13 +20,18 @@ const { values: args } = parseArgs({
     devices: { type: 'string', default: 'cpu,webgpu' },
     batches: { type: 'string', default: '16,64' },
     steps: { type: 'string', default: '5' },
+    only: { type: 'string', default: '' },
   },
 });
 
 const dist = join(root, 'dist');
+const gzipped = (bytes) => gzipSync(bytes, { level: 9 }).length;
 let gz = 0;
-for (const f of await readdir(dist)) {
-  if (/\.(wasm|js)$/.test(f)) gz += gzipSync(await readFile(join(dist, f)), { level: 9 }).length;
+for (const f of (await readdir(dist)).sort()) {
+  if (!/\.(wasm|js)$/.test(f)) continue;
+  const size = gzipped(await readFile(join(dist, f)));
+  console.log(`# file ${f} gzip_bytes=${size}`);
+  gz += size;
 }
 console.log(`page load_size_gzip_bytes=${gz}`);
 
@@ -30,8 +39,53 @@ const server = await startServer();
 const browser = await launchBrowser();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Waits until the page is interactive; ms since its navigation began (the page's clock). */
+async function interactive(page) {
+  await page.waitForFunction(() => {
+    const q = (s) => document.querySelector(s);
+    return /\(\d+ images\)/.test(q('[data-testid="dataset"]')?.textContent ?? '')
+      && q('[data-testid="train"]') && !q('[data-testid="train"]').disabled
+      && /Training on the CPU/.test(q('[data-testid="device"]')?.textContent ?? '')
+      && Number(q('[data-testid="preview"]')?.dataset.drawn) > 0;
+  }, null, { timeout: 600_000, polling: 10 });
+  return page.evaluate(() => performance.now());
+}
+
+/** One cold visit and one second visit of the default page in a fresh profile. */
+async function measureLoad() {
+  const context = await browser.newContext();
+  const fetched = [];
+  context.on('requestfinished', async (request) => {
+    const at = Date.now();
+    const response = await request.response();
+    // The service worker's own fetches (keeping files for later) are not what the page waits
+    // for; a response it served came from the browser, not the network.
+    if (request.serviceWorker() || response?.fromServiceWorker()) return;
+    const body = await response?.body().catch(() => null);
+    fetched.push({ at, path: new URL(request.url()).pathname, gz: body ? gzipped(body) : 0 });
+  });
+  const page = await context.newPage();
+  const t0 = Date.now();
+  await page.goto(server.url);
+  const coldMs = await interactive(page);
+  const ready = t0 + coldMs;
+  await new Promise((ok) => setTimeout(ok, 500)); // let the last body reads finish
+  const before = fetched.filter((f) => f.at <= ready + 50);
+  for (const f of before) console.log(`# before interactive ${f.path} gzip_bytes=${f.gz}`);
+  const bytes = before.reduce((sum, f) => sum + f.gz, 0);
+  await page.waitForSelector('[data-testid="offline"][data-ready="true"]', { timeout: 600_000 });
+  const beforeSecond = fetched.length;
+  await page.reload();
+  const secondMs = await interactive(page);
+  const fromNetwork = fetched.slice(beforeSecond).filter((f) => f.path !== '/sw.js').length;
+  console.log(`load bytes_before_interactive_gzip=${bytes} cold_to_interactive_ms=${coldMs.toFixed(0)} second_visit_to_interactive_ms=${secondMs.toFixed(0)} second_visit_network_requests=${fromNetwork}`);
+  await context.close();
+}
+
 try {
-  for (const device of args.devices.split(',')) {
+  if (args.only !== 'steps') await measureLoad();
+  if (args.only === 'load') args.devices = '';
+  for (const device of args.devices.split(',').filter(Boolean)) {
     for (const batch of args.batches.split(',').map(Number)) {
       const page = await browser.newPage();
       const t0 = Date.now();
