@@ -7,10 +7,12 @@ use std::process::Command;
 /// Crates that may not appear in the UI's browser build, by name prefix.
 const FORBIDDEN: [&str; 6] = ["burn", "cubecl", "wgpu", "naga", "image", "nalgebra"];
 
-/// The crates the UI links in the browser (`cargo tree`, normal dependencies, wasm32).
-fn browser_dependencies(package: &str) -> Vec<String> {
+/// The crates `package` links in the browser with `features` (`cargo tree`, normal
+/// dependencies, wasm32).
+fn browser_dependencies(package: &str, features: &str) -> Vec<String> {
     let output = Command::new(env!("CARGO"))
         .args(["tree", "--offline", "-p", package, "-e", "normal"])
+        .args(["--features", features])
         .args(["--target", "wasm32-unknown-unknown", "--prefix", "none"])
         .args(["--format", "{p}"])
         .output()
@@ -39,7 +41,7 @@ fn forbidden(names: &[String]) -> Vec<&String> {
 
 #[test]
 fn the_ui_links_no_burn_cubecl_or_wgpu() {
-    let names = browser_dependencies("ui");
+    let names = browser_dependencies("ui", "");
     assert!(
         names.iter().any(|n| n == "leptos"),
         "read the UI's tree: {names:?}"
@@ -49,9 +51,18 @@ fn the_ui_links_no_burn_cubecl_or_wgpu() {
 
 #[test]
 fn the_check_sees_burn_where_it_is() {
-    // The worker does link burn and wgpu: the same check must find them there.
-    let names = browser_dependencies("worker");
+    // The WebGPU worker links burn and wgpu: the same check must find them there.
+    let names = browser_dependencies("worker", "webgpu");
     let found = forbidden(&names);
     assert!(found.iter().any(|n| *n == "burn"), "{found:?}");
     assert!(found.iter().any(|n| *n == "wgpu"), "{found:?}");
+}
+
+#[test]
+fn the_cpu_worker_links_burn_without_wgpu() {
+    // The worker the page loads first: burn's CPU backend only.
+    let names = browser_dependencies("worker", "");
+    assert!(names.iter().any(|n| n == "burn-flex"), "{names:?}");
+    let gpu: Vec<&String> = names.iter().filter(|n| n.contains("wgpu")).collect();
+    assert_eq!(gpu, Vec::<&String>::new());
 }

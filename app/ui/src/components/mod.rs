@@ -6,8 +6,6 @@ mod controls;
 mod data;
 mod explorer;
 mod game;
-mod interpolation;
-mod latent_sliders;
 mod lesson;
 mod live;
 mod offline;

@@ -1,25 +1,22 @@
-//! The latent explorer: a large preview of G(z), the generator to draw with, exports, and the
-//! link that carries the view. Sliders and interpolation are in their own modules.
+//! The explorer's state: the view the link carries, the renders on their way, the generators
+//! and the principal directions; what the panels read and change.
+
+use std::collections::HashMap;
 
 use leptos::prelude::*;
 use model::principal::PrincipalDirections;
-use protocol::data::grid_latents;
-
-use super::browser::{draw_rgba, now_ms};
-use super::interpolation::InterpolationPanel;
-use super::latent_sliders::{DirectionSliders, LatentSliders};
-use super::{PageState, Worker};
-use crate::coalesce::Coalescer;
-use std::collections::HashMap;
-
-use crate::view_state::{ExplorerView, Panel, quantize};
-use protocol::data::GRID_SAMPLES;
+use protocol::data::{GRID_SAMPLES, grid_latents};
 use protocol::messages::{
     ExportFormat, GeneratorSource, PretrainedInfo, RenderPurpose, Rendered, Request, Showcase,
 };
 
+use crate::coalesce::Coalescer;
+use crate::components::browser::now_ms;
+use crate::components::{PageState, Worker};
+use crate::view_state::{ExplorerView, quantize};
+
 /// Preview latencies kept for the display and the tests.
-const LATENCIES_KEPT: usize = 50;
+pub(super) const LATENCIES_KEPT: usize = 50;
 
 /// A preview or strip render on its way: what was asked and, for a slider move, when.
 #[derive(Debug, Clone)]
@@ -32,13 +29,13 @@ struct Job {
 
 /// The preview image.
 #[derive(Debug, Clone)]
-struct PreviewImage {
+pub(super) struct PreviewImage {
     /// Side in pixels.
-    size: u32,
+    pub(super) size: u32,
     /// RGBA8.
-    rgba: Vec<u8>,
+    pub(super) rgba: Vec<u8>,
     /// When the slider move it answers happened, if it answers one.
-    input_at: Option<f64>,
+    pub(super) input_at: Option<f64>,
 }
 
 /// Principal directions as the worker found them.
@@ -81,9 +78,9 @@ pub struct ExplorerState {
     /// loading or not asked for yet.
     pub pretrained: RwSignal<HashMap<Showcase, Result<PretrainedInfo, String>>>,
     /// Shipped generators asked of this worker (the digits load with it).
-    requested: StoredValue<Vec<Showcase>>,
+    pub(super) requested: StoredValue<Vec<Showcase>>,
     /// The preview and the slider move it answers.
-    preview: RwSignal<Option<PreviewImage>>,
+    pub(super) preview: RwSignal<Option<PreviewImage>>,
     /// The strip.
     pub strip: RwSignal<Option<Strip>>,
     /// Why the last render failed, if it did.
@@ -105,17 +102,17 @@ pub struct ExplorerState {
     /// The step at which the explorer turned to the user's model by itself (once per model).
     pub followed: RwSignal<Option<u64>>,
     /// z when every principal amount was 0.
-    base: StoredValue<Vec<f32>>,
+    pub(super) base: StoredValue<Vec<f32>>,
     /// When the last slider move happened (taken by the next preview request).
-    input_at: StoredValue<Option<f64>>,
+    pub(super) input_at: StoredValue<Option<f64>>,
     previews: StoredValue<Coalescer<Job>>,
     strips: StoredValue<Coalescer<Job>>,
     /// The slider move the running preview answers.
-    preview_input: StoredValue<Option<f64>>,
+    pub(super) preview_input: StoredValue<Option<f64>>,
     /// |z| of the frames of the running strip render.
-    strip_norms: StoredValue<Vec<f32>>,
-    next_id: StoredValue<u64>,
-    worker: StoredValue<Option<Worker>, LocalStorage>,
+    pub(super) strip_norms: StoredValue<Vec<f32>>,
+    pub(super) next_id: StoredValue<u64>,
+    pub(super) worker: StoredValue<Option<Worker>, LocalStorage>,
 }
 
 fn location_hash() -> String {
@@ -308,7 +305,7 @@ impl ExplorerState {
     }
 
     /// Asks for the preview of the current z (coalesced with any render in flight).
-    fn request_preview(self, page: PageState) {
+    pub(super) fn request_preview(self, page: PageState) {
         let (source, z) = self.view.with_untracked(|v| (v.source, v.z.clone()));
         if !self.ready(source, page) {
             self.input_at.set_value(None);
@@ -326,7 +323,7 @@ impl ExplorerState {
     }
 
     /// Asks for the strip from A to B (coalesced likewise).
-    fn request_strip(self, page: PageState) {
+    pub(super) fn request_strip(self, page: PageState) {
         let (source, zs) = self
             .view
             .with_untracked(|v| (v.source, model::latent::path(&v.a, &v.b, v.frames, v.mode)));
@@ -442,236 +439,5 @@ impl ExplorerState {
         self.computing.set(true);
         let source = self.view.with_untracked(|v| v.source);
         self.send(Request::ComputeDirections(source));
-    }
-}
-
-/// The explorer panel.
-#[component]
-pub fn ExplorerPanel() -> impl IntoView {
-    let page = expect_context::<PageState>();
-    let state = expect_context::<ExplorerState>();
-
-    // Memos: each render follows only what it draws (a slider move leaves the strip alone).
-    let drawn = Memo::new(move |_| state.view.with(|v| (v.source, v.z.clone())));
-    let stripped = Memo::new(move |_| {
-        state
-            .view
-            .with(|v| (v.source, v.a.clone(), v.b.clone(), v.mode, v.frames))
-    });
-    // What draws changes (z, the generator, or its weights while training): ask for a preview.
-    Effect::new(move |_| {
-        let source = drawn.with(|d| d.0);
-        let ready = state.ready(source, page);
-        if source == GeneratorSource::Training {
-            page.samples.track(); // new weights arrive with each new grid
-        }
-        if ready {
-            state.request_preview(page);
-        }
-    });
-    Effect::new(move |_| {
-        let source = stripped.with(|s| s.0);
-        if source == GeneratorSource::Training {
-            page.samples.track();
-        }
-        if state.ready(source, page) {
-            state.request_strip(page);
-        }
-    });
-    // The link follows the view, except while an animation runs (browsers throttle history
-    // updates); it catches up when the animation stops.
-    Effect::new(move |_| {
-        let hash = state.view.with(ExplorerView::to_hash);
-        if state.animation.get().is_none()
-            && let Ok(history) = window().history()
-        {
-            let _ = history.replace_state_with_url(
-                &wasm_bindgen::JsValue::NULL,
-                "",
-                Some(&format!("#{hash}")),
-            );
-        }
-    });
-
-    let source = move || state.view.with(|v| v.source);
-    let pretrained_label = move |showcase: Showcase| {
-        let name = showcase.trained_on();
-        match state.pretrained.with(|p| p.get(&showcase).cloned()) {
-            Some(Ok(info)) => format!("Pretrained on {name} ({} steps)", info.step),
-            Some(Err(_)) => format!("Pretrained on {name} (unavailable)"),
-            None if state.requested.with_value(|r| r.contains(&showcase)) => {
-                format!("Pretrained on {name} (loading…)")
-            }
-            None => format!("Pretrained on {name}"),
-        }
-    };
-    let shown_error = move || match source() {
-        GeneratorSource::Pretrained(showcase) => {
-            match state.pretrained.with(|p| p.get(&showcase).cloned()) {
-                Some(Err(e)) => Some(format!(
-                    "The generator pretrained on {} could not be loaded ({e}). Choose another one, or “Your model” to explore the one you train.",
-                    showcase.trained_on()
-                )),
-                _ => None,
-            }
-        }
-        GeneratorSource::Training => None,
-    };
-    let own_label = move || {
-        let step = page.last_step.get().map_or(0, |s| s.step);
-        format!("Your model (step {step}, latest weights)")
-    };
-    let hides = move |panel: Panel| state.view.with(|v| v.hides(panel));
-    let toggle_panel = move |panel: Panel| {
-        state.view.update(|v| {
-            if v.hidden.contains(&panel) {
-                v.hidden.retain(|p| *p != panel);
-            } else {
-                v.hidden.push(panel);
-                v.hidden.sort();
-            }
-        })
-    };
-
-    view! {
-        <section class="panel explorer" data-testid="explorer" data-lesson="explorer">
-            <h2>"4 · Explore what it learned"</h2>
-            <Show when=move || state.link_problems.with(|p| !p.is_empty())>
-                <div class="notice" role="status" data-testid="link-message">
-                    <span>{move || format!(
-                        "Part of this link could not be read, so defaults are shown for it: {}.",
-                        state.link_problems.get().join("; ")
-                    )}</span>
-                    <button on:click=move |_| state.link_problems.set(Vec::new())>"Dismiss"</button>
-                </div>
-            </Show>
-            <div class="source" role="radiogroup" aria-label="Generator">
-                {Showcase::ALL.map(|showcase| {
-                    let shipped = GeneratorSource::Pretrained(showcase);
-                    // The digits' id predates the others.
-                    let testid = match showcase {
-                        Showcase::Digits => "source-pretrained".to_string(),
-                        other => format!("source-{}", other.link_name()),
-                    };
-                    view! {
-                        <label>
-                            <input type="radio" name="source" data-testid=testid
-                                prop:checked=move || source() == shipped
-                                on:change=move |_| state.use_source(shipped, page)/>
-                            {move || pretrained_label(showcase)}
-                        </label>
-                    }
-                })}
-                <label>
-                    <input type="radio" name="source" data-testid="source-training"
-                        prop:checked=move || source() == GeneratorSource::Training
-                        on:change=move |_| state.use_source(GeneratorSource::Training, page)/>
-                    {own_label}
-                </label>
-            </div>
-            <Show when=move || state.followed.get().is_some() && source() == GeneratorSource::Training>
-                <p class="explain" data-testid="explorer-follows">
-                    "The explorer now shows your model, trained on your images. Choose the pretrained generator above to go back to it."
-                </p>
-            </Show>
-            <Show when=move || shown_error().is_some()>
-                <p class="warning" data-testid="pretrained-error">{move || shown_error().unwrap_or_default()}</p>
-            </Show>
-            <div class="explorer-grid">
-                <Preview/>
-                <div class="explorer-controls">
-                    <LatentSliders/>
-                    <DirectionSliders/>
-                </div>
-            </div>
-            <InterpolationPanel/>
-            <fieldset class="panels">
-                <legend>"Show on this page (kept in the link, for a projector)"</legend>
-                {Panel::ALL.into_iter().map(|panel| view! {
-                    <label>
-                        <input type="checkbox" data-testid=format!("show-{}", panel.key())
-                            prop:checked=move || !hides(panel)
-                            on:change=move |_| toggle_panel(panel)/>
-                        {match panel {
-                            Panel::Data => "Images",
-                            Panel::Train => "Training controls",
-                            Panel::Live => "Live samples and charts",
-                            Panel::Game => "The game: D's verdict, the losses, the networks",
-                            Panel::Notes => "Explanations",
-                        }}
-                    </label>
-                }).collect_view()}
-            </fieldset>
-        </section>
-    }
-}
-
-/// The large preview of G(z), with Randomize, Zero, the PNG export and the latency.
-#[component]
-fn Preview() -> impl IntoView {
-    let state = expect_context::<ExplorerState>();
-    let canvas = NodeRef::<leptos::html::Canvas>::new();
-    // Images drawn so far (tests wait on it).
-    let drawn = RwSignal::new(0u64);
-    Effect::new(move |_| {
-        state.preview.with(|p| {
-            if let (Some(image), Some(c)) = (p, canvas.get()) {
-                draw_rgba(&c, image.size, image.size, &image.rgba);
-                drawn.update(|n| *n += 1);
-                if let Some(at) = image.input_at {
-                    let ms = now_ms() - at;
-                    state.latencies.update(|l| {
-                        l.push(ms);
-                        let extra = l.len().saturating_sub(LATENCIES_KEPT);
-                        l.drain(..extra);
-                    });
-                }
-            }
-        })
-    });
-    let latency = move || {
-        state.latencies.with(|l| {
-            l.last().map(|ms| {
-                format!(
-                    "Drawn {ms:.0} ms after the last move (the worker's part: {:.0} ms).",
-                    state.worker_ms.get()
-                )
-            })
-        })
-    };
-    let zero = move |_| {
-        state.touch();
-        let latent = state.view.with_untracked(|v| v.z.len());
-        state.set_z(vec![0.0; latent], false);
-    };
-    view! {
-        <div class="preview">
-            <canvas class="preview-image" data-testid="preview" node_ref=canvas width="32" height="32"
-                data-drawn=move || drawn.get().to_string()></canvas>
-            <div class="buttons">
-                <button data-testid="randomize" on:click=move |_| { state.touch(); state.randomize(); }>"Randomize"</button>
-                <button data-testid="zero" on:click=zero>"Zero"</button>
-                <button data-testid="export-png" on:click=move |_| state.export(ExportFormat::Png)>"PNG"</button>
-            </div>
-            <p class="hint" data-testid="latency"
-                data-latencies=move || state.latencies.with(|l| l.iter().map(|ms| format!("{ms:.1}")).collect::<Vec<_>>().join(","))>
-                {latency}
-            </p>
-            <p class="warning" data-testid="render-error">{move || state.render_error.get()}</p>
-            <Note>
-                "z is the generator's input: 64 numbers of random noise, each drawn from a standard normal. "
-                "The generator turns every z into an image; nearby z give similar images. "
-                "Click a tile of the live grid to see its z here."
-            </Note>
-        </div>
-    }
-}
-
-/// A short explanation beside a control (hidden with the Notes panel).
-#[component]
-pub fn Note(children: Children) -> impl IntoView {
-    let state = expect_context::<ExplorerState>();
-    view! {
-        <p class="note explain" class:hidden=move || state.view.with(|v| v.hides(Panel::Notes))>{children()}</p>
     }
 }

@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::PageState;
-use super::explorer::{ExplorerState, Note};
+use super::note::Note;
+use super::state::ExplorerState;
+use crate::components::PageState;
 
 /// Sliders per group: 64 dimensions make 8 rows of 8, which fit on one screen.
 const GROUP: usize = 8;

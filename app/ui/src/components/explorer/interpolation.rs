@@ -6,8 +6,9 @@ use std::time::Duration;
 use leptos::prelude::*;
 use model::latent::{Interpolation, great_circle_step};
 
-use super::browser::draw_rgba;
-use super::explorer::{Animation, ExplorerState, Note};
+use super::note::Note;
+use super::state::{Animation, ExplorerState};
+use crate::components::browser::draw_rgba;
 use crate::view_state::{FRAMES, random_latent};
 use protocol::messages::ExportFormat;
 
