@@ -27,3 +27,11 @@ pub fn run_static_constructors() {
     // SAFETY: runs once per module instance, before the code that needs the registrations.
     ONCE.call_once(|| unsafe { __wasm_call_ctors() });
 }
+
+/// Starts the worker in this Web Worker: what both builds' entry points do.
+#[cfg(target_arch = "wasm32")]
+pub fn start() {
+    use gloo_worker::Registrable;
+    run_static_constructors();
+    web_worker::TrainerWorker::registrar().register();
+}

@@ -3,9 +3,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use gloo_worker::Registrable;
-    worker::run_static_constructors();
-    worker::web_worker::TrainerWorker::registrar().register();
+    worker::start();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

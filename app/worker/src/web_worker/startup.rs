@@ -109,6 +109,16 @@ async fn time_steps(device: Device) -> Timing {
     Timing::median(warm).unwrap_or(Timing::Failed("no step was timed".into()))
 }
 
+/// Trains on the CPU, for `reason` (and the timing that chose it, if one did).
+fn cpu(reason: String, measured: Option<DeviceMeasurement>) -> (Device, DeviceInfo) {
+    let info = DeviceInfo::Cpu {
+        reason,
+        measured,
+        webgpu_next: false,
+    };
+    (Device::flex(), info)
+}
+
 /// Starts the device `choice` asks for. `Auto` trains on WebGPU only on an adapter that is not
 /// a software one, and there, like `Measure`, times both devices (or takes `remembered`, if it
 /// measured this adapter) and trains on the faster. `measuring` is called before timing.
@@ -117,14 +127,6 @@ pub(super) async fn start_device(
     remembered: Option<DeviceMeasurement>,
     measuring: impl FnOnce(),
 ) -> (Device, DeviceInfo) {
-    let cpu = |reason: String, measured| {
-        let info = DeviceInfo::Cpu {
-            reason,
-            measured,
-            webgpu_next: false,
-        };
-        (Device::flex(), info)
-    };
     if choice == DeviceChoice::Cpu {
         return cpu("the CPU was chosen for this page".into(), None);
     }
@@ -174,14 +176,6 @@ async fn start_webgpu(
     measuring: impl FnOnce(),
     adapter: AdapterInfo,
 ) -> (Device, DeviceInfo) {
-    let cpu = |reason: String, measured| {
-        let info = DeviceInfo::Cpu {
-            reason,
-            measured,
-            webgpu_next: false,
-        };
-        (Device::flex(), info)
-    };
     let gpu = match Device::wgpu_options().init_async().await {
         Ok(device) => device,
         Err(e) => return cpu(format!("the WebGPU device could not start: {e}"), None),
