@@ -51,9 +51,27 @@ async function interactive(page) {
   return page.evaluate(() => performance.now());
 }
 
+/** Marks, in the page's clock, when each part of "interactive" first showed (set up before the
+ * page's own scripts run). */
+function markPhases() {
+  window.__phases = {};
+  const mark = (name) => { if (!(name in window.__phases)) window.__phases[name] = Math.round(performance.now()); };
+  new MutationObserver(() => {
+    const q = (s) => document.querySelector(s);
+    if (q('header')) mark('ui');
+    if (/Training on/.test(q('[data-testid="device"]')?.textContent ?? '')) mark('worker');
+    if (q('[data-testid="samples"][data-step]')) mark('grid');
+    if (Number(q('[data-testid="preview"]')?.dataset.drawn) > 0) mark('preview');
+  }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+}
+
+const phases = async (page) => Object.entries(await page.evaluate(() => window.__phases))
+  .map(([name, ms]) => `${name}_ms=${ms}`).join(' ');
+
 /** One cold visit and one second visit of the default page in a fresh profile. */
 async function measureLoad() {
   const context = await browser.newContext();
+  await context.addInitScript(markPhases);
   const fetched = [];
   context.on('requestfinished', async (request) => {
     const at = Date.now();
@@ -73,11 +91,13 @@ async function measureLoad() {
   const before = fetched.filter((f) => f.at <= ready + 50);
   for (const f of before) console.log(`# before interactive ${f.path} gzip_bytes=${f.gz}`);
   const bytes = before.reduce((sum, f) => sum + f.gz, 0);
+  console.log(`# cold visit: ${await phases(page)}`);
   await page.waitForSelector('[data-testid="offline"][data-ready="true"]', { timeout: 600_000 });
   const beforeSecond = fetched.length;
   await page.reload();
   const secondMs = await interactive(page);
   const fromNetwork = fetched.slice(beforeSecond).filter((f) => f.path !== '/sw.js').length;
+  console.log(`# second visit: ${await phases(page)}`);
   console.log(`load bytes_before_interactive_gzip=${bytes} cold_to_interactive_ms=${coldMs.toFixed(0)} second_visit_to_interactive_ms=${secondMs.toFixed(0)} second_visit_network_requests=${fromNetwork}`);
   await context.close();
 }
