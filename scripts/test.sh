@@ -11,7 +11,7 @@ started=$SECONDS
 say "native tests (model, the worker's and the page's logic, the UI's dependencies)"
 cargo test --release --workspace
 # The model's burn-free part (what the page's UI links) builds and passes on its own.
-cargo test --release -p model --no-default-features --lib
+cargo test --release -p model --no-default-features
 
 say "the native trainer and the benchmarks compile, as the README documents them"
 cargo build --release -p model --features cli --bin gan-train

@@ -1,6 +1,8 @@
 //! The one configuration of a DCGAN run: architecture, loss and optimiser settings.
 
+use derive_setters::Setters;
 use serde::{Deserialize, Serialize};
+use smart_default::SmartDefault;
 
 /// The adversarial objective, chosen in [`GanConfig::loss`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -31,86 +33,72 @@ impl LossKind {
     }
 }
 
-/// Declares a configuration struct: each field with its doc and default, `new()` (the defaults)
-/// and a `with_<field>` builder per field — what burn's `#[derive(Config)]` gives, written out
-/// here so that the configuration (and its validation) needs no burn: the page's UI links it.
-macro_rules! config_struct {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident {
-            $($(#[doc = $doc:literal])* $field:ident, $with:ident: $ty:ty = $default:expr;)*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        pub struct $name {
-            $($(#[doc = $doc])* pub $field: $ty,)*
-        }
-
-        impl Default for $name {
-            fn default() -> Self {
-                Self { $($field: $default,)* }
-            }
-        }
-
-        impl $name {
-            /// Every field at its default.
-            pub fn new() -> Self {
-                Self::default()
-            }
-
-            $(
-                #[doc = concat!("This configuration with `", stringify!($field), "` set.")]
-                pub fn $with(mut self, $field: $ty) -> Self {
-                    self.$field = $field;
-                    self
-                }
-            )*
-        }
-    };
+/// Everything that defines a DCGAN and how it trains. `GanConfig::new()` gives the defaults
+/// written beside each field, and `with_<field>` sets one (the builders burn's
+/// `#[derive(Config)]` gave; that derive needs burn, and the page's UI links this file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SmartDefault, Setters)]
+#[setters(prefix = "with_")]
+pub struct GanConfig {
+    /// Side of the square images, in pixels: 32 or 64.
+    #[default(32)]
+    pub image_size: usize,
+    /// Colour channels: 1 (grey) or 3 (RGB).
+    #[default(3)]
+    pub channels: usize,
+    /// Length of the latent vector z fed to the generator.
+    #[default(64)]
+    pub latent_size: usize,
+    /// Feature maps of the generator's last hidden layer (the others are multiples).
+    #[default(64)]
+    pub generator_width: usize,
+    /// Feature maps of the discriminator's first layer (the others are multiples).
+    #[default(64)]
+    pub discriminator_width: usize,
+    /// The adversarial objective.
+    #[default(LossKind::Bce)]
+    pub loss: LossKind,
+    /// Adam learning rate of the generator (DCGAN: 2e-4).
+    #[default(2e-4)]
+    pub learning_rate_g: f64,
+    /// Adam learning rate of the discriminator (DCGAN: 2e-4).
+    #[default(2e-4)]
+    pub learning_rate_d: f64,
+    /// Adam β1 (DCGAN: 0.5, lower than Adam's usual 0.9 to steady training).
+    #[default(0.5)]
+    pub beta1: f32,
+    /// Adam β2.
+    #[default(0.999)]
+    pub beta2: f32,
+    /// Images per training batch.
+    #[default(64)]
+    pub batch_size: usize,
+    /// Discriminator updates before each generator update.
+    #[default(1)]
+    pub d_steps: usize,
+    /// Weight clip of the WGAN critic (only with [`LossKind::WganClip`]).
+    #[default(0.01)]
+    pub wgan_clip: f32,
+    /// Seed of weight initialisation, latent noise and batch order.
+    #[default(0)]
+    pub seed: u64,
+    /// Decay β of the exponential moving average of G's weights, which the samples, the
+    /// explorer, the exports and the quality measure use (Karras et al. 2018: smoother, better
+    /// samples at no training cost); 0 turns it off. A warm-up, β_t = min(β, (1 + t)/(10 + t))
+    /// after t updates, lets the first, random weights fade fast.
+    #[default(0.999)]
+    pub ema_beta: f64,
+    /// DiffAugment's dose (Zhao et al. 2020, [`crate::augment`]): the probability with which
+    /// each of its five changes (brightness, saturation, contrast, translation, cutout) is
+    /// applied to each image D sees, real and generated; 1 is the paper's recipe, 0 turns it
+    /// off.
+    #[default(0.0)]
+    pub augment: f64,
 }
 
-config_struct! {
-    /// Everything that defines a DCGAN and how it trains.
-    pub struct GanConfig {
-        /// Side of the square images, in pixels: 32 or 64.
-        image_size, with_image_size: usize = 32;
-        /// Colour channels: 1 (grey) or 3 (RGB).
-        channels, with_channels: usize = 3;
-        /// Length of the latent vector z fed to the generator.
-        latent_size, with_latent_size: usize = 64;
-        /// Feature maps of the generator's last hidden layer (the others are multiples).
-        generator_width, with_generator_width: usize = 64;
-        /// Feature maps of the discriminator's first layer (the others are multiples).
-        discriminator_width, with_discriminator_width: usize = 64;
-        /// The adversarial objective.
-        loss, with_loss: LossKind = LossKind::Bce;
-        /// Adam learning rate of the generator (DCGAN: 2e-4).
-        learning_rate_g, with_learning_rate_g: f64 = 2e-4;
-        /// Adam learning rate of the discriminator (DCGAN: 2e-4).
-        learning_rate_d, with_learning_rate_d: f64 = 2e-4;
-        /// Adam β1 (DCGAN: 0.5, lower than Adam's usual 0.9 to steady training).
-        beta1, with_beta1: f32 = 0.5;
-        /// Adam β2.
-        beta2, with_beta2: f32 = 0.999;
-        /// Images per training batch.
-        batch_size, with_batch_size: usize = 64;
-        /// Discriminator updates before each generator update.
-        d_steps, with_d_steps: usize = 1;
-        /// Weight clip of the WGAN critic (only with [`LossKind::WganClip`]).
-        wgan_clip, with_wgan_clip: f32 = 0.01;
-        /// Seed of weight initialisation, latent noise and batch order.
-        seed, with_seed: u64 = 0;
-        /// Decay β of the exponential moving average of G's weights, which the samples, the
-        /// explorer, the exports and the quality measure use (Karras et al. 2018: smoother, better
-        /// samples at no training cost); 0 turns it off. A warm-up, β_t = min(β, (1 + t)/(10 + t))
-        /// after t updates, lets the first, random weights fade fast.
-        ema_beta, with_ema_beta: f64 = 0.999;
-        /// DiffAugment's dose (Zhao et al. 2020, [`crate::augment`]): the probability with which
-        /// each of its five changes (brightness, saturation, contrast, translation, cutout) is
-        /// applied to each image D sees, real and generated; 1 is the paper's recipe, 0 turns it
-        /// off.
-        augment, with_augment: f64 = 0.0;
+impl GanConfig {
+    /// Every field at its default.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 
