@@ -162,8 +162,8 @@ struct Args {
     weights_only: bool,
     /// For shipping as one of the page's pretrained generators (`public/pretrained/`): as
     /// --weights-only, and the averaged generator is written in the generator's place (no
-    /// separate average), so the file draws what the samples showed at two thirds of the size.
-    /// Training resumed from such a file starts from that average.
+    /// separate average), with half-precision weights: the file draws what the samples showed
+    /// at a third of the size. Training resumed from such a file starts from that average.
     #[arg(long)]
     ship: bool,
 }
@@ -421,7 +421,11 @@ fn main() -> anyhow::Result<()> {
                 // batch-norm statistics with it.
                 light.generator = average.valid().to_device(gan.device()).train();
             }
-            checkpoint::save(&light, Some(&position))?
+            if args.ship {
+                checkpoint::save_half(&light, Some(&position))?
+            } else {
+                checkpoint::save(&light, Some(&position))?
+            }
         } else {
             checkpoint::save(gan, Some(&position))?
         };
@@ -448,6 +452,12 @@ fn main() -> anyhow::Result<()> {
         None => None,
     };
     let start_step = gan.step;
+    if start_step >= args.steps && args.ship {
+        // Converting a trained file for shipping needs no step.
+        write_checkpoint(&gan, &data, "checkpoint.gan")?;
+        eprintln!("the checkpoint is at step {start_step}: written for shipping");
+        return Ok(());
+    }
     if start_step >= args.steps {
         eprintln!(
             "the checkpoint is at step {start_step}, --steps {} is reached already: nothing to do",
