@@ -3,8 +3,9 @@
 //!
 //! - [`web_worker`]: the Web Worker itself, which answers the page's requests (browser only).
 //! - [`trainer`]: a run's model, data and bookkeeping; [`explorer`]: drawing from a generator.
-//!   Both are plain state, tested natively.
+//!   Both are plain state, tested natively; [`error`]: why a request failed.
 
+pub mod error;
 pub mod explorer;
 pub mod trainer;
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,350 @@
+//! The page's requests, each answered from the trainer or the explorer (the training loop is
+//! in `training`, project files in `projects`).
+
+use gloo_worker::{HandlerId, WorkerScope};
+use model::checkpoint;
+use protocol::data::Source;
+use protocol::messages::{FeatureMaps, Rendered, Request, Response, SavePurpose};
+use protocol::store as browser_store;
+use wasm_bindgen_futures::spawn_local;
+
+use super::{TrainerWorker, now};
+use crate::error::WorkerError;
+use crate::explorer::export;
+use crate::trainer::StepKind;
+
+/// Feature maps shown for a generator layer.
+const FEATURE_MAPS: usize = 8;
+
+impl TrainerWorker {
+    pub(super) fn handle(&mut self, scope: &WorkerScope<Self>, request: Request, id: HandlerId) {
+        let reply = |r: Response| Self::respond(scope, id, r);
+        let mut guard = self.trainer.borrow_mut();
+        let Some(t) = guard.as_mut() else {
+            // Not ready yet: keep the request for when the device is.
+            self.pending.push((request, id));
+            return;
+        };
+        match request {
+            Request::Init { .. } => {}
+            Request::TimelapseGif {
+                width,
+                height,
+                frames,
+                frame_ms,
+            } => {
+                let images: Option<Vec<image::RgbaImage>> = frames
+                    .into_iter()
+                    .map(|rgba| image::RgbaImage::from_raw(width, height, rgba))
+                    .collect();
+                let gif = images
+                    .ok_or_else(|| "the timelapse's frames have different sizes".to_string())
+                    .and_then(|images| {
+                        model::images::encode_gif(&images, frame_ms).map_err(|e| e.to_string())
+                    });
+                reply(match gif {
+                    Ok(bytes) => Response::File {
+                        name: "timelapse.gif".into(),
+                        mime: "image/gif".into(),
+                        bytes,
+                    },
+                    Err(e) => Response::Error(format!("the timelapse GIF failed: {e}")),
+                });
+            }
+            Request::ShowRaw(raw) => {
+                t.set_show_raw(raw);
+                drop(guard);
+                self.refresh_samples(scope, id);
+            }
+            Request::Nearest { real, index } => reply(Response::Nearest(t.nearest(real, index))),
+            Request::Activations { layer } => {
+                let maps = t.activations(layer, FEATURE_MAPS);
+                let scope = scope.clone();
+                spawn_local(async move {
+                    let report = match maps {
+                        None => FeatureMaps {
+                            layer,
+                            side: 0,
+                            maps: Err(format!("layer {layer} has no feature maps")),
+                        },
+                        Some(maps) => {
+                            let [_, k, side, _] = maps.dims();
+                            match maps.into_data_async().await {
+                                Ok(data) => {
+                                    let values: Vec<f32> = data.iter::<f32>().collect();
+                                    FeatureMaps {
+                                        layer,
+                                        side: side as u32,
+                                        maps: Ok(model::images::feature_maps_rgba(
+                                            &values, k, side,
+                                        )),
+                                    }
+                                }
+                                Err(e) => FeatureMaps {
+                                    layer,
+                                    side: side as u32,
+                                    maps: Err(WorkerError::device(e).to_string()),
+                                },
+                            }
+                        }
+                    };
+                    Self::respond(&scope, id, Response::Activations(report));
+                });
+            }
+            Request::LoadPretrained(showcase) => self.load_pretrained(scope, showcase, id),
+            Request::TakeSnapshot => {
+                drop(guard);
+                Self::snapshot(&self.trainer, scope, id);
+            }
+            Request::UseBuiltin(kind) => {
+                t.use_builtin(kind);
+                reply(Self::describe_data(t));
+            }
+            Request::AddFiles(files) => {
+                let (added, rejected) = t.add_files(files);
+                if !added.is_empty() {
+                    reply(Response::ImagesAdded(added));
+                }
+                if !rejected.is_empty() {
+                    reply(Response::ImagesRejected(rejected));
+                }
+                reply(Self::describe_data(t));
+            }
+            Request::RemoveImage(image) => {
+                t.remove(image);
+                reply(Response::ImageCount(t.user_count()));
+                reply(Self::describe_data(t));
+            }
+            Request::ClearImages => {
+                t.clear();
+                reply(Response::ImageCount(0));
+                reply(Self::describe_data(t));
+            }
+            Request::UseUserImages => match t.use_user() {
+                Ok(()) => reply(Self::describe_data(t)),
+                Err(e) => reply(Response::Error(e)),
+            },
+            Request::Configure(config) => {
+                self.stop_all();
+                match t.configure(config) {
+                    Ok(()) => {
+                        reply(Response::Running(false));
+                        reply(Response::Config(t.config().clone()));
+                        reply(Response::Architecture(t.architecture()));
+                        drop(guard);
+                        self.refresh_samples(scope, id);
+                    }
+                    Err(e) => reply(Response::Error(e)),
+                }
+            }
+            Request::Train => {
+                if t.source() == Source::User && t.user_count() == 0 {
+                    reply(Response::Error("add some images first".into()));
+                    return;
+                }
+                self.running.set(true);
+                reply(Response::Running(true));
+                drop(guard);
+                self.run(StepKind::Full, true, scope, id);
+            }
+            Request::Pause => {
+                self.running.set(false);
+                reply(Response::Running(false));
+            }
+            Request::Step | Request::StepD | Request::StepG => {
+                let kind = match request {
+                    Request::Step => StepKind::Full,
+                    Request::StepD => StepKind::Discriminator,
+                    _ => StepKind::Generator,
+                };
+                drop(guard);
+                self.run(kind, false, scope, id);
+            }
+            Request::SaveCheckpoint => {
+                let (gan, t_position) = (t.gan(), t.data_position());
+                let scope = scope.clone();
+                spawn_local(async move {
+                    let reply = match checkpoint::save_async(&gan, t_position.as_ref()).await {
+                        Ok(bytes) => Response::Checkpoint(bytes),
+                        Err(e) => Response::Error(e.to_string()),
+                    };
+                    Self::respond(&scope, id, reply);
+                });
+            }
+            Request::SaveProject { purpose, page } => {
+                let autosave = matches!(purpose, SavePurpose::Autosave { .. });
+                if autosave && !t.healthy() {
+                    return;
+                }
+                if autosave && self.autosaving.get() {
+                    // Written when the one in flight is done: the latest state wins.
+                    *self.autosave_queued.borrow_mut() = Some((purpose, page));
+                    return;
+                }
+                if autosave {
+                    self.autosaving.set(true);
+                }
+                let (trainer, scope) = (self.trainer.clone(), scope.clone());
+                let (autosaving, queued) = (self.autosaving.clone(), self.autosave_queued.clone());
+                drop(guard);
+                spawn_local(async move {
+                    let mut next = Some((purpose, page));
+                    while let Some((purpose, page)) = next.take() {
+                        let reply = Self::save_project(&trainer, purpose, page).await;
+                        if let Some(reply) = reply {
+                            Self::respond(&scope, id, reply);
+                        }
+                        if autosave {
+                            next = queued.borrow_mut().take();
+                        }
+                    }
+                    if autosave {
+                        autosaving.set(false);
+                    }
+                });
+            }
+            Request::OpenProject(bytes) => {
+                self.stop_all();
+                reply(Response::Running(false));
+                drop(guard);
+                Self::open_project(&self.trainer, &bytes, scope, id);
+            }
+            Request::OpenSaved(run_id) => {
+                self.stop_all();
+                reply(Response::Running(false));
+                drop(guard);
+                let (scope2, trainer) = (scope.clone(), self.trainer.clone());
+                spawn_local(async move {
+                    match browser_store::load(&run_id).await {
+                        Ok(Some(bytes)) => Self::open_project(&trainer, &bytes, &scope2, id),
+                        Ok(None) => Self::respond(
+                            &scope2,
+                            id,
+                            Response::Error(
+                                "that saved run is gone (deleted in another tab?)".into(),
+                            ),
+                        ),
+                        Err(e) => Self::respond(&scope2, id, Response::Error(e.to_string())),
+                    }
+                });
+            }
+            Request::LoadCheckpoint(bytes) => {
+                self.stop_all();
+                match t.load(&bytes) {
+                    Ok(()) => {
+                        reply(Response::Running(false));
+                        reply(Response::Config(t.config().clone()));
+                        reply(Response::Architecture(t.architecture()));
+                        reply(Self::describe_data(t));
+                        drop(guard);
+                        self.refresh_samples(scope, id);
+                    }
+                    Err(e) => reply(Response::Error(format!("checkpoint not loaded: {e}"))),
+                }
+            }
+            Request::Render {
+                id: render,
+                source,
+                purpose,
+                zs,
+            } => {
+                let started = now();
+                let drawing = self.explorer.borrow_mut().draw(source, t, &zs);
+                let scope = scope.clone();
+                let (trainer, grid_owed) = (self.trainer.clone(), self.grid_owed.clone());
+                spawn_local(async move {
+                    let (frames, size) = match drawing {
+                        Ok(drawing) => (read_frames(&drawing).await, drawing.size as u32),
+                        Err(e) => (Err(e), 0),
+                    };
+                    let frames =
+                        frames.map(|f| f.into_iter().map(image::RgbaImage::into_raw).collect());
+                    let rendered = Rendered {
+                        id: render,
+                        purpose,
+                        frames,
+                        size,
+                        ms: now() - started,
+                    };
+                    Self::respond(&scope, id, Response::Rendered(rendered));
+                    Self::send_owed_grid(&trainer, &grid_owed, &scope);
+                });
+            }
+            Request::Export { source, zs, format } => {
+                let drawing = self.explorer.borrow_mut().draw(source, t, &zs);
+                let scope = scope.clone();
+                spawn_local(async move {
+                    let file = match drawing {
+                        Ok(drawing) => read_frames(&drawing)
+                            .await
+                            .and_then(|frames| export(&frames, format)),
+                        Err(e) => Err(e),
+                    };
+                    let reply = match file {
+                        Ok((name, mime, bytes)) => Response::File { name, mime, bytes },
+                        Err(e) => Response::Error(format!("export failed: {e}")),
+                    };
+                    Self::respond(&scope, id, reply);
+                });
+            }
+            Request::RestoreImages(images) => {
+                let (added, rejected) = t.restore(images);
+                reply(Response::ImagesAdded(added));
+                if !rejected.is_empty() {
+                    reply(Response::ImagesRejected(rejected));
+                }
+                reply(Self::describe_data(t));
+            }
+            Request::GoBack => {
+                self.running.set(false);
+                reply(Response::Running(false));
+                match t.go_back(false) {
+                    Ok(step) => {
+                        reply(Response::WentBack(step));
+                        drop(guard);
+                        self.refresh_samples(scope, id);
+                    }
+                    Err(e) => reply(Response::Error(e)),
+                }
+            }
+            Request::SimulateNonFinite => t.poison_weights(),
+            Request::SimulateDeviceLoss => {
+                self.running.set(false);
+                reply(Response::Running(false));
+                reply(Response::DeviceLost(
+                    WorkerError::device("the device was lost (simulated)").to_string(),
+                ));
+            }
+            Request::ComputeDirections(source) => {
+                let job = self.explorer.borrow_mut().directions(source, t);
+                let scope = scope.clone();
+                spawn_local(async move {
+                    let reply = match job {
+                        Ok(job) => match job.await {
+                            Ok(found) => Response::Directions {
+                                source,
+                                directions: found.directions,
+                                variances: found.variances,
+                            },
+                            Err(e) => Response::Error(e),
+                        },
+                        Err(e) => Response::Error(e),
+                    };
+                    Self::respond(&scope, id, reply);
+                });
+            }
+        }
+    }
+}
+
+/// Reads a drawing back from the device as RGBA images.
+async fn read_frames(drawing: &crate::explorer::Drawing) -> Result<Vec<image::RgbaImage>, String> {
+    let data = drawing
+        .images
+        .clone()
+        .into_data_async()
+        .await
+        .map_err(|e| WorkerError::device(e).to_string())?;
+    let pixels: Vec<f32> = data.iter::<f32>().collect();
+    Ok(drawing.frames(&pixels))
+}

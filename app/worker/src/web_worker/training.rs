@@ -1,0 +1,308 @@
+//! The training loop: steps one at a time (a click while one runs waits for it), reports each,
+//! and between steps sends the sample grid, D's verdict, the quality measure and, on WebGPU,
+//! snapshots the page keeps against a lost device.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gloo_worker::{HandlerId, WorkerScope};
+use model::checkpoint;
+use protocol::messages::{AlarmReport, Response, SampleGrid, StepReport};
+use protocol::verdict::Judged;
+use wasm_bindgen_futures::spawn_local;
+
+use super::{TrainerWorker, now};
+use crate::error::WorkerError;
+use crate::trainer::{StepKind, Trainer};
+
+/// Milliseconds between two refreshes of the sample grid while training.
+const SAMPLE_INTERVAL_MS: f64 = 1500.0;
+/// Steps between two quality measurements.
+const QUALITY_EVERY: u64 = 200;
+/// Milliseconds between two in-memory snapshots while training on WebGPU.
+const SNAPSHOT_INTERVAL_MS: f64 = 20_000.0;
+/// Clicks on Step (or Train) kept while a step runs; more are dropped.
+const MAX_QUEUED_STEPS: usize = 16;
+
+impl TrainerWorker {
+    /// Runs one step (kind) and reports it; `Ok(Some(alarm))` when the run is falling apart,
+    /// `Err` on a device failure.
+    pub(super) async fn step_once(
+        trainer: &Rc<RefCell<Option<Trainer>>>,
+        last_samples: &Rc<Cell<f64>>,
+        kind: StepKind,
+        force_samples: bool,
+        scope: &WorkerScope<Self>,
+        id: HandlerId,
+    ) -> Result<Option<Response>, WorkerError> {
+        let started = now();
+        let (stats, model) = {
+            let mut t = trainer.borrow_mut();
+            let t = t.as_mut().ok_or(WorkerError::NotReady)?;
+            (t.step(kind), t.weights_version().0)
+        };
+        let values = stats.read().await.map_err(WorkerError::device)?;
+        let (step, epoch, alarm) = {
+            let mut t = trainer.borrow_mut();
+            let t = t.as_mut().ok_or(WorkerError::NotReady)?;
+            // Another model was installed meanwhile (a project, a checkpoint, a new
+            // configuration): this step's numbers are not its.
+            if t.weights_version().0 != model {
+                return Ok(None);
+            }
+            // D-only and G-only steps are the user's experiments, not the run's course.
+            let alarm = (kind == StepKind::Full && values.is_finite())
+                .then(|| t.observe_step(&values))
+                .flatten()
+                .map(|alarm| Self::alarm(t, alarm));
+            (t.step_count(), t.epoch(), alarm)
+        };
+        let ms = now() - started;
+        Self::respond(
+            scope,
+            id,
+            Response::Step(StepReport {
+                step,
+                epoch,
+                values,
+                ms,
+            }),
+        );
+        if !values.is_finite() {
+            // Nothing after a NaN is worth keeping: go back to the last good state at once.
+            let report = {
+                let mut t = trainer.borrow_mut();
+                let t = t.as_mut().ok_or(WorkerError::NotReady)?;
+                t.diverged();
+                let back_to = t.fallback_step(true);
+                let restored = back_to.is_some() && t.go_back(true).is_ok();
+                AlarmReport {
+                    alarm: model::health::Alarm::NonFinite { step },
+                    back_to,
+                    restored,
+                }
+            };
+            if report.restored {
+                Self::send_samples(trainer, false, Judged::Refresh, scope, id).await?;
+            }
+            return Ok(Some(Response::Alarm(report)));
+        }
+        let quality = step > 0 && step % QUALITY_EVERY == 0 && kind != StepKind::Discriminator;
+        if force_samples
+            || quality
+            || alarm.is_some()
+            || now() - last_samples.get() > SAMPLE_INTERVAL_MS
+        {
+            last_samples.set(now());
+            let judged = match kind {
+                StepKind::Discriminator if force_samples => Judged::AfterStepD,
+                StepKind::Generator if force_samples => Judged::AfterStepG,
+                _ => Judged::Refresh,
+            };
+            let quality_alarm = Self::send_samples(trainer, quality, judged, scope, id).await?;
+            return Ok(alarm.or(quality_alarm));
+        }
+        Ok(alarm)
+    }
+
+    /// The page's message for `alarm`, with the state going back would restore.
+    pub(super) fn alarm(t: &Trainer, alarm: model::health::Alarm) -> Response {
+        Response::Alarm(AlarmReport {
+            alarm,
+            back_to: t.fallback_step(false),
+            restored: false,
+        })
+    }
+
+    /// Sends the sample grid and D's verdict on it (`judged`: what came just before), and with
+    /// `quality` the grid's quality measure; `Ok(Some(alarm))` when that measure says the run
+    /// is falling apart.
+    pub(super) async fn send_samples(
+        trainer: &Rc<RefCell<Option<Trainer>>>,
+        quality: bool,
+        judged: Judged,
+        scope: &WorkerScope<Self>,
+        id: HandlerId,
+    ) -> Result<Option<Response>, WorkerError> {
+        let (samples, step, judgement) = {
+            let mut t = trainer.borrow_mut();
+            let t = t.as_mut().ok_or(WorkerError::NotReady)?;
+            let (shown, raw) = t.samples_and_raw();
+            let judgement = t.judge(raw.clone()).map(|j| (j, raw));
+            (shown, t.step_count(), judgement)
+        };
+        let pixels = read_floats(samples).await?;
+        let verdict = match judgement {
+            Some(((real_logits, fake_logits, real), fake)) => {
+                // Only the row's images of the raw batch are shown.
+                let shown = protocol::verdict::ROW.min(fake.dims()[0]);
+                let fake = fake.narrow(0, 0, shown);
+                Some((
+                    read_floats(real_logits).await?,
+                    read_floats(fake_logits).await?,
+                    read_floats(real).await?,
+                    read_floats(fake).await?,
+                ))
+            }
+            None => None,
+        };
+        let mut t = trainer.borrow_mut();
+        let t = t.as_mut().ok_or(WorkerError::NotReady)?;
+        if let Some((real_logits, fake_logits, real, fake)) = verdict {
+            let report = t.verdict_report((&real_logits, &fake_logits), (&real, &fake), judged);
+            Self::respond(scope, id, Response::Verdict(report));
+        }
+        let (width, height, rgba) = t.grid_rgba(&pixels);
+        Self::respond(
+            scope,
+            id,
+            Response::Samples(SampleGrid {
+                step,
+                width,
+                height,
+                rgba,
+            }),
+        );
+        if !quality {
+            return Ok(None);
+        }
+        let (swd, diversity) = t.quality(&pixels);
+        let memorisation = t.memorisation(&pixels);
+        Self::respond(
+            scope,
+            id,
+            Response::Quality {
+                step,
+                swd,
+                diversity,
+                memorisation,
+            },
+        );
+        Ok(t.observe_quality(swd).map(|alarm| Self::alarm(t, alarm)))
+    }
+
+    /// Sends the sample grid of the model as it is now (after a load or going back).
+    pub(super) fn refresh_samples(&self, scope: &WorkerScope<Self>, id: HandlerId) {
+        let (trainer, scope) = (self.trainer.clone(), scope.clone());
+        spawn_local(async move {
+            if let Err(e) = Self::send_samples(&trainer, false, Judged::Refresh, &scope, id).await {
+                Self::respond(&scope, id, Response::Error(e.to_string()));
+            }
+        });
+    }
+
+    pub(super) fn run(
+        &self,
+        kind: StepKind,
+        repeat: bool,
+        scope: &WorkerScope<Self>,
+        id: HandlerId,
+    ) {
+        if self.busy.get() {
+            // A click while a step is in flight runs after it, not never.
+            let mut queued = self.queued.borrow_mut();
+            if queued.len() < MAX_QUEUED_STEPS {
+                queued.push_back((kind, repeat));
+            }
+            return;
+        }
+        self.busy.set(true);
+        let queued = self.queued.clone();
+        let (trainer, running, busy, last) = (
+            self.trainer.clone(),
+            self.running.clone(),
+            self.busy.clone(),
+            self.last_samples.clone(),
+        );
+        let (gpu, last_snapshot) = (self.gpu.get(), self.last_snapshot.clone());
+        let scope = scope.clone();
+        spawn_local(async move {
+            let (mut kind, mut repeat) = (kind, repeat);
+            'runs: loop {
+                loop {
+                    let result = Self::step_once(&trainer, &last, kind, !repeat, &scope, id).await;
+                    let stop_with = match result {
+                        Ok(None) => None,
+                        // A warning (the players take turns winning): say it and go on.
+                        Ok(Some(Response::Alarm(report))) if !report.alarm.pauses() => {
+                            Self::respond(&scope, id, Response::Alarm(report));
+                            None
+                        }
+                        // The run is falling apart: pause, so the class sees it and can go back.
+                        Ok(Some(alarm)) => Some(alarm),
+                        Err(e) => Some(e.into_response(gpu)),
+                    };
+                    if let Some(reply) = stop_with {
+                        running.set(false);
+                        Self::respond(&scope, id, Response::Running(false));
+                        Self::respond(&scope, id, reply);
+                        queued.borrow_mut().clear();
+                        break 'runs;
+                    }
+                    let stopping = !repeat || !running.get();
+                    if gpu && (stopping || now() - last_snapshot.get() > SNAPSHOT_INTERVAL_MS) {
+                        last_snapshot.set(now());
+                        Self::snapshot(&trainer, &scope, id);
+                    }
+                    if stopping {
+                        break;
+                    }
+                    // Let queued messages (Pause, a slider) in between steps.
+                    gloo_timers::future::TimeoutFuture::new(0).await;
+                    if !running.get() {
+                        break;
+                    }
+                }
+                // The next click that came meanwhile (Train only while still asked for).
+                let next = std::iter::from_fn(|| queued.borrow_mut().pop_front())
+                    .find(|&(_, repeat)| !repeat || running.get());
+                match next {
+                    Some(next) => (kind, repeat) = next,
+                    None => break,
+                }
+            }
+            busy.set(false);
+        });
+    }
+
+    /// Sends the page a checkpoint of the current model (read asynchronously, without Adam's
+    /// state), to restore it on a new device if this one is lost.
+    pub(super) fn snapshot(
+        trainer: &Rc<RefCell<Option<Trainer>>>,
+        scope: &WorkerScope<Self>,
+        id: HandlerId,
+    ) {
+        let Some((gan, position)) = trainer
+            .borrow()
+            .as_ref()
+            .map(|t| (t.gan(), t.data_position()))
+        else {
+            return;
+        };
+        let scope = scope.clone();
+        spawn_local(async move {
+            if let Ok(bytes) = checkpoint::save_async(&gan, position.as_ref()).await {
+                let step = gan.step;
+                Self::respond(&scope, id, Response::Snapshot { step, bytes });
+            }
+        });
+    }
+
+    /// Stops training and forgets queued step clicks (a new model is coming: they were for
+    /// the old one).
+    pub(super) fn stop_all(&self) {
+        self.running.set(false);
+        self.queued.borrow_mut().clear();
+    }
+}
+
+/// A tensor's values, read back asynchronously (a failure is the device's).
+async fn read_floats<const D: usize>(
+    tensor: burn::tensor::Tensor<D>,
+) -> Result<Vec<f32>, WorkerError> {
+    let data = tensor
+        .into_data_async()
+        .await
+        .map_err(WorkerError::device)?;
+    Ok(data.iter::<f32>().collect())
+}
