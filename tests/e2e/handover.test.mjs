@@ -47,6 +47,11 @@ test('usable on the CPU worker before the WebGPU one loads, which then takes the
   assert.equal(await app.gridStep(), 2, 'the grid still shows the model at its step');
   assert.equal(await app.dataset(), dataset, 'the same data');
   assert.doesNotMatch(app.page.url(), /[?&]gpu/, 'an automatic hand-over leaves the address as it was');
+  assert.equal(await app.step(), 2, 'the step line goes on (the same run, not a new model)');
+  // The explorer draws with the new worker (which loaded the shipped generator before the page
+  // took it).
+  await app.randomZ();
+  assert.equal(await app.explorerProblem(), '');
   // The WebGPU worker's next step is step 3: it took the model over at its step.
   await app.stepOnce();
   await app.page.waitForSelector('[data-testid="samples"][data-step="3"]', { timeout: 300_000 });

@@ -187,6 +187,19 @@ export class Playground {
     return Number(await this.page.getAttribute('[data-testid="preview"]', 'data-drawn'));
   }
 
+  /** Asks the explorer for a new random z; waits for its preview. */
+  async randomZ() {
+    const drawn = Number(await this.page.getAttribute('[data-testid="preview"]', 'data-drawn'));
+    await this.page.click('[data-testid="randomize"]');
+    return this.previewDrawn(drawn);
+  }
+
+  /** The explorer's generator label and any error it shows about it. */
+  async explorerProblem() {
+    return this.page.$eval('[data-testid="explorer"]', (e) =>
+      [...e.querySelectorAll('[data-testid="pretrained-error"], [data-testid="render-error"]')].map((n) => n.textContent).join(' '));
+  }
+
   /** The share of the preview's pixels that are clearly coloured (not grey). */
   async previewColourShare() {
     return this.page.$eval('[data-testid="preview"]', (c) => {

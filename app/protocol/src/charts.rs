@@ -53,6 +53,11 @@ impl History {
         self.points.clear();
     }
 
+    /// Forgets the steps after `step` (the run continues from there on another device).
+    pub fn keep_up_to(&mut self, step: u64) {
+        self.points.retain(|(s, _)| *s <= step);
+    }
+
     /// Number of points kept.
     pub fn len(&self) -> usize {
         self.points.len()
@@ -139,6 +144,18 @@ mod tests {
             g_loss: Some(g),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_run_moved_back_to_a_snapshot_keeps_its_history_up_to_it() {
+        let mut h = History::default();
+        for step in 1..=10 {
+            h.push(step, StepValues::default());
+        }
+        h.keep_up_to(7);
+        assert_eq!(h.len(), 7);
+        h.push(8, StepValues::default());
+        assert_eq!(h.len(), 8);
     }
 
     #[test]

@@ -99,7 +99,7 @@ pub fn LivePanel() -> impl IntoView {
                         "ArrowUp" => Some((at + 56) % 64),
                         "ArrowDown" => Some((at + 8) % 64),
                         "Enter" | " " => {
-                            state.explorer.take_tile(at, state);
+                            state.explorer.take_tile(at);
                             None
                         }
                         _ => return,
@@ -117,7 +117,7 @@ pub fn LivePanel() -> impl IntoView {
                     if let Some(c) = canvas.get()
                         && let Some(tile) = tile_at(&c, ev.offset_x(), ev.offset_y())
                     {
-                        state.explorer.take_tile(tile, state);
+                        state.explorer.take_tile(tile);
                     }
                 }
                 data-step=move || state.samples.with(|s| s.as_ref().map(|s| s.step.to_string()))></canvas>

@@ -22,7 +22,7 @@ use model::GanConfig;
 
 use crate::timelapse::Timelapse;
 use crate::view_state::Panel;
-use explorer::{Directions, ExplorerPanel, ExplorerState};
+use explorer::{Directions, ExplorerPanel, ExplorerState, TrainingSignals};
 use protocol::charts::History;
 use protocol::data::Source;
 use protocol::device::WorkerBuild;
@@ -85,6 +85,9 @@ pub struct PageState {
     pub source: RwSignal<Option<Source>>,
     /// The latest in-memory snapshot of the model (WebGPU only): (step, checkpoint bytes).
     pub snapshot: StoredValue<Option<(u64, Vec<u8>)>>,
+    /// The step of the snapshot a new worker is restoring (a hand-over or a lost device): the
+    /// same run goes on, so its configuration does not start a new history.
+    moving: StoredValue<Option<u64>>,
     /// Why the GPU device was lost, until the user chooses how to go on.
     pub lost: RwSignal<Option<String>>,
     /// The device the user asked to move to, until the model's snapshot for the move arrives.
@@ -99,6 +102,14 @@ pub struct PageState {
 
 impl PageState {
     fn new() -> Self {
+        let config = RwSignal::new(None::<GanConfig>);
+        let last_step = RwSignal::new(None::<StepReport>);
+        let samples = RwSignal::new(None::<SampleGrid>);
+        let training = TrainingSignals {
+            latent: Signal::derive(move || config.with(|c| c.as_ref().map(|c| c.latent_size))),
+            grid_step: Signal::derive(move || samples.with(|s| s.as_ref().map(|g| g.step))),
+            last_step: Signal::derive(move || last_step.with(|s| s.as_ref().map(|s| s.step))),
+        };
         Self {
             device: RwSignal::new(None),
             measuring: RwSignal::new(false),
@@ -107,23 +118,24 @@ impl PageState {
             previous_verdict: RwSignal::new(None),
             inspected: RwSignal::new(None),
             activations: RwSignal::new(None),
-            config: RwSignal::new(None),
+            config,
             dataset: RwSignal::new((String::new(), 0)),
             thumbnails: RwSignal::new(Vec::new()),
             rejected: RwSignal::new(Vec::new()),
             loading: RwSignal::new(None),
             running: RwSignal::new(false),
-            last_step: RwSignal::new(None),
+            last_step,
             history: RwSignal::new(History::default()),
-            samples: RwSignal::new(None),
+            samples,
             quality: RwSignal::new(None),
             memorisation: RwSignal::new(None),
             timelapse: RwSignal::new(Timelapse::default()),
             nearest: RwSignal::new(None),
             error: RwSignal::new(None),
-            explorer: ExplorerState::new(),
+            explorer: ExplorerState::new(training),
             source: RwSignal::new(None),
             snapshot: StoredValue::new(None),
+            moving: StoredValue::new(None),
             lost: RwSignal::new(None),
             alarm: RwSignal::new(None),
             switching: RwSignal::new(None),
@@ -232,6 +244,16 @@ impl PageState {
                     .update(|s| s.iter_mut().for_each(|s| s.step = step));
             }
             Response::Config(config) => {
+                let moved = self.moving.try_update_value(Option::take).flatten();
+                if let Some(step) =
+                    moved.filter(|_| self.config.get_untracked() == Some(config.clone()))
+                {
+                    // The run moved to another worker: its history goes on from the snapshot.
+                    self.history.update(|h| h.keep_up_to(step));
+                    self.last_step
+                        .update(|s| s.iter_mut().for_each(|s| s.step = step));
+                    return;
+                }
                 // A new model: its history starts over.
                 self.alarm.set(None);
                 self.explorer.followed.set(None);
@@ -246,7 +268,7 @@ impl PageState {
                 self.history.update(|h| h.push(report.step, report.values));
                 self.last_step.set(Some(report));
                 if report.step > 0 && self.source.get_untracked() == Some(Source::User) {
-                    self.explorer.follow_training(report.step, self);
+                    self.explorer.follow_training(report.step);
                 }
             }
             Response::Samples(grid) => {
@@ -432,11 +454,11 @@ fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
         .flatten();
     // Anything else still loading in the background is not needed now.
     worker.next.set_value(None);
-    let resume = match ready {
+    let (resume, adopted) = match ready {
         Some((bridge, info, resume)) => {
             worker.replace(bridge);
             state.apply(Response::Device(info));
-            resume
+            (resume, true)
         }
         None => {
             browser::set_query(&choice.in_query(&query()));
@@ -444,13 +466,18 @@ fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
             worker.replace(Rc::new(bridge));
             state.device.set(None);
             worker.send(init(choice));
-            false
+            (false, false)
         }
     };
     state.lost.set(None);
     state.running.set(false);
     state.thumbnails.set(Vec::new());
     state.explorer.restart();
+    if adopted {
+        // It loaded the shipped generator before it was the page's: ask again for the answer
+        // the page did not take.
+        state.explorer.reload_shown();
+    }
     if !images.is_empty() {
         worker.send(Request::RestoreImages(images));
     }
@@ -459,7 +486,8 @@ fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
         Some(Source::Builtin(kind)) => worker.send(Request::UseBuiltin(kind)),
         None => {}
     }
-    if let Some((_, bytes)) = snapshot {
+    if let Some((step, bytes)) = snapshot {
+        state.moving.set_value(Some(step));
         worker.send(Request::LoadCheckpoint(bytes));
     }
     if resume {
@@ -540,7 +568,7 @@ pub fn App() -> impl IntoView {
             worker.load_webgpu(state, webgpu_choice(choice));
         }
     });
-    state.explorer.connect(worker);
+    state.explorer.connect(move |request| worker.send(request));
     saved::schedule_autosaves(state, worker);
     provide_context(state);
     provide_context(state.explorer);

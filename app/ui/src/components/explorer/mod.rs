@@ -11,9 +11,8 @@ mod state;
 
 use leptos::prelude::*;
 
-pub use state::{Directions, ExplorerState};
+pub use state::{Directions, ExplorerState, TrainingSignals};
 
-use crate::components::PageState;
 use crate::view_state::{ExplorerView, Panel};
 use interpolation::InterpolationPanel;
 use preview::Preview;
@@ -23,7 +22,6 @@ use sliders::{DirectionSliders, LatentSliders};
 /// The explorer panel.
 #[component]
 pub fn ExplorerPanel() -> impl IntoView {
-    let page = expect_context::<PageState>();
     let state = expect_context::<ExplorerState>();
 
     // Memos: each render follows only what it draws (a slider move leaves the strip alone).
@@ -36,21 +34,21 @@ pub fn ExplorerPanel() -> impl IntoView {
     // What draws changes (z, the generator, or its weights while training): ask for a preview.
     Effect::new(move |_| {
         let source = drawn.with(|d| d.0);
-        let ready = state.ready(source, page);
+        let ready = state.ready(source);
         if source == GeneratorSource::Training {
-            page.samples.track(); // new weights arrive with each new grid
+            state.training.grid_step.track(); // new weights arrive with each new grid
         }
         if ready {
-            state.request_preview(page);
+            state.request_preview();
         }
     });
     Effect::new(move |_| {
         let source = stripped.with(|s| s.0);
         if source == GeneratorSource::Training {
-            page.samples.track();
+            state.training.grid_step.track();
         }
-        if state.ready(source, page) {
-            state.request_strip(page);
+        if state.ready(source) {
+            state.request_strip();
         }
     });
     // The link follows the view, except while an animation runs (browsers throttle history
@@ -93,7 +91,7 @@ pub fn ExplorerPanel() -> impl IntoView {
         GeneratorSource::Training => None,
     };
     let own_label = move || {
-        let step = page.last_step.get().map_or(0, |s| s.step);
+        let step = state.training.last_step.get().unwrap_or(0);
         format!("Your model (step {step}, latest weights)")
     };
     let hides = move |panel: Panel| state.view.with(|v| v.hides(panel));
@@ -132,7 +130,7 @@ pub fn ExplorerPanel() -> impl IntoView {
                         <label>
                             <input type="radio" name="source" data-testid=testid
                                 prop:checked=move || source() == shipped
-                                on:change=move |_| state.use_source(shipped, page)/>
+                                on:change=move |_| state.use_source(shipped)/>
                             {move || pretrained_label(showcase)}
                         </label>
                     }
@@ -140,7 +138,7 @@ pub fn ExplorerPanel() -> impl IntoView {
                 <label>
                     <input type="radio" name="source" data-testid="source-training"
                         prop:checked=move || source() == GeneratorSource::Training
-                        on:change=move |_| state.use_source(GeneratorSource::Training, page)/>
+                        on:change=move |_| state.use_source(GeneratorSource::Training)/>
                     {own_label}
                 </label>
             </div>

@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 use super::note::Note;
 use super::state::ExplorerState;
-use crate::components::PageState;
 
 /// Sliders per group: 64 dimensions make 8 rows of 8, which fit on one screen.
 const GROUP: usize = 8;
@@ -59,7 +58,6 @@ pub fn LatentSliders() -> impl IntoView {
 #[component]
 pub fn DirectionSliders() -> impl IntoView {
     let state = expect_context::<ExplorerState>();
-    let page = expect_context::<PageState>();
     // A memo: the sliders are rebuilt when new directions arrive, not on every move of z.
     let source = Memo::new(move |_| state.view.with(|v| v.source));
     let current = Memo::new(move |_| state.directions.get().filter(|d| d.source == source.get()));
@@ -67,7 +65,7 @@ pub fn DirectionSliders() -> impl IntoView {
     let stale = move || {
         current().is_some_and(|d| {
             d.source == protocol::messages::GeneratorSource::Training
-                && page.last_step.get().is_some_and(|s| s.step != d.step)
+                && state.training.last_step.get().is_some_and(|s| s != d.step)
         })
     };
     view! {
@@ -75,7 +73,7 @@ pub fn DirectionSliders() -> impl IntoView {
             <h3>"Principal directions"</h3>
             <div class="buttons">
                 <button data-testid="compute-directions"
-                    disabled=move || state.computing.get() || !state.ready(state.view.with(|v| v.source), page)
+                    disabled=move || state.computing.get() || !state.ready(state.view.with(|v| v.source))
                     on:click=move |_| state.compute_directions()>
                     {move || if state.computing.get() { "Computing…" } else if current().is_some() { "Recompute" } else { "Find principal directions" }}
                 </button>

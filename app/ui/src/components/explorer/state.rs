@@ -12,8 +12,21 @@ use protocol::messages::{
 
 use crate::coalesce::Coalescer;
 use crate::components::browser::now_ms;
-use crate::components::{PageState, Worker};
 use crate::view_state::{ExplorerView, quantize};
+
+/// What the explorer reads of the training run; the page's state owns these signals.
+#[derive(Clone, Copy)]
+pub struct TrainingSignals {
+    /// The training model's latent size, once its configuration is known.
+    pub latent: Signal<Option<usize>>,
+    /// The step of the newest sample grid; changes with each grid (new weights to draw with).
+    pub grid_step: Signal<Option<u64>>,
+    /// The newest step reported.
+    pub last_step: Signal<Option<u64>>,
+}
+
+/// Where the explorer's requests go: the page's current worker.
+type Send = std::rc::Rc<dyn Fn(Request)>;
 
 /// Preview latencies kept for the display and the tests.
 pub(super) const LATENCIES_KEPT: usize = 50;
@@ -112,7 +125,9 @@ pub struct ExplorerState {
     /// |z| of the frames of the running strip render.
     pub(super) strip_norms: StoredValue<Vec<f32>>,
     pub(super) next_id: StoredValue<u64>,
-    pub(super) worker: StoredValue<Option<Worker>, LocalStorage>,
+    worker: StoredValue<Option<Send>, LocalStorage>,
+    /// The training run, as the explorer needs it.
+    pub training: TrainingSignals,
 }
 
 fn location_hash() -> String {
@@ -120,8 +135,8 @@ fn location_hash() -> String {
 }
 
 impl ExplorerState {
-    /// The state for a page opened at the current address.
-    pub fn new() -> Self {
+    /// The state for a page opened at the current address, following `training`.
+    pub fn new(training: TrainingSignals) -> Self {
         // Both the shipped generator and a fresh page model take 64 numbers; another size is
         // fitted when the generator is known.
         let (view, problems) = ExplorerView::from_hash(&location_hash(), 64);
@@ -149,6 +164,7 @@ impl ExplorerState {
             strip_norms: StoredValue::new(Vec::new()),
             next_id: StoredValue::new(0),
             worker: StoredValue::new_local(None),
+            training,
         }
     }
 
@@ -170,9 +186,15 @@ impl ExplorerState {
         self.computing.set(false);
     }
 
-    /// Gives the state the worker to send renders to.
-    pub fn connect(self, worker: Worker) {
-        self.worker.set_value(Some(worker));
+    /// Asks again for the shipped generator shown (a worker adopted after it loaded one).
+    pub fn reload_shown(self) {
+        self.requested.set_value(Vec::new());
+        self.load_shown();
+    }
+
+    /// Gives the state where to send its requests (the page's worker).
+    pub fn connect(self, send: impl Fn(Request) + 'static) {
+        self.worker.set_value(Some(std::rc::Rc::new(send)));
         self.load_shown();
     }
 
@@ -192,14 +214,14 @@ impl ExplorerState {
 
     fn send(self, request: Request) {
         self.worker.with_value(|w| {
-            if let Some(w) = w {
-                w.send(request);
+            if let Some(send) = w {
+                send(request);
             }
         });
     }
 
     /// Latent size of `source`'s generator, when known.
-    pub fn latent_of(self, source: GeneratorSource, page: PageState) -> Option<usize> {
+    pub fn latent_of(self, source: GeneratorSource) -> Option<usize> {
         match source {
             GeneratorSource::Pretrained(showcase) => {
                 self.pretrained.with(|p| match p.get(&showcase) {
@@ -207,13 +229,13 @@ impl ExplorerState {
                     _ => None,
                 })
             }
-            GeneratorSource::Training => page.config.with(|c| c.as_ref().map(|c| c.latent_size)),
+            GeneratorSource::Training => self.training.latent.get(),
         }
     }
 
     /// Whether `source` can draw now.
-    pub fn ready(self, source: GeneratorSource, page: PageState) -> bool {
-        self.latent_of(source, page).is_some()
+    pub fn ready(self, source: GeneratorSource) -> bool {
+        self.latent_of(source).is_some()
     }
 
     /// Marks the start of a user's move: the next preview measures its latency from here.
@@ -252,25 +274,25 @@ impl ExplorerState {
 
     /// Once the user trains on their own images, shows their model instead of the pretrained
     /// one (once per model: a user who goes back to the pretrained one stays there).
-    pub fn follow_training(self, step: u64, page: PageState) {
+    pub fn follow_training(self, step: u64) {
         if self.followed.get_untracked().is_some()
             || !matches!(
                 self.view.with_untracked(|v| v.source),
                 GeneratorSource::Pretrained(_)
             )
-            || !self.ready(GeneratorSource::Training, page)
+            || !self.ready(GeneratorSource::Training)
         {
             return;
         }
         self.followed.set(Some(step));
-        self.use_source(GeneratorSource::Training, page);
+        self.use_source(GeneratorSource::Training);
     }
 
     /// Switches the generator, fitting the vectors to its latent size.
-    pub fn use_source(self, source: GeneratorSource, page: PageState) {
+    pub fn use_source(self, source: GeneratorSource) {
         self.view.update(|v| {
             v.source = source;
-            if let Some(latent) = self.latent_of(source, page) {
+            if let Some(latent) = self.latent_of(source) {
                 v.fit(latent);
             }
         });
@@ -286,15 +308,15 @@ impl ExplorerState {
     }
 
     /// Shows the training model's grid tile `index` (row by row).
-    pub fn take_tile(self, index: usize, page: PageState) {
-        let Some(latent) = self.latent_of(GeneratorSource::Training, page) else {
+    pub fn take_tile(self, index: usize) {
+        let Some(latent) = self.latent_of(GeneratorSource::Training) else {
             return;
         };
         if index >= GRID_SAMPLES {
             return;
         }
         self.touch();
-        self.use_source(GeneratorSource::Training, page);
+        self.use_source(GeneratorSource::Training);
         let z = grid_latents(latent).swap_remove(index);
         self.set_z(z, false);
     }
@@ -305,9 +327,9 @@ impl ExplorerState {
     }
 
     /// Asks for the preview of the current z (coalesced with any render in flight).
-    pub(super) fn request_preview(self, page: PageState) {
+    pub(super) fn request_preview(self) {
         let (source, z) = self.view.with_untracked(|v| (v.source, v.z.clone()));
-        if !self.ready(source, page) {
+        if !self.ready(source) {
             self.input_at.set_value(None);
             return;
         }
@@ -323,11 +345,11 @@ impl ExplorerState {
     }
 
     /// Asks for the strip from A to B (coalesced likewise).
-    pub(super) fn request_strip(self, page: PageState) {
+    pub(super) fn request_strip(self) {
         let (source, zs) = self
             .view
             .with_untracked(|v| (v.source, model::latent::path(&v.a, &v.b, v.frames, v.mode)));
-        if !self.ready(source, page) {
+        if !self.ready(source) {
             return;
         }
         let job = Job {
