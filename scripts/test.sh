@@ -18,6 +18,9 @@ cargo build --release -p model --features cli --bin gan-train
 "$ROOT/target/release/gan-train" --help >/dev/null
 cargo test --release -p model --features cli --test cli
 cargo bench -p model --no-run --quiet
+# The wasm size report (scripts/wasm-sizes.sh): its crate attribution, and the script parses.
+node --test tests/bench/wasm-crates.test.mjs
+bash -n scripts/wasm-sizes.sh
 
 say "building the page"
 trunk build --release
