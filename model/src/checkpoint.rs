@@ -89,6 +89,7 @@ pub fn save(gan: &Gan, data: Option<&DataPosition>) -> Result<Vec<u8>, Checkpoin
         ],
         ema.as_deref(),
         data,
+        false,
     )
 }
 
@@ -98,11 +99,46 @@ pub fn save(gan: &Gan, data: Option<&DataPosition>) -> Result<Vec<u8>, Checkpoin
 /// which leaves the drawn images unchanged to the eye (see the tests). Native and CPU only,
 /// like [`save`].
 pub fn save_half(gan: &Gan, data: Option<&DataPosition>) -> Result<Vec<u8>, CheckpointError> {
-    let generator = record_bytes(gan.generator.clone().valid().map(&mut ToHalf))?;
+    let ema = gan.ema.clone();
+    half_file(gan, gan.generator.clone().valid(), ema, data, false)
+}
+
+/// A pretrained generator for the page ([`save_half`]): the averaged generator, where there is
+/// one, in the generator's place (no separate average), its batch-norm statistics already those
+/// of the batch `z` (the page's fixed grid z, which the explorer would otherwise compute at
+/// every load): the explorer draws with it as it is ([`is_calibrated`]). Training resumed from
+/// it starts from that average.
+pub fn save_shipped(
+    gan: &Gan,
+    data: Option<&DataPosition>,
+    z: &[Vec<f32>],
+) -> Result<Vec<u8>, CheckpointError> {
+    let generator = gan.inference_generator();
+    let plain = gan.device().clone().without_autodiff();
+    let latent = gan.config.latent_size;
+    let z = burn::tensor::Tensor::<2>::from_data(
+        burn::tensor::TensorData::new(z.concat(), [z.len(), latent]),
+        &plain,
+    ); // [batch, latent]
+    half_file(gan, generator.calibrated(z), None, data, true)
+}
+
+/// Whether the file's generator was calibrated when it was written ([`save_shipped`]).
+pub fn is_calibrated(bytes: &[u8]) -> Result<bool, CheckpointError> {
+    Ok(Sections::parse(bytes)?.state()?.calibrated)
+}
+
+/// `gan`'s file in half precision with `generator` and `ema` as its generators.
+fn half_file(
+    gan: &Gan,
+    generator: Generator,
+    ema: Option<Generator>,
+    data: Option<&DataPosition>,
+    calibrated: bool,
+) -> Result<Vec<u8>, CheckpointError> {
+    let generator = record_bytes(generator.map(&mut ToHalf))?;
     let discriminator = record_bytes(gan.discriminator.clone().valid().map(&mut ToHalf))?;
-    let ema = gan
-        .ema
-        .clone()
+    let ema = ema
         .map(|ema| record_bytes(ema.valid().map(&mut ToHalf)))
         .transpose()?;
     let no_adam = Vec::new();
@@ -111,6 +147,7 @@ pub fn save_half(gan: &Gan, data: Option<&DataPosition>) -> Result<Vec<u8>, Chec
         [&generator[..], &discriminator[..], &no_adam, &no_adam],
         ema.as_deref(),
         data,
+        calibrated,
     )
 }
 
@@ -161,6 +198,7 @@ pub async fn save_async(
         ],
         ema.as_deref(),
         data,
+        false,
     )
 }
 
@@ -183,6 +221,7 @@ fn encode(
     records: [&[u8]; 4],
     ema: Option<&[u8]>,
     data: Option<&DataPosition>,
+    calibrated: bool,
 ) -> Result<Vec<u8>, CheckpointError> {
     let [generator, discriminator, optim_g, optim_d] = records;
     let json =
@@ -194,6 +233,7 @@ fn encode(
         .unwrap_or_default();
     let state = json(serde_json::to_vec(&TrainingState {
         ema_updates: gan.ema_updates,
+        calibrated,
     }))?;
     let mut body = Vec::new();
     body.extend(gan.step.to_le_bytes());
@@ -318,10 +358,8 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<Gan, CheckpointError> {
         // Older files did not count the average's updates: one per step.
         gan.ema_updates = sections.step;
     }
-    if let Some(part) = sections.parts.get(7).filter(|p| !p.is_empty()) {
-        let state: TrainingState = serde_json::from_slice(part)
-            .map_err(|e| CheckpointError::Config(format!("training state: {e}")))?;
-        gan.ema_updates = state.ema_updates;
+    if sections.parts.get(7).is_some_and(|p| !p.is_empty()) {
+        gan.ema_updates = sections.state()?.ema_updates;
     }
     gan.step = sections.step;
     gan.set_noise_position(sections.noise);
@@ -334,6 +372,10 @@ struct TrainingState {
     /// Updates the averaged generator has had (its warm-up).
     #[serde(default)]
     ema_updates: u64,
+    /// The generator's batch-norm statistics are those of the page's fixed grid z (version 5,
+    /// shipped files).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    calibrated: bool,
 }
 
 /// `optim` with the state saved for `network` in `saved`: (section, written by version 1–3,
@@ -401,6 +443,15 @@ impl<'a> Sections<'a> {
             noise,
             parts,
         })
+    }
+
+    /// The run's counters (defaults where the file has none).
+    fn state(&self) -> Result<TrainingState, CheckpointError> {
+        match self.parts.get(7) {
+            Some(part) if !part.is_empty() => serde_json::from_slice(part)
+                .map_err(|e| CheckpointError::Config(format!("training state: {e}"))),
+            _ => Ok(TrainingState::default()),
+        }
     }
 
     fn config(&self) -> Result<GanConfig, CheckpointError> {
@@ -674,6 +725,35 @@ mod tests {
         );
         // And training resumes from it, Adam fresh.
         assert!(back.optim_g.is_fresh() && back.step == gan.step);
+    }
+
+    #[test]
+    fn a_shipped_file_draws_as_its_generator_calibrated_on_the_grid_z() {
+        let (gan, _) = trained();
+        let latent = gan.config.latent_size;
+        let grid_z = crate::latent::seeded_normal(1, 16, latent);
+        let shipped = save_shipped(&gan, None, &grid_z).unwrap();
+        assert!(is_calibrated(&shipped).unwrap());
+        assert!(!is_calibrated(&save_half(&gan, None).unwrap()).unwrap());
+        assert!(!is_calibrated(&save(&gan, None).unwrap()).unwrap());
+        // Drawn as it is, it draws what the generator calibrated on those z would.
+        let (_, _, generator) = load_generator(&shipped, &Device::flex()).unwrap();
+        let flat = |z: &[Vec<f32>]| {
+            Tensor::<2>::from_data(
+                burn::tensor::TensorData::new(z.concat(), [z.len(), latent]),
+                &Device::flex(),
+            )
+        };
+        // The average (this run has one) in the generator's place.
+        let calibrated = gan.inference_generator().calibrated(flat(&grid_z));
+        let other_z = crate::latent::seeded_normal(7, 4, latent);
+        generator
+            .forward(flat(&other_z))
+            .into_data()
+            .assert_approx_eq::<f32>(
+                &calibrated.forward(flat(&other_z)).into_data(),
+                burn::tensor::Tolerance::absolute(0.01),
+            );
     }
 
     #[test]

@@ -78,10 +78,15 @@ fn a_shipped_file_draws_with_the_average_and_is_smaller() {
             .iter::<f32>()
             .collect()
     };
-    assert_eq!(
-        weights(&shipped),
-        weights(&full),
-        "the average, in the generator's place"
+    // The average, in the generator's place, within f16's rounding (2^-11 relative).
+    let (ours, average) = (weights(&shipped), weights(&full));
+    assert_eq!(ours.len(), average.len());
+    for (a, b) in ours.iter().zip(&average) {
+        assert!((a - b).abs() <= 5e-4 * b.abs() + 6e-8, "{a} vs {b}");
+    }
+    assert!(
+        checkpoint::is_calibrated(&shipped).unwrap(),
+        "calibrated on the grid's z"
     );
     let raw = checkpoint::load(&full, &device).unwrap();
     let raw: Vec<f32> = raw

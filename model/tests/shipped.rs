@@ -38,6 +38,10 @@ fn each_shipped_generator_is_small_loads_and_draws_varied_images() {
             bytes.len()
         );
         assert!(step > 0, "{name} is trained");
+        assert!(
+            checkpoint::is_calibrated(&bytes).unwrap(),
+            "{name}: drawn as it is"
+        );
         let z = model::latent::seeded_normal(3, 16, config.latent_size);
         let z = Tensor::<2>::from_data(
             TensorData::new(z.concat(), [16, config.latent_size]),

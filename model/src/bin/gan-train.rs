@@ -13,7 +13,6 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use model::burn::module::Module;
 use model::burn::tensor::Device;
 use model::health::{RunWatch, WatchConfig};
 use model::latent::seeded_normal;
@@ -162,8 +161,9 @@ struct Args {
     weights_only: bool,
     /// For shipping as one of the page's pretrained generators (`public/pretrained/`): as
     /// --weights-only, and the averaged generator is written in the generator's place (no
-    /// separate average), with half-precision weights: the file draws what the samples showed
-    /// at a third of the size. Training resumed from such a file starts from that average.
+    /// separate average), calibrated on the sample grid's z, with half-precision weights: the
+    /// file draws what the samples showed at a third of the size, and the page draws from it
+    /// without computing anything first. Training resumed from it starts from that average.
     #[arg(long)]
     ship: bool,
 }
@@ -410,22 +410,14 @@ fn main() -> anyhow::Result<()> {
     let write_samples = |gan: &Gan, name: &str| write_grid(gan, &gan.inference_generator(), name);
     let write_checkpoint = |gan: &Gan, data: &Dataset, name: &str| -> anyhow::Result<()> {
         let position = data.position();
-        let bytes = if args.weights_only || args.ship {
+        let bytes = if args.ship {
+            // Calibrated on the page's grid z (the same seed and count as `fixed_z`).
+            checkpoint::save_shipped(gan, Some(&position), &fixed_z)?
+        } else if args.weights_only {
             let mut light = gan.clone();
             light.optim_g = gan.optim_g.fresh();
             light.optim_d = gan.optim_d.fresh();
-            if args.ship
-                && let Some(average) = light.ema.take()
-            {
-                // `valid()` first: moving a clone would move the live average's shared
-                // batch-norm statistics with it.
-                light.generator = average.valid().to_device(gan.device()).train();
-            }
-            if args.ship {
-                checkpoint::save_half(&light, Some(&position))?
-            } else {
-                checkpoint::save(&light, Some(&position))?
-            }
+            checkpoint::save(&light, Some(&position))?
         } else {
             checkpoint::save(gan, Some(&position))?
         };
