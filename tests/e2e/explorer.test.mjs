@@ -1,11 +1,12 @@
 // The latent explorer as a user meets it, on the CPU device (`?cpu`): the pretrained generator
 // at once, sliders, interpolation, principal directions, exports, and the link that restores it.
+// Each test opens its own page in a fresh browser context, so none depends on another's state.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { usePage, canvasFingerprint, screenshot, gifFrames } from './harness.mjs';
+import { useBrowser, canvasFingerprint, screenshot, gifFrames } from './harness.mjs';
 
-const session = usePage('?cpu');
+const session = useBrowser();
 const TIMEOUT = 120_000;
 
 const drawn = (page) => page.$eval('[data-testid="preview"]', (c) => Number(c.dataset.drawn));
@@ -17,6 +18,17 @@ async function waitDrawn(page, count) {
   await page.waitForTimeout(150); // a coalesced last position may still be on its way
 }
 
+/** A fresh page on the CPU device, loaded: the pretrained preview drawn, then the training
+ * model's first grid (the worker draws it after the preview). */
+async function openExplorer() {
+  const { context, errors } = await session.freshContext();
+  const page = await context.newPage();
+  await page.goto(`${session.server.url}?cpu`);
+  await waitDrawn(page, 0);
+  await page.waitForSelector('[data-testid="samples"][data-step]', { timeout: TIMEOUT });
+  return { page, context, errors };
+}
+
 /** Moves a range input as a user's drag does: sets the value and fires `input`. */
 async function slide(page, testid, value) {
   await page.$eval(`[data-testid="${testid}"]`, (el, v) => {
@@ -26,7 +38,7 @@ async function slide(page, testid, value) {
 }
 
 test('the pretrained generator is there at once, and a z slider changes the preview', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openExplorer();
   await page.waitForFunction(() => /Pretrained on digits \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: TIMEOUT });
   await waitDrawn(page, 0);
   assert.equal(await page.$$eval('[data-testid="z-sliders"] input', (s) => s.length), 64, 'a slider per dimension');
@@ -36,10 +48,12 @@ test('the pretrained generator is there at once, and a z slider changes the prev
   await waitDrawn(page, count);
   assert.notEqual(await canvasFingerprint(page, 'preview'), before, 'the preview changed');
   await screenshot(page, 'explorer');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('slider latency, and moves during a render are coalesced, not queued', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openExplorer();
   for (let i = 0; i < 20; i += 1) {
     const count = await drawn(page);
     await slide(page, `z${i % 64}`, ((i % 7) - 3) * 0.8);
@@ -73,10 +87,12 @@ test('slider latency, and moves during a render are coalesced, not queued', asyn
   await slide(page, 'z7', 1.9);
   await waitDrawn(page, n);
   assert.equal(await canvasFingerprint(page, 'preview'), last, 'the burst ended on its last position');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('the strip has the asked frames; slerp keeps their norms where lerp dips', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openExplorer();
   await page.fill('[data-testid="frames"]', '10');
   await page.dispatchEvent('[data-testid="frames"]', 'change');
   await page.waitForSelector('[data-testid="strip"][data-frames="10"]', { timeout: TIMEOUT });
@@ -95,15 +111,19 @@ test('the strip has the asked frames; slerp keeps their norms where lerp dips', 
   }, slerp[4], { timeout: TIMEOUT });
   const lerp = await norms();
   assert.ok(lerp[4] < 0.9 * slerp[4], `lerp dips in the middle: ${lerp[4]} vs ${slerp[4]}`);
-  await page.click('[data-testid="mode-slerp"]');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('the GIF export is a valid multi-frame GIF; the PNG exports are PNGs', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openExplorer();
   const save = async (testid) => {
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.click(`[data-testid="${testid}"]`)]);
     return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
   };
+  await page.fill('[data-testid="frames"]', '10');
+  await page.dispatchEvent('[data-testid="frames"]', 'change');
+  await page.waitForSelector('[data-testid="strip"][data-frames="10"]', { timeout: TIMEOUT });
   const gif = await save('export-gif');
   assert.match(gif.name, /\.gif$/);
   assert.equal(gifFrames(gif.bytes), 10 + 8, 'ten frames there and eight back');
@@ -111,10 +131,12 @@ test('the GIF export is a valid multi-frame GIF; the PNG exports are PNGs', asyn
     const png = await save(testid);
     assert.deepEqual([...png.bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], `${png.name} is a PNG`);
   }
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('principal directions: ten sliders that move the preview', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openExplorer();
   await page.click('[data-testid="compute-directions"]');
   await page.waitForSelector('[data-testid="pc9"]', { timeout: TIMEOUT });
   const before = await canvasFingerprint(page, 'preview');
@@ -122,10 +144,16 @@ test('principal directions: ten sliders that move the preview', async () => {
   await slide(page, 'pc0', 2.5);
   await waitDrawn(page, count);
   assert.notEqual(await canvasFingerprint(page, 'preview'), before);
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('the link restores the same z and the same image', async () => {
-  const { page, context, server } = session;
+  const { page, context, errors } = await openExplorer();
+  const { server } = session;
+  const count = await drawn(page);
+  await slide(page, 'z3', 1.7);
+  await waitDrawn(page, count);
   const hash = await page.evaluate(() => location.hash);
   assert.match(hash, /z=[A-Za-z0-9_-]{171}/);
   const image = await canvasFingerprint(page, 'preview');
@@ -135,10 +163,13 @@ test('the link restores the same z and the same image', async () => {
   assert.equal(await other.evaluate(() => location.hash), hash, 'the same view');
   assert.equal(await canvasFingerprint(other, 'preview'), image, 'the same image');
   await other.close();
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('a malformed link falls back to defaults with a message; hide flags hide panels', async () => {
-  const { context, server } = session;
+  const { context, errors } = await session.freshContext();
+  const { server } = session;
   const other = await context.newPage();
   await other.goto(`${server.url}?cpu#z=%%%&t=7&hide=data,train,live`);
   await other.waitForSelector('[data-testid="link-message"]');
@@ -153,10 +184,12 @@ test('a malformed link falls back to defaults with a message; hide flags hide pa
   assert.ok(await other.isVisible('[data-testid="preview"]'));
   await screenshot(other, 'explorer-projector');
   await other.close();
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('clicking a tile of the live grid explores its z with the training model', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openExplorer();
   await page.waitForSelector('[data-testid="samples"][data-step]', { timeout: TIMEOUT });
   const scale = await page.$eval('[data-testid="samples"]', (c) => c.getBoundingClientRect().width / c.width);
   // Tile 10: row 1, column 2; tiles are 32 pixels with a 2-pixel border.
@@ -173,12 +206,12 @@ test('clicking a tile of the live grid explores its z with the training model', 
   });
   // The z in the link is rounded to thousandths: a level or two of difference at most.
   assert.ok(diff <= 3, `the preview is the tile (largest difference ${diff} levels)`);
-  assert.deepEqual(session.errors, [], 'no console errors');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('while training, a slider move is drawn within about one train step', async () => {
-  const { page } = session;
-  await page.click('[data-testid="source-pretrained"]');
+  const { page, context, errors } = await openExplorer();
   await page.click('[data-testid="train"]');
   await page.waitForFunction(() => /step [2-9]\d* /.test(document.querySelector('[data-testid="stats"]').textContent), null, { timeout: TIMEOUT });
   for (let i = 0; i < 8; i += 1) {
@@ -195,4 +228,6 @@ test('while training, a slider move is drawn within about one train step', async
   // A move waits for the running step (≈ one step at worst); half a step more absorbs the noise of
   // this shared box (the step time is the last one, not every one).
   assert.ok(sorted[4] <= 1.5 * stepMs + 150, `median ${sorted[4]} ms with ${stepMs} ms steps`);
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });

@@ -114,7 +114,7 @@ export function usePage(query = '') {
  * Registers hooks that serve dist/ and start the browser for tests that each open their own
  * browser context (so none depends on another's state). The returned session gets `server`
  * and `browser` before the first test, and `freshContext()`: a context with empty storage that
- * records its pages' console errors, as `{ context, errors }`.
+ * records its pages' and their workers' console errors, as `{ context, errors }`.
  */
 export function useBrowser() {
   const session = {
@@ -124,6 +124,7 @@ export function useBrowser() {
       context.on('page', (page) => {
         page.on('pageerror', (e) => errors.push(String(e)));
         page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+        page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); }));
       });
       return { context, errors };
     },

@@ -70,6 +70,74 @@ export class Playground {
     await this.page.waitForFunction((n) => document.querySelector('[data-testid="image-count"]')?.textContent === String(n), total, { timeout: TIMEOUT });
   }
 
+  /** Hands image files to the page, good and bad alike (no waiting). */
+  async pickImages(files) {
+    await this.page.setInputFiles('[data-testid="file-input"]', files);
+  }
+
+  /** Waits until `count` files are listed as rejected; their lines ("name: reason"). */
+  async rejected(count) {
+    await this.page.waitForFunction((n) => document.querySelectorAll('[data-testid="rejected"] li').length === n, count, { timeout: TIMEOUT });
+    return this.page.$$eval('[data-testid="rejected"] li', (li) => li.map((x) => x.textContent));
+  }
+
+  /** The number of thumbnails shown. */
+  async thumbnailCount() {
+    return this.page.$$eval('.thumbs canvas', (c) => c.length);
+  }
+
+  /** Loads a checkpoint file (a path or { name, mimeType, buffer }). */
+  async loadCheckpoint(file) {
+    await this.page.setInputFiles('[data-testid="checkpoint-input"]', file);
+  }
+
+  /** Downloads the sample grid as a PNG; its name and bytes. */
+  async exportGrid() {
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download', { timeout: TIMEOUT }),
+      this.page.click('[data-testid="export-grid"]'),
+    ]);
+    return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
+  }
+
+  /** The sample grid canvas's size in pixels. */
+  async gridSize() {
+    return this.page.$eval('[data-testid="samples"]', (c) => [c.width, c.height]);
+  }
+
+  /** The four values of the last step's loss line. */
+  async losses() {
+    const text = await this.page.textContent('[data-testid="losses"]');
+    return [...text.matchAll(/(-?\d+\.\d+)/g)].map((m) => Number(m[1]));
+  }
+
+  /** Starts training (no waiting). */
+  async train() {
+    await this.page.click('[data-testid="train"]');
+  }
+
+  /** Pauses training; waits until Train can be clicked again. */
+  async pause() {
+    await this.page.click('[data-testid="pause"]');
+    await this.page.waitForSelector('[data-testid="train"]:not([disabled])', { timeout: TIMEOUT });
+  }
+
+  /** Starts recording the page's main-thread long tasks (start, duration) from now on. */
+  async recordLongTasks() {
+    const since = await this.page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => [e.startTime, e.duration])))
+        .observe({ type: 'longtask', buffered: false });
+      return performance.now();
+    });
+    return since;
+  }
+
+  /** The longest main-thread task recorded that started after `since` (page clock), in ms. */
+  async longestTask(since = 0) {
+    return this.page.evaluate((after) => Math.max(0, ...window.__longTasks.filter(([start]) => start >= after).map(([, d]) => d)), since);
+  }
+
   /** The number of images the page lists. */
   async imageCount() {
     return Number(await this.page.textContent('[data-testid="image-count"]'));
