@@ -3,10 +3,20 @@
 // included; the theme and the text size stay in the link; the charts read as text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePage } from './harness.mjs';
+import { useBrowser } from './harness.mjs';
 
-const session = usePage('?cpu#lesson=3');
+// Each test opens its own page in a fresh browser context, so none depends on another's state.
+const session = useBrowser();
 const TIMEOUT = 180_000;
+
+/** A fresh page on the CPU device at `link` (a `#…` view), its networks shown. */
+async function openClassroom(link = '') {
+  const { context, errors } = await session.freshContext();
+  const page = await context.newPage();
+  await page.goto(`${session.server.url}?cpu${link}`);
+  await page.waitForSelector('[data-testid="generator-layer"]', { timeout: TIMEOUT });
+  return { page, context, errors };
+}
 
 const lessonStep = (page) => page.$eval('[data-testid="lesson"]', (e) => Number(e.dataset.step)).catch(() => null);
 /** The highlighted panel once it is `expected` (the highlight follows a frame later), or what it is then. */
@@ -16,9 +26,8 @@ async function focused(page, expected) {
 }
 
 test('the lesson opens from its link, walks by arrow keys, and the link follows', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openClassroom('#lesson=3');
   await page.waitForSelector('[data-testid="lesson"]', { timeout: TIMEOUT });
-  await page.waitForSelector('[data-testid="generator-layer"]', { timeout: TIMEOUT });
   assert.equal(await lessonStep(page), 3);
   assert.match(await page.textContent('[data-testid="lesson"]'), /Lesson 3 of 8 · The discriminator D/);
   assert.equal(await focused(page, 'discriminator'), 'discriminator', 'the step points at its panel');
@@ -47,11 +56,12 @@ test('the lesson opens from its link, walks by arrow keys, and the link follows'
   for (let i = 0; i < 10; i += 1) await page.keyboard.press('ArrowRight');
   assert.equal(await lessonStep(page), 8, 'stays on the last step');
   assert.equal(await focused(page, 'explorer'), 'explorer');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('Tab reaches every control, the file inputs included', async () => {
-  const { page } = session;
-  await page.keyboard.press('Escape');
+  const { page, context, errors } = await openClassroom();
   await page.focus('[data-testid="lesson-start"]');
   const reached = new Set();
   for (let i = 0; i < 400; i += 1) {
@@ -63,10 +73,13 @@ test('Tab reaches every control, the file inputs included', async () => {
     if (id) reached.add(id);
   }
   assert.deepEqual([...reached].sort(), ['checkpoint-input', 'file-input', 'folder-input', 'project-input']);
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('the sample grid\'s tiles are chosen and explored by keyboard', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openClassroom();
+  await page.waitForSelector('[data-testid="samples"][data-step]', { timeout: TIMEOUT });
   await page.focus('[data-testid="samples"]');
   for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown']) await page.keyboard.press(key);
   assert.equal(await page.getAttribute('[data-testid="samples"]', 'data-cursor'), '10');
@@ -74,10 +87,12 @@ test('the sample grid\'s tiles are chosen and explored by keyboard', async () =>
   assert.equal(await lessonStep(page), null, 'arrow keys on the grid do not walk a lesson');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid="source-training"]')?.checked, null, { timeout: TIMEOUT });
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('theme and text size stay in the link; the charts read as text', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openClassroom();
   const theme = () => page.evaluate(() => document.documentElement.dataset.theme ?? null);
   const before = await page.textContent('[data-testid="theme-toggle"]');
   await page.click('[data-testid="theme-toggle"]');
@@ -98,7 +113,8 @@ test('theme and text size stay in the link; the charts read as text', async () =
   await page.waitForFunction(() => /At step 1: D /.test(document.querySelector('[data-testid="chart-text"]')?.textContent), null, { timeout: TIMEOUT });
   const label = await page.getAttribute('.chart svg', 'aria-label');
   assert.match(label, /^Losses\. At step 1: D \d+\.\d{3} \(from/);
-  assert.deepEqual(session.errors, [], 'no console errors');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('at 390 × 844 nothing scrolls sideways', async () => {

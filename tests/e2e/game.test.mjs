@@ -6,9 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { usePage, root } from './harness.mjs';
+import { useBrowser, root } from './harness.mjs';
+import { Playground } from './playground.mjs';
 
-const session = usePage('?cpu');
+// Each test opens its own page in a fresh browser context, so none depends on another's state.
+const session = useBrowser();
 const TIMEOUT = 300_000;
 const ganTrain = join(root, 'target', 'release', 'gan-train');
 
@@ -57,9 +59,19 @@ const game = {
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/** A small model, for the tests that need many quick steps. */
+const SMALL = { 'image-size': 32, colour: 3, width: 8, 'latent-size': 20, 'batch-size': 8 };
+
+/** A fresh page on the CPU device with D's first verdict shown. */
+async function openGame() {
+  const { context, errors } = await session.freshContext();
+  const app = await Playground.open(context, `${session.server.url}?cpu`);
+  await app.page.waitForSelector('[data-testid="verdict"][data-version="1"]', { timeout: TIMEOUT });
+  return { page: app.page, context, errors };
+}
+
 test('the architecture view shows the model\'s own shapes and parameter counts', async () => {
-  const { page } = session;
-  await page.waitForSelector('[data-testid="verdict"][data-version="1"]', { timeout: TIMEOUT });
+  const { page, context, errors } = await openGame();
   const cases = [
     [{}, ['--size', '32', '--channels', '3', '--width', '64', '--latent', '64', '--batch', '16']],
     [{ 'image-size': 64, colour: 1, width: 16, 'latent-size': 20, 'batch-size': 8 },
@@ -77,10 +89,12 @@ test('the architecture view shows the model\'s own shapes and parameter counts',
       assert.equal(total, expected[key].reduce((a, l) => a + l.parameters, 0));
     }
   }
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('a click on a generator layer shows its feature maps for one z', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openGame();
   const layers = await game.layers(page, 'generator');
   for (const index of [1, layers.length - 1]) {
     await page.click(`[data-testid="generator-layer"]:nth-child(${index + 1}) button`);
@@ -90,11 +104,13 @@ test('a click on a generator layer shows its feature maps for one z', async () =
     assert.equal(maps.length, Math.min(8, channels));
     assert.ok(maps.every(([w, h]) => w === side && h === side), JSON.stringify(maps));
   }
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('Step D only teaches D to tell real from generated; Step G only leaves D as it was', async () => {
-  const { page } = session;
-  await game.configure(page, { 'lr-d': 0.001 });
+  const { page, context, errors } = await openGame();
+  await game.configure(page, { ...SMALL, 'lr-d': 0.001 });
   const first = { real: await game.scores(page, 'real'), fake: await game.scores(page, 'fake') };
   assert.equal(first.real.length, 8);
   for (const s of [...first.real, ...first.fake]) {
@@ -112,10 +128,12 @@ test('Step D only teaches D to tell real from generated; Step G only leaves D as
   assert.deepEqual(g.real.map((s) => s.now), g.real.map((s) => s.before), 'D did not change: the same real scores');
   assert.ok(g.fake.some((s) => s.now !== s.before), 'G drew new images');
   assert.match(await page.textContent('[data-testid="verdict-after"]'), /After one G step/);
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('a training image\'s nearest training image is itself; a generated one\'s are measured', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openGame();
   await page.click('[data-testid="judged-real"] >> nth=3');
   await page.waitForSelector('[data-testid="nearest"]', { timeout: TIMEOUT });
   let neighbours = await page.$$eval('[data-testid="neighbour"]', (n) => n.map((e) => Number(e.dataset.distance)));
@@ -126,10 +144,13 @@ test('a training image\'s nearest training image is itself; a generated one\'s a
   await page.waitForFunction(() => /this generated image/.test(document.querySelector('[data-testid="nearest"]')?.textContent), null, { timeout: TIMEOUT });
   neighbours = await page.$$eval('[data-testid="neighbour"]', (n) => n.map((e) => Number(e.dataset.distance)));
   assert.ok(neighbours[0] > 0 && neighbours.every((d, i) => i === 0 || d >= neighbours[i - 1]), JSON.stringify(neighbours));
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('the quality line compares the samples\' nearest distance with the data\'s own spacing', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openGame();
+  await game.configure(page, SMALL);
   await page.click('[data-testid="train"]');
   await page.waitForSelector('[data-testid="memorisation"]', { timeout: TIMEOUT });
   await page.click('[data-testid="pause"]');
@@ -137,10 +158,12 @@ test('the quality line compares the samples\' nearest distance with the data\'s 
   const [, samples, training, ratio] = text.match(/Samples are ([\d.]+) .* training images are ([\d.]+) from each other \(([\d.]+)×\)/) ?? assert.fail(text);
   assert.ok(Number(samples) > 0 && Number(training) > 0, text);
   assert.ok(Math.abs(Number(ratio) - Number(samples) / Number(training)) < 0.02, text);
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('the loss formulas carry the verdict\'s numbers', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openGame();
   await page.waitForSelector('[data-testid="train"]:not([disabled])', { timeout: TIMEOUT });
   const version = await game.version(page);
   const real = (await game.scores(page, 'real')).map((s) => s.now);
@@ -158,5 +181,6 @@ test('the loss formulas carry the verdict\'s numbers', async () => {
   assert.ok(Math.abs(Number(g.match(/= ([\d.]+)$/)[1]) - gLoss) < 2e-3, g);
   assert.match(await page.textContent('[data-testid="loss-note"]'), /non-saturating/);
   assert.equal(await game.version(page), version, 'the scores and the formulas came from one verdict');
-  assert.deepEqual(session.errors, [], 'no console errors');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
