@@ -3,24 +3,35 @@
 // and says why; the device control moves the model and the data to WebGPU and back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePage, setField } from './harness.mjs';
+import { useBrowser, setField } from './harness.mjs';
 
-const session = usePage('');
+// Each test opens its own page in a fresh browser context, so none depends on another's state.
+const session = useBrowser();
 const TIMEOUT = 300_000;
 
-const device = () => session.page.textContent('[data-testid="device"]');
-const stepOfGrid = () => session.page.$eval('[data-testid="samples"]', (c) => Number(c.dataset.step));
+/** A fresh page at the default address (the page chooses the device). */
+async function openDefault() {
+  const { context, errors } = await session.freshContext();
+  const page = await context.newPage();
+  await page.goto(session.server.url);
+  return { page, context, errors };
+}
+
+const device = (page) => page.textContent('[data-testid="device"]');
+const stepOfGrid = (page) => page.$eval('[data-testid="samples"]', (c) => Number(c.dataset.step));
 
 test('a software WebGPU adapter loses to the CPU, with the reason', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openDefault();
   await page.waitForFunction(() => /Training on/.test(document.querySelector('[data-testid="device"]')?.textContent), null, { timeout: TIMEOUT });
-  const line = await device();
+  const line = await device(page);
   assert.match(line, /Training on the CPU \(WebAssembly\): the only WebGPU adapter \(.*swiftshader.*\) is a software emulation \(swiftshader\); the CPU is faster here/, line);
   assert.match(await page.textContent('[data-testid="switch-device"]'), /Try WebGPU instead/);
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('the device control moves the model and the images to WebGPU and back', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openDefault();
   await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: TIMEOUT });
   // A small model: the software GPU's steps stay short.
   await page.click('[data-testid="hyper-parameters"]');
@@ -45,6 +56,7 @@ test('the device control moves the model and the images to WebGPU and back', asy
   await page.click('[data-testid="switch-device"]');
   await page.waitForFunction(() => /Training on the CPU/.test(document.querySelector('[data-testid="device"]')?.textContent), null, { timeout: TIMEOUT });
   await page.waitForSelector('[data-testid="samples"][data-step="3"]', { timeout: TIMEOUT });
-  assert.equal(await stepOfGrid(), 3, 'the model kept its step');
-  assert.deepEqual(session.errors, [], 'no console errors');
+  assert.equal(await stepOfGrid(page), 3, 'the model kept its step');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });

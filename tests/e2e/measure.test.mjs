@@ -3,10 +3,20 @@
 // adapter, which the default page rules out by name (device.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePage } from './harness.mjs';
+import { useBrowser } from './harness.mjs';
 
-const session = usePage('?measure');
+// Each test opens its own page in a fresh browser context (a fresh session storage), so none
+// depends on another's state.
+const session = useBrowser();
 const TIMEOUT = 300_000;
+
+/** A fresh page that times both devices. */
+async function openMeasuring() {
+  const { context, errors } = await session.freshContext();
+  const page = await context.newPage();
+  await page.goto(`${session.server.url}?measure`);
+  return { page, context, errors };
+}
 
 /** The device line and the timing line, once the device is up. */
 async function deviceLines(page) {
@@ -21,7 +31,7 @@ async function deviceLines(page) {
 const TIMING = /^the CPU is (over )?([\d.]+)× faster than WebGPU here: (\d+) ms per step on the CPU, (over )?(\d+) ms on WebGPU \(batch 16, measured (just now|earlier in this session)\)$/;
 
 test('both devices are timed and the faster trains, with by how much', async (t) => {
-  const { page } = session;
+  const { page, context, errors } = await openMeasuring();
   // Meanwhile, the page is already usable on the CPU worker.
   await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: TIMEOUT });
   assert.match(await page.textContent('[data-testid="device"]'), /Training on the CPU/);
@@ -36,15 +46,19 @@ test('both devices are timed and the faster trains, with by how much', async (t)
   await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: TIMEOUT });
   await page.click('[data-testid="step"]');
   await page.waitForSelector('[data-testid="samples"][data-step="1"]', { timeout: TIMEOUT });
-  assert.deepEqual(session.errors, [], 'no console errors');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('a reload in the same session keeps the timing instead of measuring again', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openMeasuring();
   const before = (await deviceLines(page)).measured;
+  assert.match(before, /measured just now\)$/, before);
   await page.reload();
   const after = (await deviceLines(page)).measured;
   assert.match(after, / \(batch 16, measured earlier in this session\)$/, after);
   assert.equal(after.replace(/measured .*\)$/, ''), before.replace(/measured .*\)$/, ''), 'the same numbers');
   assert.match(await page.textContent('[data-testid="device"]'), /Training on the CPU/);
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
