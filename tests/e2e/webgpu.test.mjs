@@ -5,27 +5,36 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { usePage, screenshot, fixtures } from './harness.mjs';
+import { useBrowser, screenshot, fixtures } from './harness.mjs';
+import { Playground } from './playground.mjs';
 
-// `test-hooks` shows a button that makes the worker report a lost GPU device; `gpu` uses WebGPU
-// although the only adapter here is a software one (the default would pick the CPU).
-const session = usePage('?test-hooks&gpu');
+// Each test opens its own page in a fresh browser context, so none depends on another's state.
+const session = useBrowser();
 
 const SOFTWARE_GPU_TIMEOUT = 300_000;
 
-test('trains a step on the WebGPU device', async () => {
-  const { page } = session;
-  await page.waitForFunction(() => /Training on/.test(document.querySelector('[data-testid="device"]')?.textContent), null, { timeout: 120_000 });
-  const device = await page.textContent('[data-testid="device"]');
+/** A fresh page on WebGPU: `test-hooks` shows a button that makes the worker report a lost GPU
+ * device; `gpu` uses WebGPU although the only adapter here is a software one (the default would
+ * pick the CPU). With `small`, a small model (width 8, batch 4) keeps the software GPU's steps
+ * short. */
+async function openGpu({ small = true } = {}) {
+  const { context, errors } = await session.freshContext();
+  const app = await Playground.open(context, `${session.server.url}?test-hooks&gpu`);
+  const device = await app.waitForDevice(/Training on/);
   assert.match(device, /WebGPU/, `the device is WebGPU: ${device}`);
-  await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: SOFTWARE_GPU_TIMEOUT });
-  await page.click('details summary');
-  await page.fill('label:has-text("Network width") input', '8');
-  await page.dispatchEvent('label:has-text("Network width") input', 'change');
-  await page.fill('label:has-text("Batch size") input', '4');
-  await page.dispatchEvent('label:has-text("Batch size") input', 'change');
-  await page.click('text=Apply (new model)');
-  await page.waitForSelector('[data-testid="step"]:not([disabled])');
+  if (small) {
+    await app.openHyperParameters();
+    await app.setHyperParameter('width', 8);
+    await app.setHyperParameter('batch-size', 4);
+    await app.page.click('[data-testid="apply"]');
+    await app.page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: SOFTWARE_GPU_TIMEOUT });
+    await app.page.waitForSelector('[data-testid="step"]:not([disabled])', { timeout: SOFTWARE_GPU_TIMEOUT });
+  }
+  return { app, page: app.page, context, errors };
+}
+
+test('trains a step on the WebGPU device', async () => {
+  const { page, context, errors } = await openGpu();
   await page.click('[data-testid="step"]');
   await page.waitForSelector('[data-testid="samples"][data-step="1"]', { timeout: SOFTWARE_GPU_TIMEOUT });
   const losses = await page.textContent('[data-testid="losses"]');
@@ -34,11 +43,14 @@ test('trains a step on the WebGPU device', async () => {
   assert.ok(numbers.every(Number.isFinite), losses);
   console.log(`# WebGPU step: ${await page.textContent('[data-testid="stats"]')}`);
   await screenshot(page, 'webgpu-step');
-  assert.deepEqual(session.errors, [], 'no console errors');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('a checkpoint from WebGPU keeps Adam\'s state: loaded back, the next step is the uninterrupted one', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openGpu();
+  await page.click('[data-testid="step"]');
+  await page.waitForSelector('[data-testid="samples"][data-step="1"]', { timeout: SOFTWARE_GPU_TIMEOUT });
   const [download] = await Promise.all([
     page.waitForEvent('download', { timeout: SOFTWARE_GPU_TIMEOUT }),
     page.click('text=Download checkpoint'),
@@ -58,17 +70,17 @@ test('a checkpoint from WebGPU keeps Adam\'s state: loaded back, the next step i
   await page.waitForSelector(`[data-testid="samples"][data-step="${step}"]`, { timeout: SOFTWARE_GPU_TIMEOUT });
   await page.click('[data-testid="step"]');
   const resumed = await exact(step + 1);
-  // Leaves the page idle, its grid and verdict of this step in (the next test starts there).
   await page.waitForSelector(`[data-testid="samples"][data-step="${step + 1}"]`, { timeout: SOFTWARE_GPU_TIMEOUT });
   assert.equal(resumed.length, 4);
   for (const [i, v] of resumed.entries()) {
     assert.ok(Math.abs(v - uninterrupted[i]) <= 1e-5 * Math.max(1, Math.abs(v)), `value ${i}: ${resumed} vs ${uninterrupted}`);
   }
-  assert.deepEqual(session.errors, [], 'no console errors');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('the game\'s views come from the model on WebGPU too', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openGpu();
   const version = () => page.$eval('[data-testid="verdict"]', (e) => Number(e.dataset.version));
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="verdict"]')?.dataset.version) > 0, null, { timeout: SOFTWARE_GPU_TIMEOUT });
   const scores = () => page.$$eval('[data-testid^="score-"]', (s) => s.map((e) => Number(e.dataset.value)));
@@ -83,11 +95,12 @@ test('the game\'s views come from the model on WebGPU too', async () => {
   await page.click('[data-testid="judged-real"] >> nth=0');
   await page.waitForSelector('[data-testid="neighbour"]', { timeout: SOFTWARE_GPU_TIMEOUT });
   assert.equal(await page.getAttribute('[data-testid="neighbour"] >> nth=0', 'data-distance'), '0');
-  assert.deepEqual(session.errors, [], 'no console errors');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('the explorer draws on the WebGPU device; slider latency there', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openGpu({ small: false });
   await page.waitForFunction(() => /Pretrained on digits \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: SOFTWARE_GPU_TIMEOUT });
   const drawn = () => page.$eval('[data-testid="preview"]', (c) => Number(c.dataset.drawn));
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="preview"]')?.dataset.drawn) > 0, null, { timeout: SOFTWARE_GPU_TIMEOUT });
@@ -104,11 +117,12 @@ test('the explorer draws on the WebGPU device; slider latency there', async () =
   assert.ok(latencies.every(Number.isFinite));
   const sorted = [...latencies].sort((a, b) => a - b);
   console.log(`# slider to preview on WebGPU (${await page.textContent('[data-testid="device"]')}): median ${sorted[3].toFixed(1)} ms, max ${sorted[5].toFixed(1)} ms over 6 moves (target 16 ms on a real GPU)`);
-  assert.deepEqual(session.errors, [], 'no console errors');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
 
 test('a lost GPU device: the page goes on on the CPU with the model and the images kept', async () => {
-  const { page } = session;
+  const { page, context, errors } = await openGpu();
   await page.setInputFiles('[data-testid="file-input"]', ['red-ring.png', 'blue-ring.gif'].map((f) => join(fixtures, f)));
   await page.waitForFunction(() => document.querySelector('[data-testid="image-count"]')?.textContent === '2', null, { timeout: SOFTWARE_GPU_TIMEOUT });
   // A single step leaves a snapshot of the model in the page.
@@ -128,5 +142,6 @@ test('a lost GPU device: the page goes on on the CPU with the model and the imag
   await page.click('[data-testid="step"]');
   await page.waitForSelector(`[data-testid="samples"][data-step="${step + 1}"]`, { timeout: SOFTWARE_GPU_TIMEOUT });
   await screenshot(page, 'device-lost-recovered');
-  assert.deepEqual(session.errors, [], 'no console errors');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });
