@@ -104,6 +104,9 @@ test('the explorer draws on the WebGPU device; slider latency there', async () =
   await page.waitForFunction(() => /Pretrained on digits \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: SOFTWARE_GPU_TIMEOUT });
   const drawn = () => page.$eval('[data-testid="preview"]', (c) => Number(c.dataset.drawn));
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="preview"]')?.dataset.drawn) > 0, null, { timeout: SOFTWARE_GPU_TIMEOUT });
+  // Measured once the page has loaded: the default model's first grid follows the first preview
+  // and holds the software GPU for seconds (a real GPU, milliseconds).
+  await page.waitForSelector('[data-testid="samples"][data-step]', { timeout: SOFTWARE_GPU_TIMEOUT });
   for (let i = 0; i < 6; i += 1) {
     const count = await drawn();
     await page.$eval(`[data-testid="z${i}"]`, (el, v) => {
