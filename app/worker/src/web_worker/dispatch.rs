@@ -8,6 +8,7 @@ use protocol::messages::{FeatureMaps, Rendered, Request, Response, SavePurpose};
 use protocol::store as browser_store;
 use wasm_bindgen_futures::spawn_local;
 
+use super::training::read_floats;
 use super::{TrainerWorker, now};
 use crate::error::WorkerError;
 use crate::explorer::export;
@@ -69,22 +70,15 @@ impl TrainerWorker {
                         },
                         Some(maps) => {
                             let [_, k, side, _] = maps.dims();
-                            match maps.into_data_async().await {
-                                Ok(data) => {
-                                    let values: Vec<f32> = data.iter::<f32>().collect();
-                                    FeatureMaps {
-                                        layer,
-                                        side: side as u32,
-                                        maps: Ok(model::images::feature_maps_rgba(
-                                            &values, k, side,
-                                        )),
-                                    }
-                                }
-                                Err(e) => FeatureMaps {
-                                    layer,
-                                    side: side as u32,
-                                    maps: Err(WorkerError::device(e).to_string()),
-                                },
+                            FeatureMaps {
+                                layer,
+                                side: side as u32,
+                                maps: read_floats(maps)
+                                    .await
+                                    .map(|values| {
+                                        model::images::feature_maps_rgba(&values, k, side)
+                                    })
+                                    .map_err(|e| e.to_string()),
                             }
                         }
                     };
@@ -339,12 +333,8 @@ impl TrainerWorker {
 
 /// Reads a drawing back from the device as RGBA images.
 async fn read_frames(drawing: &crate::explorer::Drawing) -> Result<Vec<image::RgbaImage>, String> {
-    let data = drawing
-        .images
-        .clone()
-        .into_data_async()
+    let pixels = read_floats(drawing.images.clone())
         .await
-        .map_err(|e| WorkerError::device(e).to_string())?;
-    let pixels: Vec<f32> = data.iter::<f32>().collect();
+        .map_err(|e| e.to_string())?;
     Ok(drawing.frames(&pixels))
 }

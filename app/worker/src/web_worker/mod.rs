@@ -22,7 +22,6 @@ use crate::error::{WorkerError, with_trainer};
 use crate::explorer::Explorer;
 use crate::trainer::{StepKind, Trainer};
 use protocol::messages::{DeviceInfo, Request, Response, SavePurpose, Showcase};
-use protocol::verdict::Judged;
 use startup::{default_config, start_device};
 
 /// The worker. State lives behind `Rc`s so the async loop can share it.
@@ -130,12 +129,7 @@ impl TrainerWorker {
         let Some(id) = grid_owed.take() else {
             return;
         };
-        let (trainer, scope) = (trainer.clone(), scope.clone());
-        spawn_local(async move {
-            if let Err(e) = Self::send_samples(&trainer, false, Judged::Refresh, &scope, id).await {
-                Self::respond(&scope, id, Response::Error(e.to_string()));
-            }
-        });
+        Self::spawn_refresh(trainer, scope, id);
     }
 }
 

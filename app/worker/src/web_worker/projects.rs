@@ -10,8 +10,6 @@ use model::project::Project;
 use protocol::messages::{Response, SavePurpose};
 use protocol::saved_runs::SavedRun;
 use protocol::store as browser_store;
-use protocol::verdict::Judged;
-use wasm_bindgen_futures::spawn_local;
 
 use super::TrainerWorker;
 use crate::error::WorkerError;
@@ -60,12 +58,7 @@ impl TrainerWorker {
                 epoch: t.data_position().map_or(0, |p| p.epoch as usize),
             });
         }
-        let (trainer, scope) = (trainer.clone(), scope.clone());
-        spawn_local(async move {
-            if let Err(e) = Self::send_samples(&trainer, false, Judged::Refresh, &scope, id).await {
-                Self::respond(&scope, id, Response::Error(e.to_string()));
-            }
-        });
+        Self::spawn_refresh(trainer, scope, id);
     }
 
     /// A project file of the run as it is now, downloaded or autosaved (`None`: an autosave of

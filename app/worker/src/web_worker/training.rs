@@ -183,7 +183,16 @@ impl TrainerWorker {
 
     /// Sends the sample grid of the model as it is now (after a load or going back).
     pub(super) fn refresh_samples(&self, scope: &WorkerScope<Self>, id: HandlerId) {
-        let (trainer, scope) = (self.trainer.clone(), scope.clone());
+        Self::spawn_refresh(&self.trainer, scope, id);
+    }
+
+    /// [`refresh_samples`](Self::refresh_samples) from a shared trainer; a failure is reported.
+    pub(super) fn spawn_refresh(
+        trainer: &Rc<RefCell<Option<Trainer>>>,
+        scope: &WorkerScope<Self>,
+        id: HandlerId,
+    ) {
+        let (trainer, scope) = (trainer.clone(), scope.clone());
         spawn_local(async move {
             if let Err(e) = Self::send_samples(&trainer, false, Judged::Refresh, &scope, id).await {
                 Self::respond(&scope, id, Response::Error(e.to_string()));
@@ -297,7 +306,7 @@ impl TrainerWorker {
 }
 
 /// A tensor's values, read back asynchronously (a failure is the device's).
-async fn read_floats<const D: usize>(
+pub(super) async fn read_floats<const D: usize>(
     tensor: burn::tensor::Tensor<D>,
 ) -> Result<Vec<f32>, WorkerError> {
     let data = tensor
