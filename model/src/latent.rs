@@ -24,6 +24,19 @@ impl Interpolation {
     }
 }
 
+/// Samples in a sample grid (8×8): the page's live grid and `gan-train`'s grids.
+pub const GRID_SAMPLES: usize = 64;
+/// Seed of the grid's fixed latent vectors.
+pub const GRID_SEED: u64 = 1;
+
+/// The grid's fixed latent vectors: [`GRID_SAMPLES`] of them, `latent` numbers each, the same
+/// for every run of that latent size, so a grid shows one set of faces learning. The page, the
+/// native trainer and the shipped generators' calibration ([`crate::checkpoint`]'s
+/// `save_shipped`) all draw from these.
+pub fn grid_latents(latent: usize) -> Vec<Vec<f32>> {
+    seeded_normal(GRID_SEED, GRID_SAMPLES, latent)
+}
+
 /// `count` latent vectors of `size` components from N(0, 1), the same for the same seed on
 /// every platform (ChaCha8, not the OS generator).
 pub fn seeded_normal(seed: u64, count: usize, size: usize) -> Vec<Vec<f32>> {

@@ -2,22 +2,14 @@
 //! geometry and the one seed of its fixed latent vectors (the worker draws the grid from them;
 //! the page finds a tile's z from them).
 
-use model::latent::seeded_normal;
 use model::procedural::Procedural;
 use serde::{Deserialize, Serialize};
 
+/// The grid's geometry and fixed z live in `model`, which the native trainer shares.
+pub use model::latent::{GRID_SAMPLES, grid_latents};
+
 /// Side at which user images are kept, the largest the model takes.
 pub const STORED_SIZE: usize = 64;
-/// Samples in the live grid (8×8).
-pub const GRID_SAMPLES: usize = 64;
-/// Seed of the grid's fixed latent vectors.
-pub const GRID_SEED: u64 = 1;
-
-/// The grid's fixed latent vectors: [`GRID_SAMPLES`] of them, `latent` numbers each, the same
-/// for every run of that latent size, so the grid shows one set of faces learning.
-pub fn grid_latents(latent: usize) -> Vec<Vec<f32>> {
-    seeded_normal(GRID_SEED, GRID_SAMPLES, latent)
-}
 
 /// The built-in datasets, one click each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,7 +15,7 @@ use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::burn::tensor::Device;
 use model::health::{RunWatch, WatchConfig};
-use model::latent::seeded_normal;
+use model::latent::grid_latents;
 use model::procedural::Procedural;
 use model::swd::{SwdConfig, sliced_wasserstein};
 use model::{Dataset, Gan, GanConfig, LossKind, checkpoint, images};
@@ -395,7 +395,7 @@ fn main() -> anyhow::Result<()> {
             .collect()
     };
 
-    let fixed_z = seeded_normal(1, 64, config.latent_size);
+    let fixed_z = grid_latents(config.latent_size);
     let write_grid = |gan: &Gan, generator: &model::Generator, name: &str| -> anyhow::Result<()> {
         let pixels: Vec<f32> = gan
             .sample_batch_with(generator, &fixed_z)
@@ -411,7 +411,7 @@ fn main() -> anyhow::Result<()> {
     let write_checkpoint = |gan: &Gan, data: &Dataset, name: &str| -> anyhow::Result<()> {
         let position = data.position();
         let bytes = if args.ship {
-            // Calibrated on the page's grid z (the same seed and count as `fixed_z`).
+            // Calibrated on the grid's z, the page's too.
             checkpoint::save_shipped(gan, Some(&position), &fixed_z)?
         } else if args.weights_only {
             let mut light = gan.clone();
