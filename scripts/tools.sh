@@ -51,3 +51,11 @@ ensure_browser() {
             firefox-esr >/dev/null
     fi
 }
+
+# The page's wasm flags (.cargo/config.toml) without --strip-all, in a target folder of its own
+# so the page's build is not invalidated: for the scripts that need function names
+# (wasm-sizes.sh, wasm-profile.sh).
+use_named_wasm_build() {
+    export RUSTFLAGS='-C target-feature=+simd128 --cfg=web_sys_unstable_apis --cfg getrandom_backend="wasm_js"'
+    export CARGO_TARGET_DIR="$ROOT/target/sizes"
+}

@@ -9,10 +9,7 @@ source "$(dirname "$0")/tools.sh"
 cd "$ROOT"
 command -v twiggy >/dev/null || cargo install twiggy --locked --version 0.8.0
 export PATH="$ROOT/.tools/node_modules/.bin:$PATH"
-# The page's flags (.cargo/config.toml) without --strip-all, in a target folder of its own so the
-# page's build is not invalidated.
-export RUSTFLAGS='-C target-feature=+simd128 --cfg=web_sys_unstable_apis --cfg getrandom_backend="wasm_js"'
-export CARGO_TARGET_DIR="$ROOT/target/sizes"
+use_named_wasm_build
 which=${1:-all}
 report() { # bin features
     cargo build --release --target wasm32-unknown-unknown -p worker --bin "$1" ${2:+--features "$2"} --quiet

@@ -192,6 +192,26 @@ export class Playground {
     await this.waitForStep({ equals: Math.max(before, 0) + 1 });
   }
 
+  /** One step by hand, once its sample grid is drawn and Step is enabled again: the worker's
+   * own time for it (dispatch and read-back of the losses), in ms. */
+  async timedStep() {
+    await this.stepOnce();
+    await this.page.waitForSelector(`[data-testid="samples"][data-step="${await this.step()}"]`, { timeout: TIMEOUT });
+    await this.page.waitForSelector('[data-testid="step"]:not([disabled])', { timeout: TIMEOUT });
+    return Number(/(\d+) ms per step/.exec(await this.page.textContent('[data-testid="stats"]'))[1]);
+  }
+
+  /** Applies a new model with the given hyper-parameters (by field test id) on the defaults;
+   * waits until it can step. */
+  async newModel(fields) {
+    await this.ready();
+    await this.openHyperParameters();
+    for (const [field, value] of Object.entries(fields)) await this.setHyperParameter(field, value);
+    await this.page.click('[data-testid="apply"]');
+    await this.page.waitForFunction(() => !document.querySelector('[data-testid="stats"]')?.textContent, null, { timeout: TIMEOUT });
+    await this.page.waitForSelector('[data-testid="step"]:not([disabled])', { timeout: TIMEOUT });
+  }
+
   /** Trains until at least `steps`, then pauses; returns the step it stopped at. */
   async trainTo(steps) {
     await this.page.click('[data-testid="train"]');
