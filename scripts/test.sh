@@ -35,4 +35,8 @@ say "end-to-end tests in headless Chromium (and a part in Firefox ESR)"
 (cd tests && npm ci --no-audit --no-fund --silent)
 node --test --test-concurrency=1 tests/e2e/
 
+say "the wasm profiler runs (on the page's build, without function names: scripts/wasm-profile.sh keeps them)"
+node tests/bench/wasm-profile.mjs --steps 2 --top 3
+bash -n scripts/wasm-profile.sh
+
 say "all tests passed in $((SECONDS - started)) s"

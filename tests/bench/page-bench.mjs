@@ -4,9 +4,12 @@
 //   by file; load to interactive, cold (a fresh profile) and on a second visit (the service
 //   worker's files); each built file's gzipped size.
 // - steps: ms per train step at the given batches on the CPU and WebGPU devices (the worker's
-//   own timing: dispatch + read-back of the losses).
+//   own timing: dispatch + read-back of the losses), one Step click at a time.
+// - train: with `--train-s S`, the page's own training loop (Train) for S seconds after its
+//   first two steps: wall ms per step as the user gets them, sample grids included.
 //
-//   node tests/bench/page-bench.mjs [--only load|steps] [--devices cpu,webgpu] [--batches 16,64] [--steps 5]
+//   node tests/bench/page-bench.mjs [--only load|steps] [--devices cpu,webgpu] [--batches 16,64]
+//                                   [--steps 5] [--train-s 0] [--dist dist]
 //
 // Run `trunk build --release` first. One line per measurement, `key=value` pairs.
 import { readdir, readFile } from 'node:fs/promises';
@@ -21,10 +24,12 @@ const { values: args } = parseArgs({
     batches: { type: 'string', default: '16,64' },
     steps: { type: 'string', default: '5' },
     only: { type: 'string', default: '' },
+    'train-s': { type: 'string', default: '0' },
+    dist: { type: 'string', default: join(root, 'dist') },
   },
 });
 
-const dist = join(root, 'dist');
+const dist = args.dist;
 const gzipped = (bytes) => gzipSync(bytes, { level: 9 }).length;
 let gz = 0;
 for (const f of (await readdir(dist)).sort()) {
@@ -35,7 +40,7 @@ for (const f of (await readdir(dist)).sort()) {
 }
 console.log(`page load_size_gzip_bytes=${gz}`);
 
-const server = await startServer();
+const server = await startServer(dist);
 const browser = await launchBrowser();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -102,6 +107,30 @@ async function measureLoad() {
   await context.close();
 }
 
+const shownStep = (page) => page.$eval('[data-testid="stats"]', (p) => Number(/step (\d+) /.exec(p.textContent)?.[1] ?? -1));
+
+/** Trains with the page's Train button for at least `--train-s` seconds, timed from two steps
+ * after it starts. */
+async function measureTraining(page, device, batch) {
+  const waitFor = (step) => page.waitForFunction(
+    (n) => Number(/step (\d+) /.exec(document.querySelector('[data-testid="stats"]')?.textContent)?.[1] ?? -1) >= n,
+    step, { timeout: 900_000, polling: 50 });
+  const start = (await shownStep(page)) + 2;
+  await page.click('[data-testid="train"]');
+  await waitFor(start);
+  // From one step's report to another's, the first at least `--train-s` later.
+  const [from, t0] = [await shownStep(page), Date.now()];
+  let [to, t1] = [from, t0];
+  while (t1 - t0 < Number(args['train-s']) * 1000) {
+    await waitFor(to + 1);
+    [to, t1] = [await shownStep(page), Date.now()];
+  }
+  await page.click('[data-testid="pause"]');
+  await page.waitForSelector('[data-testid="train"]:not([disabled])', { timeout: 900_000 });
+  const ms = to > from ? ((t1 - t0) / (to - from)).toFixed(0) : 'NA';
+  console.log(`burn device=${device} batch=${batch} training_ms_per_step=${ms} steps=${to - from} seconds=${((t1 - t0) / 1000).toFixed(0)}`);
+}
+
 try {
   if (args.only !== 'steps') await measureLoad();
   if (args.only === 'load') args.devices = '';
@@ -130,6 +159,7 @@ try {
         else console.log(`# ${device} batch=${batch} first_step_ms=${ms}`);
       }
       console.log(`burn device=${device} batch=${batch} ms_per_step=${median(times)} load_to_interactive_ms=${interactive} steps=${times.length}`);
+      if (Number(args['train-s']) > 0) await measureTraining(page, device, batch);
       await page.close();
     }
   }

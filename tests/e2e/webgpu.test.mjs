@@ -1,5 +1,6 @@
 // The page on WebGPU (SwiftShader in headless Chromium without a GPU): the device starts and a
-// training step on it gives finite losses and a new sample grid; the explorer draws there; a lost
+// training step on it gives finite losses and a new sample grid; training there (each step sent
+// before the last one is read back) shows every step once and loses none on Pause; the explorer draws there; a lost
 // device is survived; a checkpoint from it resumes exactly (Adam's state included). A small model keeps the software GPU's step short.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -75,6 +76,38 @@ test('a checkpoint from WebGPU keeps Adam\'s state: loaded back, the next step i
   for (const [i, v] of resumed.entries()) {
     assert.ok(Math.abs(v - uninterrupted[i]) <= 1e-5 * Math.max(1, Math.abs(v)), `value ${i}: ${resumed} vs ${uninterrupted}`);
   }
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
+});
+
+test('training on WebGPU, the next step sent before the last one is read: every step shown once, in order, and a pause loses none', async () => {
+  const { app, page, context, errors } = await openGpu();
+  // Every step the page shows, as it shows it.
+  await page.evaluate(() => {
+    window.shownSteps = [];
+    new MutationObserver(() => {
+      const step = Number(/^(\d+) /.exec(document.querySelector('[data-testid="losses"]')?.dataset.exact ?? '')?.[1] ?? -1);
+      if (step >= 0 && window.shownSteps.at(-1) !== step) window.shownSteps.push(step);
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-exact'] });
+  });
+  const paused = await app.trainTo(4);
+  // Steps already on the device when Pause came are still reported: wait until none comes for 4 s.
+  await page.waitForFunction(() => {
+    const [last, now] = [window.shownSteps.at(-1), performance.now()];
+    if (window.lastShown !== last) [window.lastShown, window.lastShownAt] = [last, now];
+    return now - window.lastShownAt > 4000;
+  }, null, { timeout: SOFTWARE_GPU_TIMEOUT, polling: 200 });
+  const last = await app.step();
+  assert.ok(last >= paused && last <= paused + 2, `at most the step running and the one sent ahead come after Pause: ${paused} → ${last}`);
+  // The model is at the last step shown: one more step is the next one.
+  await page.click('[data-testid="step"]');
+  await app.waitForStep({ atLeast: last + 1 });
+  assert.equal(await app.step(), last + 1);
+  await page.waitForSelector(`[data-testid="samples"][data-step="${last + 1}"]`, { timeout: SOFTWARE_GPU_TIMEOUT });
+  const shown = await page.evaluate(() => window.shownSteps);
+  console.log(`# WebGPU training: steps shown ${shown.join(',')}, paused at ${paused}; ${await page.textContent('[data-testid="stats"]')}`);
+  assert.deepEqual(shown, shown.map((_, i) => shown[0] + i), 'each step shown once, in order');
+  assert.equal(shown.at(-1), last + 1);
   assert.deepEqual(errors, [], 'no console errors');
   await context.close();
 });

@@ -283,15 +283,22 @@ impl Trainer {
         }
     }
 
-    /// Takes a full step's read-back values; says when the discriminator has won for good.
-    /// Also keeps a state every [`KEEP_EVERY`] steps to go back to.
-    pub fn observe_step(&mut self, values: &StepValues) -> Option<Alarm> {
-        let step = self.gan.step;
-        if step.is_multiple_of(KEEP_EVERY) {
+    /// Takes full step `step`'s read-back values; says when the discriminator has won for good.
+    /// Also keeps a state every [`KEEP_EVERY`] steps to go back to, if the model is still at
+    /// `step`: a state kept must be one whose losses were seen (a later step may already be on
+    /// the device, see [`keeps_state_at`](Self::keeps_state_at)).
+    pub fn observe_step(&mut self, step: u64, values: &StepValues) -> Option<Alarm> {
+        if step == self.gan.step && step.is_multiple_of(KEEP_EVERY) {
             let older = self.kept[1].take();
             self.kept = [older, Some(self.gan.deep_clone())];
         }
         self.watch.observe_step(step, values)
+    }
+
+    /// Whether observing `step` keeps a state of the model (so no later step may be dispatched
+    /// before it is observed).
+    pub fn keeps_state_at(step: u64) -> bool {
+        step.is_multiple_of(KEEP_EVERY)
     }
 
     /// Takes a quality measurement (SWD ×10³); keeps the best state; says when the samples got
@@ -844,7 +851,7 @@ mod tests {
         t.observe_quality(60.0);
         for _ in 0..204 {
             t.step(StepKind::Full);
-            t.observe_step(&healthy);
+            t.observe_step(t.step_count(), &healthy);
         }
         assert_eq!(t.fallback_step(false).map(|e| e.step), Some(1), "the best");
         assert_eq!(
@@ -867,6 +874,35 @@ mod tests {
     }
 
     #[test]
+    fn a_state_is_kept_only_while_the_model_is_at_the_step_observed() {
+        let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
+        let healthy = StepValues {
+            d_real: Some(0.7),
+            d_fake: Some(0.3),
+            ..Default::default()
+        };
+        for _ in 0..KEEP_EVERY {
+            t.step(StepKind::Full);
+        }
+        assert!(Trainer::keeps_state_at(t.step_count()));
+        // The next step went to the device before this one's values came back.
+        t.step(StepKind::Full);
+        t.observe_step(KEEP_EVERY, &healthy);
+        t.observe_step(KEEP_EVERY + 1, &healthy);
+        assert_eq!(
+            t.fallback_step(true),
+            None,
+            "not kept: the model was at 101 already"
+        );
+        for _ in 0..KEEP_EVERY - 1 {
+            t.step(StepKind::Full);
+        }
+        t.observe_step(2 * KEEP_EVERY, &healthy);
+        t.step(StepKind::Full);
+        assert_eq!(t.fallback_step(true).map(|e| e.step), Some(2 * KEEP_EVERY));
+    }
+
+    #[test]
     fn a_run_that_falls_apart_is_noticed_and_goes_back_to_its_best_state() {
         let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
         assert!(t.go_back(false).is_err(), "nothing to go back to yet");
@@ -877,7 +913,7 @@ mod tests {
         };
         for _ in 0..3 {
             t.step(StepKind::Full);
-            assert_eq!(t.observe_step(&healthy), None);
+            assert_eq!(t.observe_step(t.step_count(), &healthy), None);
         }
         assert_eq!(t.observe_quality(60.0), None);
         let best = g_weights(&t);
@@ -903,7 +939,9 @@ mod tests {
             d_fake: Some(0.0),
             ..Default::default()
         };
-        let alarms: Vec<_> = (0..600).filter_map(|_| t.observe_step(&won)).collect();
+        let alarms: Vec<_> = (0..600)
+            .filter_map(|_| t.observe_step(t.step_count(), &won))
+            .collect();
         assert!(
             matches!(alarms[..], [Alarm::DiscriminatorWins { .. }]),
             "{alarms:?}"

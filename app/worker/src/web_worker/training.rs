@@ -1,12 +1,20 @@
 //! The training loop: steps one at a time (a click while one runs waits for it), reports each,
 //! and between steps sends the sample grid, D's verdict, the quality measure and, on WebGPU,
-//! snapshots the page keeps against a lost device.
+//! snapshots the page keeps against a lost device. While training on WebGPU, the next step is
+//! dispatched before this one's losses are read back, so the GPU is not idle while the worker
+//! waits for them and encodes the next step.
 
 use std::cell::{Cell, RefCell};
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::Context;
+
+use futures::future::{FutureExt, LocalBoxFuture, MaybeDone, maybe_done};
+use futures::task::noop_waker_ref;
 
 use gloo_worker::{HandlerId, WorkerScope};
-use model::checkpoint;
+use model::burn::tensor::ExecutionError;
+use model::{StepValues, checkpoint};
 use protocol::messages::{AlarmReport, Response, SampleGrid, StepReport};
 use protocol::verdict::Judged;
 use wasm_bindgen_futures::spawn_local;
@@ -24,40 +32,126 @@ const SNAPSHOT_INTERVAL_MS: f64 = 20_000.0;
 /// Clicks on Step (or Train) kept while a step runs; more are dropped.
 const MAX_QUEUED_STEPS: usize = 16;
 
+/// A step's losses on their way back from the device.
+type ReadBack = MaybeDone<LocalBoxFuture<'static, Result<StepValues, ExecutionError>>>;
+
+/// A step dispatched to the device, its values' read-back started.
+struct Dispatched {
+    values: ReadBack,
+    kind: StepKind,
+    /// The model it belongs to (the first of [`Trainer::weights_version`]).
+    model: u64,
+    /// The step count and epoch right after it.
+    step: u64,
+    epoch: usize,
+    /// When it was dispatched (ms).
+    at: f64,
+}
+
 impl TrainerWorker {
-    /// Runs one step (kind) and reports it; `Ok(Some(alarm))` when the run is falling apart,
-    /// `Err` on a device failure.
-    pub(super) async fn step_once(
+    /// Dispatches one step (`kind`) to the device and starts reading its values back.
+    fn dispatch(
+        trainer: &Rc<RefCell<Option<Trainer>>>,
+        kind: StepKind,
+    ) -> Result<Dispatched, WorkerError> {
+        let at = now();
+        let mut t = trainer.borrow_mut();
+        let t = t.as_mut().ok_or(WorkerError::NotReady)?;
+        let mut values = maybe_done(t.step(kind).read().boxed_local());
+        // One poll queues the copy of the values right behind the step and flushes the queue,
+        // so the read completes with the step, whatever is dispatched after it. (On the CPU it
+        // completes here.) Whoever awaits it later polls it again with a real waker.
+        let _ = values.poll_unpin(&mut Context::from_waker(noop_waker_ref()));
+        Ok(Dispatched {
+            values,
+            kind,
+            model: t.weights_version().0,
+            step: t.step_count(),
+            epoch: t.epoch(),
+            at,
+        })
+    }
+
+    /// Whether, while training, the step after `done` may go to the device before `done`'s
+    /// values are read: on WebGPU, and when finishing `done` needs nothing of the model as it
+    /// is at that step (no state to keep, no quality measure, no grid or snapshot due).
+    fn may_dispatch_ahead(
+        done: &Dispatched,
+        gpu: bool,
+        last_samples: f64,
+        last_snapshot: f64,
+    ) -> bool {
+        let t = now();
+        gpu && done.kind == StepKind::Full
+            && !Trainer::keeps_state_at(done.step)
+            && !done.step.is_multiple_of(QUALITY_EVERY)
+            && t - last_samples <= SAMPLE_INTERVAL_MS
+            && t - last_snapshot <= SNAPSHOT_INTERVAL_MS
+    }
+
+    /// What a finished step asks of the run: `Some(reply)` to stop with (a device failure, an
+    /// alarm that pauses); a warning (the players take turns winning) is sent and the run goes on.
+    fn stop_reply(
+        result: Result<Option<Response>, WorkerError>,
+        gpu: bool,
+        scope: &WorkerScope<Self>,
+        id: HandlerId,
+    ) -> Option<Response> {
+        match result {
+            Ok(None) => None,
+            Ok(Some(Response::Alarm(report))) if !report.alarm.pauses() => {
+                Self::respond(scope, id, Response::Alarm(report));
+                None
+            }
+            // The run is falling apart: pause, so the class sees it and can go back.
+            Ok(Some(alarm)) => Some(alarm),
+            Err(e) => Some(e.into_response(gpu)),
+        }
+    }
+
+    /// Reads `done`'s values back and reports it, timed from `since` (its dispatch, or the
+    /// previous report when it was dispatched ahead); `Ok(Some(alarm))` when the run is falling
+    /// apart, `Err` on a device failure. With `ahead` (a later step is already on the device)
+    /// the model is past `done`, so no grid is drawn.
+    #[allow(clippy::too_many_arguments)]
+    async fn finish(
         trainer: &Rc<RefCell<Option<Trainer>>>,
         last_samples: &Rc<Cell<f64>>,
-        kind: StepKind,
+        done: Dispatched,
         force_samples: bool,
+        ahead: bool,
+        since: f64,
         scope: &WorkerScope<Self>,
         id: HandlerId,
     ) -> Result<Option<Response>, WorkerError> {
-        let started = now();
-        let (stats, model) = {
-            let mut t = trainer.borrow_mut();
-            let t = t.as_mut().ok_or(WorkerError::NotReady)?;
-            (t.step(kind), t.weights_version().0)
-        };
-        let values = stats.read().await.map_err(WorkerError::device)?;
-        let (step, epoch, alarm) = {
+        let Dispatched {
+            mut values,
+            kind,
+            model,
+            step,
+            epoch,
+            at,
+        } = done;
+        (&mut values).await;
+        let values = Pin::new(&mut values)
+            .take_output()
+            .expect("a finished read has its output")
+            .map_err(WorkerError::device)?;
+        let alarm = {
             let mut t = trainer.borrow_mut();
             let t = t.as_mut().ok_or(WorkerError::NotReady)?;
             // Another model was installed meanwhile (a project, a checkpoint, a new
-            // configuration): this step's numbers are not its.
+            // configuration, going back): this step's numbers are not its.
             if t.weights_version().0 != model {
                 return Ok(None);
             }
             // D-only and G-only steps are the user's experiments, not the run's course.
-            let alarm = (kind == StepKind::Full && values.is_finite())
-                .then(|| t.observe_step(&values))
+            (kind == StepKind::Full && values.is_finite())
+                .then(|| t.observe_step(step, &values))
                 .flatten()
-                .map(|alarm| Self::alarm(t, alarm));
-            (t.step_count(), t.epoch(), alarm)
+                .map(|alarm| Self::alarm(t, alarm))
         };
-        let ms = now() - started;
+        let ms = now() - since.max(at);
         Self::respond(
             scope,
             id,
@@ -86,6 +180,9 @@ impl TrainerWorker {
                 Self::send_samples(trainer, false, Judged::Refresh, scope, id).await?;
             }
             return Ok(Some(Response::Alarm(report)));
+        }
+        if ahead {
+            return Ok(alarm);
         }
         let quality = step > 0 && step % QUALITY_EVERY == 0 && kind != StepKind::Discriminator;
         if force_samples
@@ -228,19 +325,49 @@ impl TrainerWorker {
         spawn_local(async move {
             let (mut kind, mut repeat) = (kind, repeat);
             'runs: loop {
+                let mut current = Self::dispatch(&trainer, kind);
+                let mut since = 0.0;
                 loop {
-                    let result = Self::step_once(&trainer, &last, kind, !repeat, &scope, id).await;
-                    let stop_with = match result {
-                        Ok(None) => None,
-                        // A warning (the players take turns winning): say it and go on.
-                        Ok(Some(Response::Alarm(report))) if !report.alarm.pauses() => {
-                            Self::respond(&scope, id, Response::Alarm(report));
-                            None
+                    let (mut next, result) = match current {
+                        Ok(done) => {
+                            let ahead = repeat
+                                && running.get()
+                                && Self::may_dispatch_ahead(
+                                    &done,
+                                    gpu,
+                                    last.get(),
+                                    last_snapshot.get(),
+                                );
+                            let next = ahead.then(|| Self::dispatch(&trainer, kind));
+                            let ahead = next.is_some();
+                            let result = Self::finish(
+                                &trainer, &last, done, !repeat, ahead, since, &scope, id,
+                            )
+                            .await;
+                            (next, result)
                         }
-                        // The run is falling apart: pause, so the class sees it and can go back.
-                        Ok(Some(alarm)) => Some(alarm),
-                        Err(e) => Some(e.into_response(gpu)),
+                        Err(e) => (None, Err(e)),
                     };
+                    since = now();
+                    let mut stop_with = Self::stop_reply(result, gpu, &scope, id);
+                    if stop_with.is_none() && repeat && running.get() {
+                        // Let queued messages (Pause, a slider) in between steps.
+                        gloo_timers::future::TimeoutFuture::new(0).await;
+                    }
+                    let stopping = stop_with.is_some() || !repeat || !running.get();
+                    if stopping && let Some(next) = next.take() {
+                        // It is on the device already: it happened, so it is reported, with
+                        // the grid, before the run stops.
+                        let result = match next {
+                            Ok(done) => {
+                                Self::finish(&trainer, &last, done, true, false, since, &scope, id)
+                                    .await
+                            }
+                            Err(e) => Err(e),
+                        };
+                        let reply = Self::stop_reply(result, gpu, &scope, id);
+                        stop_with = stop_with.or(reply);
+                    }
                     if let Some(reply) = stop_with {
                         running.set(false);
                         Self::respond(&scope, id, Response::Running(false));
@@ -248,19 +375,15 @@ impl TrainerWorker {
                         queued.borrow_mut().clear();
                         break 'runs;
                     }
-                    let stopping = !repeat || !running.get();
-                    if gpu && (stopping || now() - last_snapshot.get() > SNAPSHOT_INTERVAL_MS) {
+                    let snapshot_due = now() - last_snapshot.get() > SNAPSHOT_INTERVAL_MS;
+                    if gpu && next.is_none() && (stopping || snapshot_due) {
                         last_snapshot.set(now());
                         Self::snapshot(&trainer, &scope, id);
                     }
                     if stopping {
                         break;
                     }
-                    // Let queued messages (Pause, a slider) in between steps.
-                    gloo_timers::future::TimeoutFuture::new(0).await;
-                    if !running.get() {
-                        break;
-                    }
+                    current = next.unwrap_or_else(|| Self::dispatch(&trainer, kind));
                 }
                 // The next click that came meanwhile (Train only while still asked for).
                 let next = std::iter::from_fn(|| queued.borrow_mut().pop_front())
