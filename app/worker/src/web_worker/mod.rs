@@ -34,7 +34,8 @@ pub struct TrainerWorker {
     last_snapshot: Rc<Cell<f64>>,
     /// True while a step's read-back is pending: one step at a time.
     busy: Rc<Cell<bool>>,
-    last_samples: Rc<Cell<f64>>,
+    /// When the sample grid is due next while training (ms, [`now`]'s clock).
+    next_grid: Rc<Cell<f64>>,
     /// True while an autosave is being written: one asked meanwhile waits for it (two writes
     /// of the same run would race).
     autosaving: Rc<Cell<bool>>,
@@ -154,7 +155,7 @@ impl Worker for TrainerWorker {
             gpu: Rc::new(Cell::new(false)),
             last_snapshot: Rc::new(Cell::new(0.0)),
             busy: Rc::new(Cell::new(false)),
-            last_samples: Rc::new(Cell::new(0.0)),
+            next_grid: Rc::new(Cell::new(0.0)),
             autosaving: Rc::new(Cell::new(false)),
             autosave_queued: Rc::new(RefCell::new(None)),
             queued: Rc::new(RefCell::new(std::collections::VecDeque::new())),

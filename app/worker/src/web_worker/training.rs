@@ -23,8 +23,12 @@ use super::{TrainerWorker, now};
 use crate::error::WorkerError;
 use crate::trainer::{StepKind, Trainer};
 
-/// Milliseconds between two refreshes of the sample grid while training.
+/// Milliseconds between two refreshes of the sample grid while training, at most.
 const SAMPLE_INTERVAL_MS: f64 = 1500.0;
+/// Where a grid takes longer than a third of [`SAMPLE_INTERVAL_MS`] (a software GPU, a large
+/// model), the interval is this many times the grid's own time: drawing it (both generators and
+/// D's verdict, on 64 images each) then takes at most a quarter of the training time.
+const GRID_INTERVAL_PER_GRID_TIME: f64 = 3.0;
 /// Steps between two quality measurements.
 const QUALITY_EVERY: u64 = 200;
 /// Milliseconds between two in-memory snapshots while training on WebGPU.
@@ -78,15 +82,20 @@ impl TrainerWorker {
     fn may_dispatch_ahead(
         done: &Dispatched,
         gpu: bool,
-        last_samples: f64,
+        next_grid: f64,
         last_snapshot: f64,
     ) -> bool {
         let t = now();
         gpu && done.kind == StepKind::Full
             && !Trainer::keeps_state_at(done.step)
             && !done.step.is_multiple_of(QUALITY_EVERY)
-            && t - last_samples <= SAMPLE_INTERVAL_MS
+            && t < next_grid
             && t - last_snapshot <= SNAPSHOT_INTERVAL_MS
+    }
+
+    /// When the grid is due next, after one drawn from `from` to `to` (ms).
+    fn next_grid_due(from: f64, to: f64) -> f64 {
+        to + SAMPLE_INTERVAL_MS.max(GRID_INTERVAL_PER_GRID_TIME * (to - from))
     }
 
     /// What a finished step asks of the run: `Some(reply)` to stop with (a device failure, an
@@ -116,7 +125,7 @@ impl TrainerWorker {
     #[allow(clippy::too_many_arguments)]
     async fn finish(
         trainer: &Rc<RefCell<Option<Trainer>>>,
-        last_samples: &Rc<Cell<f64>>,
+        next_grid: &Rc<Cell<f64>>,
         done: Dispatched,
         force_samples: bool,
         ahead: bool,
@@ -185,18 +194,15 @@ impl TrainerWorker {
             return Ok(alarm);
         }
         let quality = step > 0 && step % QUALITY_EVERY == 0 && kind != StepKind::Discriminator;
-        if force_samples
-            || quality
-            || alarm.is_some()
-            || now() - last_samples.get() > SAMPLE_INTERVAL_MS
-        {
-            last_samples.set(now());
+        if force_samples || quality || alarm.is_some() || now() >= next_grid.get() {
             let judged = match kind {
                 StepKind::Discriminator if force_samples => Judged::AfterStepD,
                 StepKind::Generator if force_samples => Judged::AfterStepG,
                 _ => Judged::Refresh,
             };
+            let from = now();
             let quality_alarm = Self::send_samples(trainer, quality, judged, scope, id).await?;
+            next_grid.set(Self::next_grid_due(from, now()));
             return Ok(alarm.or(quality_alarm));
         }
         Ok(alarm)
@@ -314,11 +320,11 @@ impl TrainerWorker {
         }
         self.busy.set(true);
         let queued = self.queued.clone();
-        let (trainer, running, busy, last) = (
+        let (trainer, running, busy, next_grid) = (
             self.trainer.clone(),
             self.running.clone(),
             self.busy.clone(),
-            self.last_samples.clone(),
+            self.next_grid.clone(),
         );
         let (gpu, last_snapshot) = (self.gpu.get(), self.last_snapshot.clone());
         let scope = scope.clone();
@@ -335,13 +341,13 @@ impl TrainerWorker {
                                 && Self::may_dispatch_ahead(
                                     &done,
                                     gpu,
-                                    last.get(),
+                                    next_grid.get(),
                                     last_snapshot.get(),
                                 );
                             let next = ahead.then(|| Self::dispatch(&trainer, kind));
                             let ahead = next.is_some();
                             let result = Self::finish(
-                                &trainer, &last, done, !repeat, ahead, since, &scope, id,
+                                &trainer, &next_grid, done, !repeat, ahead, since, &scope, id,
                             )
                             .await;
                             (next, result)
@@ -360,8 +366,10 @@ impl TrainerWorker {
                         // the grid, before the run stops.
                         let result = match next {
                             Ok(done) => {
-                                Self::finish(&trainer, &last, done, true, false, since, &scope, id)
-                                    .await
+                                Self::finish(
+                                    &trainer, &next_grid, done, true, false, since, &scope, id,
+                                )
+                                .await
                             }
                             Err(e) => Err(e),
                         };
