@@ -17,6 +17,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer, launchBrowser, root } from '../e2e/harness.mjs';
+import { Playground } from '../e2e/playground.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -107,26 +108,20 @@ async function measureLoad() {
   await context.close();
 }
 
-const shownStep = (page) => page.$eval('[data-testid="stats"]', (p) => Number(/step (\d+) /.exec(p.textContent)?.[1] ?? -1));
-
 /** Trains with the page's Train button for at least `--train-s` seconds, timed from two steps
  * after it starts. */
 async function measureTraining(page, device, batch) {
-  const waitFor = (step) => page.waitForFunction(
-    (n) => Number(/step (\d+) /.exec(document.querySelector('[data-testid="stats"]')?.textContent)?.[1] ?? -1) >= n,
-    step, { timeout: 900_000, polling: 50 });
-  const start = (await shownStep(page)) + 2;
+  const app = new Playground(page);
   await page.click('[data-testid="train"]');
-  await waitFor(start);
+  await app.waitForStep({ atLeast: (await app.step()) + 2 });
   // From one step's report to another's, the first at least `--train-s` later.
-  const [from, t0] = [await shownStep(page), Date.now()];
+  const [from, t0] = [await app.step(), Date.now()];
   let [to, t1] = [from, t0];
   while (t1 - t0 < Number(args['train-s']) * 1000) {
-    await waitFor(to + 1);
-    [to, t1] = [await shownStep(page), Date.now()];
+    await app.waitForStep({ atLeast: to + 1 });
+    [to, t1] = [await app.step(), Date.now()];
   }
-  await page.click('[data-testid="pause"]');
-  await page.waitForSelector('[data-testid="train"]:not([disabled])', { timeout: 900_000 });
+  await app.pause();
   const ms = to > from ? ((t1 - t0) / (to - from)).toFixed(0) : 'NA';
   console.log(`burn device=${device} batch=${batch} training_ms_per_step=${ms} steps=${to - from} seconds=${((t1 - t0) / 1000).toFixed(0)}`);
 }

@@ -31,10 +31,14 @@ export class Playground {
   /** Applies a tiny model (width 4, latent 8, batch 4), for tests that need many fast steps,
    * with any other hyper-parameters given by their field's test id (e.g. `{ augment: 1 }`). */
   async useTinyModel(others = {}) {
+    await this.applyModel({ width: 4, 'latent-size': 8, 'batch-size': 4, ...others });
+  }
+
+  /** Applies a new model with the given hyper-parameters (by field test id) on the form's
+   * values; waits until the old model's numbers are gone. */
+  async applyModel(fields) {
     await this.openHyperParameters();
-    for (const [field, value] of [['width', 4], ['latent-size', 8], ['batch-size', 4], ...Object.entries(others)]) {
-      await this.setHyperParameter(field, value);
-    }
+    for (const [field, value] of Object.entries(fields)) await this.setHyperParameter(field, value);
     await this.page.click('[data-testid="apply"]');
     await this.page.waitForFunction(() => !document.querySelector('[data-testid="stats"]')?.textContent, null, { timeout: TIMEOUT });
   }
@@ -201,14 +205,10 @@ export class Playground {
     return Number(/(\d+) ms per step/.exec(await this.page.textContent('[data-testid="stats"]'))[1]);
   }
 
-  /** Applies a new model with the given hyper-parameters (by field test id) on the defaults;
-   * waits until it can step. */
+  /** Once the page is ready, [`applyModel`](#applyModel) and waits until it can step. */
   async newModel(fields) {
     await this.ready();
-    await this.openHyperParameters();
-    for (const [field, value] of Object.entries(fields)) await this.setHyperParameter(field, value);
-    await this.page.click('[data-testid="apply"]');
-    await this.page.waitForFunction(() => !document.querySelector('[data-testid="stats"]')?.textContent, null, { timeout: TIMEOUT });
+    await this.applyModel(fields);
     await this.page.waitForSelector('[data-testid="step"]:not([disabled])', { timeout: TIMEOUT });
   }
 

@@ -1,7 +1,8 @@
 // The page on WebGPU (SwiftShader in headless Chromium without a GPU): the device starts and a
 // training step on it gives finite losses and a new sample grid; training there (each step sent
-// before the last one is read back) shows every step once and loses none on Pause; the explorer draws there; a lost
-// device is survived; a checkpoint from it resumes exactly (Adam's state included). A small model keeps the software GPU's step short.
+// before the last one is read back) shows every step once and loses none on Pause; the explorer
+// draws there; a lost device is survived; a checkpoint from it resumes exactly (Adam's state
+// included). A small model keeps the software GPU's step short.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

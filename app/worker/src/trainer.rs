@@ -740,6 +740,15 @@ mod tests {
             .with_batch_size(4)
     }
 
+    /// A step's values where neither player is winning.
+    fn balanced_values() -> StepValues {
+        StepValues {
+            d_real: Some(0.7),
+            d_fake: Some(0.3),
+            ..Default::default()
+        }
+    }
+
     fn png(colour: [u8; 3]) -> Vec<u8> {
         let mut out = Cursor::new(Vec::new());
         DynamicImage::ImageRgb8(RgbImage::from_pixel(10, 12, Rgb(colour)))
@@ -842,16 +851,11 @@ mod tests {
     #[test]
     fn after_non_finite_losses_the_newest_good_state_is_chosen_not_the_best() {
         let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
-        let healthy = StepValues {
-            d_real: Some(0.7),
-            d_fake: Some(0.3),
-            ..Default::default()
-        };
         t.step(StepKind::Full);
         t.observe_quality(60.0);
         for _ in 0..204 {
             t.step(StepKind::Full);
-            t.observe_step(t.step_count(), &healthy);
+            t.observe_step(t.step_count(), &balanced_values());
         }
         assert_eq!(t.fallback_step(false).map(|e| e.step), Some(1), "the best");
         assert_eq!(
@@ -876,19 +880,14 @@ mod tests {
     #[test]
     fn a_state_is_kept_only_while_the_model_is_at_the_step_observed() {
         let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
-        let healthy = StepValues {
-            d_real: Some(0.7),
-            d_fake: Some(0.3),
-            ..Default::default()
-        };
         for _ in 0..KEEP_EVERY {
             t.step(StepKind::Full);
         }
         assert!(Trainer::keeps_state_at(t.step_count()));
         // The next step went to the device before this one's values came back.
         t.step(StepKind::Full);
-        t.observe_step(KEEP_EVERY, &healthy);
-        t.observe_step(KEEP_EVERY + 1, &healthy);
+        t.observe_step(KEEP_EVERY, &balanced_values());
+        t.observe_step(KEEP_EVERY + 1, &balanced_values());
         assert_eq!(
             t.fallback_step(true),
             None,
@@ -897,7 +896,7 @@ mod tests {
         for _ in 0..KEEP_EVERY - 1 {
             t.step(StepKind::Full);
         }
-        t.observe_step(2 * KEEP_EVERY, &healthy);
+        t.observe_step(2 * KEEP_EVERY, &balanced_values());
         t.step(StepKind::Full);
         assert_eq!(t.fallback_step(true).map(|e| e.step), Some(2 * KEEP_EVERY));
     }
@@ -906,14 +905,9 @@ mod tests {
     fn a_run_that_falls_apart_is_noticed_and_goes_back_to_its_best_state() {
         let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
         assert!(t.go_back(false).is_err(), "nothing to go back to yet");
-        let healthy = StepValues {
-            d_real: Some(0.7),
-            d_fake: Some(0.3),
-            ..Default::default()
-        };
         for _ in 0..3 {
             t.step(StepKind::Full);
-            assert_eq!(t.observe_step(t.step_count(), &healthy), None);
+            assert_eq!(t.observe_step(t.step_count(), &balanced_values()), None);
         }
         assert_eq!(t.observe_quality(60.0), None);
         let best = g_weights(&t);

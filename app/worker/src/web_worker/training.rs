@@ -52,14 +52,21 @@ struct Dispatched {
     at: f64,
 }
 
-impl TrainerWorker {
+/// What the steps of one run of the training loop share.
+struct Run {
+    trainer: Rc<RefCell<Option<Trainer>>>,
+    /// When the sample grid is due next (see [`TrainerWorker::next_grid_due`]).
+    next_grid: Rc<Cell<f64>>,
+    gpu: bool,
+    scope: WorkerScope<TrainerWorker>,
+    id: HandlerId,
+}
+
+impl Run {
     /// Dispatches one step (`kind`) to the device and starts reading its values back.
-    fn dispatch(
-        trainer: &Rc<RefCell<Option<Trainer>>>,
-        kind: StepKind,
-    ) -> Result<Dispatched, WorkerError> {
+    fn dispatch(&self, kind: StepKind) -> Result<Dispatched, WorkerError> {
         let at = now();
-        let mut t = trainer.borrow_mut();
+        let mut t = self.trainer.borrow_mut();
         let t = t.as_mut().ok_or(WorkerError::NotReady)?;
         let mut values = maybe_done(t.step(kind).read().boxed_local());
         // One poll queues the copy of the values right behind the step and flushes the queue,
@@ -76,6 +83,119 @@ impl TrainerWorker {
         })
     }
 
+    /// What a finished step asks of the run: `Some(reply)` to stop with (a device failure, an
+    /// alarm that pauses); a warning (the players take turns winning) is sent and the run goes on.
+    fn stop_reply(&self, result: Result<Option<Response>, WorkerError>) -> Option<Response> {
+        match result {
+            Ok(None) => None,
+            Ok(Some(Response::Alarm(report))) if !report.alarm.pauses() => {
+                TrainerWorker::respond(&self.scope, self.id, Response::Alarm(report));
+                None
+            }
+            // The run is falling apart: pause, so the class sees it and can go back.
+            Ok(Some(alarm)) => Some(alarm),
+            Err(e) => Some(e.into_response(self.gpu)),
+        }
+    }
+
+    /// Reads `done`'s values back and reports it, timed from `since` (its dispatch, or the
+    /// previous report when it was dispatched ahead); `Ok(Some(alarm))` when the run is falling
+    /// apart, `Err` on a device failure. With `ahead` (a later step is already on the device)
+    /// the model is past `done`, so no grid is drawn.
+    async fn finish(
+        &self,
+        done: Dispatched,
+        force_samples: bool,
+        ahead: bool,
+        since: f64,
+    ) -> Result<Option<Response>, WorkerError> {
+        let Dispatched {
+            mut values,
+            kind,
+            model,
+            step,
+            epoch,
+            at,
+        } = done;
+        (&mut values).await;
+        let values = Pin::new(&mut values)
+            .take_output()
+            .expect("a finished read has its output")
+            .map_err(WorkerError::device)?;
+        let alarm = {
+            let mut t = self.trainer.borrow_mut();
+            let t = t.as_mut().ok_or(WorkerError::NotReady)?;
+            // Another model was installed meanwhile (a project, a checkpoint, a new
+            // configuration, going back): this step's numbers are not its.
+            if t.weights_version().0 != model {
+                return Ok(None);
+            }
+            // D-only and G-only steps are the user's experiments, not the run's course.
+            (kind == StepKind::Full && values.is_finite())
+                .then(|| t.observe_step(step, &values))
+                .flatten()
+                .map(|alarm| TrainerWorker::alarm(t, alarm))
+        };
+        let ms = now() - since.max(at);
+        TrainerWorker::respond(
+            &self.scope,
+            self.id,
+            Response::Step(StepReport {
+                step,
+                epoch,
+                values,
+                ms,
+            }),
+        );
+        if !values.is_finite() {
+            // Nothing after a NaN is worth keeping: go back to the last good state at once.
+            let report = {
+                let mut t = self.trainer.borrow_mut();
+                let t = t.as_mut().ok_or(WorkerError::NotReady)?;
+                t.diverged();
+                let back_to = t.fallback_step(true);
+                let restored = back_to.is_some() && t.go_back(true).is_ok();
+                AlarmReport {
+                    alarm: model::health::Alarm::NonFinite { step },
+                    back_to,
+                    restored,
+                }
+            };
+            if report.restored {
+                TrainerWorker::send_samples(
+                    &self.trainer,
+                    false,
+                    Judged::Refresh,
+                    &self.scope,
+                    self.id,
+                )
+                .await?;
+            }
+            return Ok(Some(Response::Alarm(report)));
+        }
+        if ahead {
+            return Ok(alarm);
+        }
+        let quality = step > 0 && step % QUALITY_EVERY == 0 && kind != StepKind::Discriminator;
+        if force_samples || quality || alarm.is_some() || now() >= self.next_grid.get() {
+            let judged = match kind {
+                StepKind::Discriminator if force_samples => Judged::AfterStepD,
+                StepKind::Generator if force_samples => Judged::AfterStepG,
+                _ => Judged::Refresh,
+            };
+            let from = now();
+            let quality_alarm =
+                TrainerWorker::send_samples(&self.trainer, quality, judged, &self.scope, self.id)
+                    .await?;
+            self.next_grid
+                .set(TrainerWorker::next_grid_due(from, now()));
+            return Ok(alarm.or(quality_alarm));
+        }
+        Ok(alarm)
+    }
+}
+
+impl TrainerWorker {
     /// Whether, while training, the step after `done` may go to the device before `done`'s
     /// values are read: on WebGPU, and when finishing `done` needs nothing of the model as it
     /// is at that step (no state to keep, no quality measure, no grid or snapshot due).
@@ -96,116 +216,6 @@ impl TrainerWorker {
     /// When the grid is due next, after one drawn from `from` to `to` (ms).
     fn next_grid_due(from: f64, to: f64) -> f64 {
         to + SAMPLE_INTERVAL_MS.max(GRID_INTERVAL_PER_GRID_TIME * (to - from))
-    }
-
-    /// What a finished step asks of the run: `Some(reply)` to stop with (a device failure, an
-    /// alarm that pauses); a warning (the players take turns winning) is sent and the run goes on.
-    fn stop_reply(
-        result: Result<Option<Response>, WorkerError>,
-        gpu: bool,
-        scope: &WorkerScope<Self>,
-        id: HandlerId,
-    ) -> Option<Response> {
-        match result {
-            Ok(None) => None,
-            Ok(Some(Response::Alarm(report))) if !report.alarm.pauses() => {
-                Self::respond(scope, id, Response::Alarm(report));
-                None
-            }
-            // The run is falling apart: pause, so the class sees it and can go back.
-            Ok(Some(alarm)) => Some(alarm),
-            Err(e) => Some(e.into_response(gpu)),
-        }
-    }
-
-    /// Reads `done`'s values back and reports it, timed from `since` (its dispatch, or the
-    /// previous report when it was dispatched ahead); `Ok(Some(alarm))` when the run is falling
-    /// apart, `Err` on a device failure. With `ahead` (a later step is already on the device)
-    /// the model is past `done`, so no grid is drawn.
-    #[allow(clippy::too_many_arguments)]
-    async fn finish(
-        trainer: &Rc<RefCell<Option<Trainer>>>,
-        next_grid: &Rc<Cell<f64>>,
-        done: Dispatched,
-        force_samples: bool,
-        ahead: bool,
-        since: f64,
-        scope: &WorkerScope<Self>,
-        id: HandlerId,
-    ) -> Result<Option<Response>, WorkerError> {
-        let Dispatched {
-            mut values,
-            kind,
-            model,
-            step,
-            epoch,
-            at,
-        } = done;
-        (&mut values).await;
-        let values = Pin::new(&mut values)
-            .take_output()
-            .expect("a finished read has its output")
-            .map_err(WorkerError::device)?;
-        let alarm = {
-            let mut t = trainer.borrow_mut();
-            let t = t.as_mut().ok_or(WorkerError::NotReady)?;
-            // Another model was installed meanwhile (a project, a checkpoint, a new
-            // configuration, going back): this step's numbers are not its.
-            if t.weights_version().0 != model {
-                return Ok(None);
-            }
-            // D-only and G-only steps are the user's experiments, not the run's course.
-            (kind == StepKind::Full && values.is_finite())
-                .then(|| t.observe_step(step, &values))
-                .flatten()
-                .map(|alarm| Self::alarm(t, alarm))
-        };
-        let ms = now() - since.max(at);
-        Self::respond(
-            scope,
-            id,
-            Response::Step(StepReport {
-                step,
-                epoch,
-                values,
-                ms,
-            }),
-        );
-        if !values.is_finite() {
-            // Nothing after a NaN is worth keeping: go back to the last good state at once.
-            let report = {
-                let mut t = trainer.borrow_mut();
-                let t = t.as_mut().ok_or(WorkerError::NotReady)?;
-                t.diverged();
-                let back_to = t.fallback_step(true);
-                let restored = back_to.is_some() && t.go_back(true).is_ok();
-                AlarmReport {
-                    alarm: model::health::Alarm::NonFinite { step },
-                    back_to,
-                    restored,
-                }
-            };
-            if report.restored {
-                Self::send_samples(trainer, false, Judged::Refresh, scope, id).await?;
-            }
-            return Ok(Some(Response::Alarm(report)));
-        }
-        if ahead {
-            return Ok(alarm);
-        }
-        let quality = step > 0 && step % QUALITY_EVERY == 0 && kind != StepKind::Discriminator;
-        if force_samples || quality || alarm.is_some() || now() >= next_grid.get() {
-            let judged = match kind {
-                StepKind::Discriminator if force_samples => Judged::AfterStepD,
-                StepKind::Generator if force_samples => Judged::AfterStepG,
-                _ => Judged::Refresh,
-            };
-            let from = now();
-            let quality_alarm = Self::send_samples(trainer, quality, judged, scope, id).await?;
-            next_grid.set(Self::next_grid_due(from, now()));
-            return Ok(alarm.or(quality_alarm));
-        }
-        Ok(alarm)
     }
 
     /// The page's message for `alarm`, with the state going back would restore.
@@ -319,19 +329,20 @@ impl TrainerWorker {
             return;
         }
         self.busy.set(true);
-        let queued = self.queued.clone();
-        let (trainer, running, busy, next_grid) = (
-            self.trainer.clone(),
-            self.running.clone(),
-            self.busy.clone(),
-            self.next_grid.clone(),
-        );
-        let (gpu, last_snapshot) = (self.gpu.get(), self.last_snapshot.clone());
-        let scope = scope.clone();
+        let (queued, running, busy) =
+            (self.queued.clone(), self.running.clone(), self.busy.clone());
+        let last_snapshot = self.last_snapshot.clone();
+        let run = Run {
+            trainer: self.trainer.clone(),
+            next_grid: self.next_grid.clone(),
+            gpu: self.gpu.get(),
+            scope: scope.clone(),
+            id,
+        };
         spawn_local(async move {
             let (mut kind, mut repeat) = (kind, repeat);
             'runs: loop {
-                let mut current = Self::dispatch(&trainer, kind);
+                let mut current = run.dispatch(kind);
                 let mut since = 0.0;
                 loop {
                     let (mut next, result) = match current {
@@ -340,22 +351,19 @@ impl TrainerWorker {
                                 && running.get()
                                 && Self::may_dispatch_ahead(
                                     &done,
-                                    gpu,
-                                    next_grid.get(),
+                                    run.gpu,
+                                    run.next_grid.get(),
                                     last_snapshot.get(),
                                 );
-                            let next = ahead.then(|| Self::dispatch(&trainer, kind));
-                            let ahead = next.is_some();
-                            let result = Self::finish(
-                                &trainer, &next_grid, done, !repeat, ahead, since, &scope, id,
-                            )
-                            .await;
+                            // Not sent ahead if it cannot be: the next turn's dispatch says why.
+                            let next = ahead.then(|| run.dispatch(kind).ok()).flatten();
+                            let result = run.finish(done, !repeat, next.is_some(), since).await;
                             (next, result)
                         }
                         Err(e) => (None, Err(e)),
                     };
                     since = now();
-                    let mut stop_with = Self::stop_reply(result, gpu, &scope, id);
+                    let mut stop_with = run.stop_reply(result);
                     if stop_with.is_none() && repeat && running.get() {
                         // Let queued messages (Pause, a slider) in between steps.
                         gloo_timers::future::TimeoutFuture::new(0).await;
@@ -364,34 +372,25 @@ impl TrainerWorker {
                     if stopping && let Some(next) = next.take() {
                         // It is on the device already: it happened, so it is reported, with
                         // the grid, before the run stops.
-                        let result = match next {
-                            Ok(done) => {
-                                Self::finish(
-                                    &trainer, &next_grid, done, true, false, since, &scope, id,
-                                )
-                                .await
-                            }
-                            Err(e) => Err(e),
-                        };
-                        let reply = Self::stop_reply(result, gpu, &scope, id);
+                        let reply = run.stop_reply(run.finish(next, true, false, since).await);
                         stop_with = stop_with.or(reply);
                     }
                     if let Some(reply) = stop_with {
                         running.set(false);
-                        Self::respond(&scope, id, Response::Running(false));
-                        Self::respond(&scope, id, reply);
+                        Self::respond(&run.scope, id, Response::Running(false));
+                        Self::respond(&run.scope, id, reply);
                         queued.borrow_mut().clear();
                         break 'runs;
                     }
                     let snapshot_due = now() - last_snapshot.get() > SNAPSHOT_INTERVAL_MS;
-                    if gpu && next.is_none() && (stopping || snapshot_due) {
+                    if run.gpu && next.is_none() && (stopping || snapshot_due) {
                         last_snapshot.set(now());
-                        Self::snapshot(&trainer, &scope, id);
+                        Self::snapshot(&run.trainer, &run.scope, id);
                     }
                     if stopping {
                         break;
                     }
-                    current = next.unwrap_or_else(|| Self::dispatch(&trainer, kind));
+                    current = next.map_or_else(|| run.dispatch(kind), Ok);
                 }
                 // The next click that came meanwhile (Train only while still asked for).
                 let next = std::iter::from_fn(|| queued.borrow_mut().pop_front())
