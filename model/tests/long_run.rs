@@ -6,14 +6,18 @@
 //! must be within [`MARGIN`] of its best and far from noise ([`NOISE_FRACTION`] of the SWD of
 //! uniform noise). The figures are printed (`-- --nocapture`) for the README.
 //!
-//! The same run also checks issue 12's default recipe: the averaged generator (EMA) it shows
-//! must beat the raw generator (plain DCGAN: the EMA does not change training, so the raw G
-//! *is* the plain run) over the second half of the run (the first lags behind a G that still
-//! improves fast, as an average of the last ≈1 000 steps must): the paired differences' mean
-//! must exceed [`SPREADS`] standard errors. At this width the gain is small (measured: 1.2 ± 0.7
-//! SWD×10³), so the bound is one standard error: it catches an average that lags, hurts or
-//! averages the wrong statistics, while the size of the gain is the learning benchmark's to
-//! report (`tests/bench/learning/compare.sh`).
+//! The same run also checks issue 12's averaged generator (EMA), which the page shows, against
+//! the raw generator (plain DCGAN: the EMA does not change training, so the raw G *is* the plain
+//! run), over the second half of the run (the first lags behind a G that still improves fast):
+//! - it averages: between two measurements its samples (same z) move less than the raw G's, by
+//!   [`DRIFT_RATIO`];
+//! - it does not cost quality: its SWD is not worse than the raw G's beyond the noise (paired
+//!   differences, [`SPREADS`] standard errors).
+//!
+//! Whether it is *better* at this width is not asserted: the paired gain was 1.2 ± 0.7 SWD×10³
+//! on an AVX-512 machine and −0.5 ± 0.8 on an AMD EPYC one (gemm's kernels differ, so does the
+//! run). The size of the gain is the learning benchmark's to report
+//! (`tests/bench/learning/compare.sh`).
 
 use burn::tensor::Device;
 use model::health::{RunWatch, WatchConfig};
@@ -29,8 +33,12 @@ const MARGIN: f32 = 1.3;
 /// … and must stay below this fraction of noise's SWD.
 const NOISE_FRACTION: f32 = 0.5;
 const SAMPLES: usize = 64;
-/// Standard errors by which the EMA's mean advantage must exceed zero.
-const SPREADS: f32 = 1.0;
+/// Standard errors within which the EMA's SWD may trail the raw G's.
+const SPREADS: f32 = 2.0;
+/// The averaged G's samples move at most this fraction of the raw G's between measurements
+/// (an average that does not average moves as much: 1; measured on an AMD EPYC: 0.61, both
+/// move also because both still learn).
+const DRIFT_RATIO: f32 = 0.8;
 
 fn food(size: usize) -> Vec<f32> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/datasets/food");
@@ -76,6 +84,9 @@ fn a_long_run_on_a_small_set_ends_near_its_best() {
     let z = seeded_normal(1, SAMPLES, config.latent_size);
     let mut curve = Vec::new();
     let mut raw_curve = Vec::new();
+    // Each measurement's samples, averaged G and raw G, for how far they moved since the last.
+    let mut drifts: Vec<(f32, f32)> = Vec::new();
+    let mut previous: Option<(Vec<f32>, Vec<f32>)> = None;
     while gan.step < STEPS {
         let stats = gan.train_step(&mut data);
         if gan.step.is_multiple_of(10) {
@@ -98,6 +109,13 @@ fn a_long_run_on_a_small_set_ends_near_its_best() {
                 .iter::<f32>()
                 .collect();
             raw_curve.push(swd(&raw));
+            if let Some((ema_before, raw_before)) = &previous {
+                drifts.push((
+                    mean_abs_diff(&samples, ema_before),
+                    mean_abs_diff(&raw, raw_before),
+                ));
+            }
+            previous = Some((samples, raw));
         }
     }
     let (best_step, best) = watch.best().unwrap();
@@ -117,7 +135,7 @@ fn a_long_run_on_a_small_set_ends_near_its_best() {
         "ended at {last:.1}, near noise ({noise_swd:.1})"
     );
 
-    // The default recipe against plain DCGAN, paired step by step over the second half.
+    // The averaged G against the raw G (plain DCGAN), paired step by step over the second half.
     let half = curve.len() / 2;
     let gains: Vec<f32> = raw_curve[half..]
         .iter()
@@ -127,15 +145,30 @@ fn a_long_run_on_a_small_set_ends_near_its_best() {
     let n = gains.len() as f32;
     let mean = gains.iter().sum::<f32>() / n;
     let sd = (gains.iter().map(|g| (g - mean).powi(2)).sum::<f32>() / (n - 1.0)).sqrt();
+    let se = sd / n.sqrt();
     let raw_line: Vec<String> = raw_curve.iter().map(|v| format!("{v:.1}")).collect();
+    // drifts[i] is from measurement i to i + 1: the second half's moves end in it.
+    let late = &drifts[half - 1..];
+    let ema_drift = late.iter().map(|d| d.0).sum::<f32>() / late.len() as f32;
+    let raw_drift = late.iter().map(|d| d.1).sum::<f32>() / late.len() as f32;
     eprintln!(
         "raw G (plain DCGAN) at the same steps: {}; the average's gain over the second half \
-         {mean:.1} ± {:.1} (standard error)",
+         {mean:.1} ± {se:.1} (standard error); samples moved {ema_drift:.4} (averaged G) vs \
+         {raw_drift:.4} (raw G) per {EVERY} steps, mean |Δpixel|",
         raw_line.join(", "),
-        sd / n.sqrt()
     );
     assert!(
-        mean > SPREADS * sd / n.sqrt(),
-        "the averaged G is not reliably better than the raw one: gains {gains:?}"
+        ema_drift < DRIFT_RATIO * raw_drift,
+        "the averaged G's samples moved {ema_drift:.4} per {EVERY} steps, the raw G's \
+         {raw_drift:.4}: it does not average"
     );
+    assert!(
+        mean > -SPREADS * se,
+        "the averaged G is worse than the raw one beyond the noise: gains {gains:?}"
+    );
+}
+
+/// Mean absolute difference of two equally long pixel lists.
+fn mean_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f32>() / a.len() as f32
 }
