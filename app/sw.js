@@ -3,7 +3,8 @@
 // bad wifi). scripts/precache.sh writes it into the build with VERSION and FILES above this
 // line: every file of the build with a hash of its content, and whether the first visit keeps
 // it at once (the page, the CPU worker, the digits generator) or when first fetched (the WebGPU
-// worker, the food generator: large, and not every visitor needs them).
+// worker, the food generator: large, and not every visitor needs them). Of the two CPU workers
+// ('relaxed-simd', 'no-relaxed-simd') it keeps the one the page will load.
 //
 // A new build has new hashes, so a new VERSION and a new service worker: it fills its own
 // cache while the page runs on the old one, then waits; the page says a new version is ready
@@ -21,11 +22,22 @@ const INDEX = urlOf('index.html');
  * page itself just fetched, on hosts that send validators). */
 const fresh = (url) => fetch(new Request(url, { cache: 'no-cache' }));
 
+// The question the page asks before it picks a CPU worker: does this engine validate the
+// smallest module that uses relaxed SIMD? The same bytes as protocol::device::RELAXED_SIMD_PROBE
+// (a native test there compares them).
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b,
+  0x01, 0x7b, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20,
+  0x02, 0xfd, 0x85, 0x02, 0x0b,
+]);
+const CPU_WORKER = WebAssembly.validate(RELAXED_SIMD_PROBE) ? 'relaxed-simd' : 'no-relaxed-simd';
+const keptAtOnce = (atOnce) => atOnce === true || atOnce === CPU_WORKER;
+
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     for (const [path, , atOnce] of FILES) {
-      if (!atOnce) continue;
+      if (!keptAtOnce(atOnce)) continue;
       const response = await fresh(urlOf(path));
       if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
       await cache.put(urlOf(path), response);

@@ -4,12 +4,18 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${TRUNK_STAGING_DIR:?run by trunk as a post_build hook, or with TRUNK_STAGING_DIR set}"
-# Kept at the first visit: what the page needs to open, train on the CPU and draw the explorer.
-at_once='^(index\.html|app\.js|app_bg\.wasm|worker_cpu\.js|worker_cpu_bg\.wasm|worker_cpu_loader\.js|style\.css|icon\.svg|pretrained/digits\.gan)$'
+# Kept at the first visit: what the page needs to open, train on the CPU and draw the explorer;
+# of the two CPU workers, the one this browser will load (sw.js asks whether it has relaxed SIMD).
+at_once='^(index\.html|app\.js|app_bg\.wasm|style\.css|icon\.svg|pretrained/digits\.gan)$'
+cpu_worker='^worker_cpu(\.js|_bg\.wasm|_loader\.js)$'
+cpu_worker_relaxed='^worker_cpu_relaxed(\.js|_bg\.wasm|_loader\.js)$'
 files=""
 while IFS= read -r path; do
     hash="$(sha256sum "$build/$path" | cut -c1-16)"
-    if [[ $path =~ $at_once ]]; then now=true; else now=false; fi
+    if [[ $path =~ $at_once ]]; then now=true
+    elif [[ $path =~ $cpu_worker ]]; then now="'no-relaxed-simd'"
+    elif [[ $path =~ $cpu_worker_relaxed ]]; then now="'relaxed-simd'"
+    else now=false; fi
     files+="  ['$path', '$hash', $now],"$'\n'
 done < <(cd "$build" && find . -type f ! -name sw.js ! -name '*.md' | sed 's|^\./||' | LC_ALL=C sort)
 version="$(printf '%s' "$files" | sha256sum | cut -c1-16)"

@@ -26,10 +26,16 @@ say "building the page"
 trunk build --release
 
 say "in-browser tests (wasm-bindgen-test in headless Chromium, in a worker)"
-# Same profile and features as the page's build, so only the test crate itself compiles.
-(cd app/worker && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=900 \
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    cargo test --release --target wasm32-unknown-unknown --features webgpu --test browser)
+# Same profile and features as one of the page's worker builds, so only the test crate compiles.
+in_browser() {
+    (cd app/worker && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=900 \
+        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+        cargo test --release --target wasm32-unknown-unknown "$@")
+}
+in_browser --features webgpu --test browser
+# The patched GEMM as each CPU worker has it: plain SIMD, and relaxed SIMD's multiply-add.
+in_browser --test gemm
+in_browser --features relaxed-simd --test gemm
 
 say "end-to-end tests in headless Chromium (and a part in Firefox ESR)"
 (cd tests && npm ci --no-audit --no-fund --silent)

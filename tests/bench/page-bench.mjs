@@ -4,11 +4,13 @@
 //   by file; load to interactive, cold (a fresh profile) and on a second visit (the service
 //   worker's files); each built file's gzipped size.
 // - steps: ms per train step at the given batches on the CPU and WebGPU devices (the worker's
-//   own timing: dispatch + read-back of the losses), one Step click at a time.
+//   own timing: dispatch + read-back of the losses), one Step click at a time. `cpu` is the CPU
+//   worker Chromium loads (relaxed SIMD); `cpu-plain` the one a browser without relaxed SIMD
+//   loads (the page is shown such a browser).
 // - train: with `--train-s S`, the page's own training loop (Train) for S seconds after its
 //   first two steps: wall ms per step as the user gets them, sample grids included.
 //
-//   node tests/bench/page-bench.mjs [--only load|steps] [--devices cpu,webgpu] [--batches 16,64]
+//   node tests/bench/page-bench.mjs [--only load|steps] [--devices cpu,cpu-plain,webgpu] [--batches 16,64]
 //                                   [--steps 5] [--train-s 0] [--dist dist]
 //
 // Run `trunk build --release` first. One line per measurement, `key=value` pairs.
@@ -17,7 +19,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer, launchBrowser, root } from '../e2e/harness.mjs';
-import { Playground } from '../e2e/playground.mjs';
+import { Playground, withoutRelaxedSimd } from '../e2e/playground.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -132,12 +134,15 @@ try {
   for (const device of args.devices.split(',').filter(Boolean)) {
     for (const batch of args.batches.split(',').map(Number)) {
       const page = await browser.newPage();
+      if (device === 'cpu-plain') await page.addInitScript(withoutRelaxedSimd);
       const t0 = Date.now();
-      await page.goto(`${server.url}${device === 'cpu' ? '?cpu' : '?gpu'}`);
+      await page.goto(`${server.url}${device === 'webgpu' ? '?gpu' : '?cpu'}`);
       await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: 600_000 });
       const interactive = Date.now() - t0;
       const badge = await page.textContent('[data-testid="device"]');
       if (device === 'webgpu' && !/WebGPU/.test(badge)) throw new Error(`no WebGPU: ${badge}`);
+      if (device === 'cpu' && !/relaxed SIMD/.test(badge)) throw new Error(`not the relaxed-SIMD CPU worker: ${badge}`);
+      if (device === 'cpu-plain' && /relaxed SIMD/.test(badge)) throw new Error(`not the plain CPU worker: ${badge}`);
       await page.click('details summary');
       await page.fill('label:has-text("Batch size") input', String(batch));
       await page.dispatchEvent('label:has-text("Batch size") input', 'change');

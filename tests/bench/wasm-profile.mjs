@@ -4,6 +4,10 @@
 // whole worker and under `--under` (by default the train step itself).
 //
 //   node tests/bench/wasm-profile.mjs [--dist dist] [--batch 16] [--steps 6] [--under Gan::train_step]
+//                                     [--no-relaxed-simd]
+//
+// Chromium has relaxed SIMD, so the page loads `worker_cpu_relaxed`; `--no-relaxed-simd` shows
+// it a browser without (the page then loads `worker_cpu`).
 //
 // Function names need a build that keeps them: scripts/wasm-profile.sh makes one and runs this
 // on it. On the page's own build (names stripped) functions read `wasm-function[N]` and the
@@ -12,7 +16,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer, launchBrowser, root } from '../e2e/harness.mjs';
-import { Playground } from '../e2e/playground.mjs';
+import { Playground, withoutRelaxedSimd } from '../e2e/playground.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -21,6 +25,7 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '6' },
     under: { type: 'string', default: 'Gan::train_step' },
     top: { type: 'string', default: '20' },
+    'no-relaxed-simd': { type: 'boolean', default: false },
   },
 });
 
@@ -98,6 +103,7 @@ try {
   const worker = new WorkerSession(await context.newCDPSession(page));
   await worker.attach();
   const playground = new Playground(page);
+  if (args['no-relaxed-simd']) await page.addInitScript(withoutRelaxedSimd);
   await page.goto(`${server.url}?cpu`);
   await playground.newModel({ 'batch-size': args.batch });
   const first = await playground.timedStep(); // caches and allocations warm up
@@ -108,7 +114,8 @@ try {
   for (let i = 0; i < Number(args.steps); i += 1) times.push(await playground.timedStep());
   const { profile } = await worker.send('Profiler.stop');
   const sorted = [...times].sort((a, b) => a - b);
-  console.log(`wasm-profile batch=${args.batch} first_step_ms=${first} ms_per_step=${sorted[Math.floor(sorted.length / 2)]} steps=${times.join(',')}`);
+  const build = args['no-relaxed-simd'] ? 'worker_cpu' : 'worker_cpu_relaxed';
+  console.log(`wasm-profile build=${build} batch=${args.batch} first_step_ms=${first} ms_per_step=${sorted[Math.floor(sorted.length / 2)]} steps=${times.join(',')}`);
   const out = join(root, 'target', 'wasm-profile');
   await mkdir(out, { recursive: true });
   const file = join(out, `step-b${args.batch}.cpuprofile`);

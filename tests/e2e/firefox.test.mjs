@@ -37,7 +37,7 @@ test('Firefox: the page says which device trains and why, and trains a step ther
   const device = await text('device');
   const version = await session.browser.version();
   console.log(`# ${version}: ${device}`);
-  assert.match(device, /Training on (the CPU \(WebAssembly\): .{10,}|your GPU \(WebGPU)/, device);
+  assert.match(device, /Training on (the CPU \(WebAssembly(, relaxed SIMD)?\): .{10,}|your GPU \(WebGPU)/, device);
   await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: TIMEOUT });
   await page.click('[data-testid="step"]');
   await page.waitForSelector('[data-testid="samples"][data-step="1"]', { timeout: TIMEOUT });

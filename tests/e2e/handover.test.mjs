@@ -73,8 +73,8 @@ test('with ?cpu the WebGPU worker is never fetched', async () => {
   const app = await Playground.open(context, `${session.server.url}?cpu`);
   await app.ready();
   await app.stepOnce();
-  assert.match(await app.device(), /Training on the CPU \(WebAssembly\): the CPU was chosen/);
-  assert.ok(requested.some((p) => p.endsWith('/worker_cpu_bg.wasm')));
+  assert.match(await app.device(), /Training on the CPU \(WebAssembly, relaxed SIMD\): the CPU was chosen/);
+  assert.ok(requested.some((p) => p.endsWith('/worker_cpu_relaxed_bg.wasm')));
   assert.ok(!requested.some((p) => p.endsWith('/worker_bg.wasm')), requested.join(' '));
   assert.deepEqual(errors, []);
   await context.close();

@@ -20,7 +20,7 @@ async function openCpuPage(query = '') {
 
 test('opens on the CPU device with a built-in dataset and trains a step', async () => {
   const { app, context, errors } = await openCpuPage();
-  assert.match(await app.waitForDevice(/CPU/), /CPU \(WebAssembly\)/);
+  assert.match(await app.waitForDevice(/CPU/), /CPU \(WebAssembly, relaxed SIMD\)/);
   assert.match(await app.dataset(), /Rings .*\(512 images\)/);
   // The untrained generator's samples are drawn as soon as the model exists.
   assert.equal(await app.gridStep(), 0);
@@ -136,7 +136,7 @@ test('no request leaves the origin', async () => {
   const origin = new URL(session.server.url).origin;
   const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(foreign, []);
-  assert.ok(requests.some((u) => u.endsWith('worker_cpu_bg.wasm')), 'the CPU worker was loaded');
+  assert.ok(requests.some((u) => u.endsWith('/worker_cpu_relaxed_bg.wasm')), 'the CPU worker was loaded');
   assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), [], 'no console errors');
   await context.close();
 });

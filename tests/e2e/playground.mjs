@@ -11,9 +11,11 @@ export class Playground {
     this.page = page;
   }
 
-  /** Opens `url` in a new tab of `context`. */
-  static async open(context, url) {
+  /** Opens `url` in a new tab of `context`; with `relaxedSimd: false`, as a browser without
+   * relaxed SIMD sees it (it then loads the plain CPU worker). */
+  static async open(context, url, { relaxedSimd = true } = {}) {
     const page = await context.newPage();
+    if (!relaxedSimd) await page.addInitScript(withoutRelaxedSimd);
     await page.goto(url);
     return new Playground(page);
   }
@@ -310,4 +312,17 @@ export class Playground {
   async dismissError() {
     await this.page.click('[data-testid="error"] button');
   }
+}
+
+/** Runs in the page before its scripts: `WebAssembly.validate` rejects any module with relaxed
+ * SIMD's `f32x4.relaxed_madd` (0xfd 0x85 0x02), as an engine without relaxed SIMD does. */
+export function withoutRelaxedSimd() {
+  const validate = WebAssembly.validate.bind(WebAssembly);
+  WebAssembly.validate = (source) => {
+    const bytes = new Uint8Array(ArrayBuffer.isView(source) ? source.buffer.slice(source.byteOffset, source.byteOffset + source.byteLength) : source);
+    for (let i = 0; i + 2 < bytes.length; i++) {
+      if (bytes[i] === 0xfd && bytes[i + 1] === 0x85 && bytes[i + 2] === 0x02) return false;
+    }
+    return validate(source);
+  };
 }

@@ -252,6 +252,9 @@ pub enum DeviceInfo {
         /// (and takes the run over if it trains on WebGPU).
         #[serde(default)]
         webgpu_next: bool,
+        /// This worker's GEMM uses relaxed SIMD's multiply-add (`worker_cpu_relaxed`).
+        #[serde(default)]
+        relaxed_simd: bool,
     },
 }
 

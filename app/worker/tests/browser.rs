@@ -1,11 +1,11 @@
 //! In-browser tests (wasm-bindgen-test in headless Chromium, WebGPU on SwiftShader where there
 //! is no GPU), run in a dedicated worker as the page's training is: a training step on the WebGPU
-//! and on the CPU device, the WebGPU generator's images against the CPU's, the CPU's patched GEMM
-//! against a triple loop, and the messages of the worker protocol through the worker's codec.
+//! and on the CPU device, the WebGPU generator's images against the CPU's, and the messages of
+//! the worker protocol through the worker's codec. (`gemm.rs` checks the CPU's patched GEMM.)
 //!
-//! `scripts/test.sh` runs them; alone:
+//! `scripts/test.sh` runs them; alone, in `app/worker`:
 //! `CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-//! cargo test --release -p app --target wasm32-unknown-unknown --test browser`
+//! cargo test --release --target wasm32-unknown-unknown --features webgpu --test browser`
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::OnceCell;
@@ -140,52 +140,6 @@ async fn diffaugment_augments_alike_on_webgpu_and_the_cpu() {
     let mut trainer = Trainer::new(webgpu().await, tiny().with_augment(1.0)).unwrap();
     let values = trainer.step(StepKind::Full).read().await.unwrap();
     assert!(values.is_finite(), "{values:?}");
-}
-
-/// The CPU worker's GEMM is a patched gemm-f32 (vendor/README.md: an 8×4 simd128 tile). Every
-/// remainder of the tile, in rows and in columns, and depths around the kernel's loop, must give
-/// a plain triple loop's products.
-#[wasm_bindgen_test]
-async fn the_patched_simd128_gemm_multiplies_like_a_triple_loop() {
-    use burn::tensor::{Tensor, TensorData};
-    worker::run_static_constructors();
-    let device = Device::flex();
-    // A fixed, cheap sequence in [-1, 1): the products need no statistics, only exactness.
-    let mut state = 12345_u32;
-    let mut next = move || {
-        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-        (state >> 8) as f32 / (1u32 << 23) as f32 - 1.0
-    };
-    for m in [1, 3, 4, 7, 8, 9, 12, 15, 16, 17, 33] {
-        for n in [1, 2, 3, 4, 5, 8, 13] {
-            for k in [1, 2, 9, 64, 300] {
-                let a: Vec<f32> = (0..m * k).map(|_| next()).collect();
-                let b: Vec<f32> = (0..k * n).map(|_| next()).collect();
-                let product = Tensor::<2>::from_data(TensorData::new(a.clone(), [m, k]), &device)
-                    .matmul(Tensor::<2>::from_data(
-                        TensorData::new(b.clone(), [k, n]),
-                        &device,
-                    ))
-                    .into_data_async()
-                    .await
-                    .unwrap()
-                    .iter::<f32>()
-                    .collect::<Vec<_>>();
-                for i in 0..m {
-                    for j in 0..n {
-                        let expected: f64 = (0..k)
-                            .map(|l| f64::from(a[i * k + l]) * f64::from(b[l * n + j]))
-                            .sum();
-                        let got = f64::from(product[i * n + j]);
-                        assert!(
-                            (got - expected).abs() <= 1e-5 * (k as f64).sqrt() * 4.0,
-                            "[{m}×{k}]·[{k}×{n}] at ({i}, {j}): {got} vs {expected}"
-                        );
-                    }
-                }
-            }
-        }
-    }
 }
 
 #[wasm_bindgen_test]

@@ -514,9 +514,23 @@ pub mod simd128 {
             transmute(f32x4_add(transmute(lhs), transmute(rhs)))
         }
 
+        #[cfg(not(feature = "wasm-relaxed-simd"))]
         #[inline(always)]
         pub unsafe fn mul_add(a: Pack, b: Pack, c: Pack) -> Pack {
             add(c, mul(a, b))
+        }
+
+        // GAN Playground's patch: relaxed SIMD's multiply-add (fused where the engine can, as
+        // on x86 with FMA and on ARM), in a build of its own: a module that uses it does not
+        // compile in an engine without relaxed SIMD (see vendor/README.md).
+        #[cfg(feature = "wasm-relaxed-simd")]
+        #[inline(always)]
+        pub unsafe fn mul_add(a: Pack, b: Pack, c: Pack) -> Pack {
+            transmute(f32x4_relaxed_madd(
+                transmute(a),
+                transmute(b),
+                transmute(c),
+            ))
         }
 
         #[inline(always)]
@@ -540,15 +554,33 @@ pub mod simd128 {
         // keeps 12 accumulators, 6 left-hand columns and 8 broadcasts live and spilled to the
         // stack on every iteration; 8×4 without unrolling needs 11 registers. DCGAN's channel
         // counts (multiples of 8) also leave no 4-row remainder for the narrow x1 kernels.
-        microkernel!(["simd128"], 1, x1x1, 1, 1);
-        microkernel!(["simd128"], 1, x1x2, 1, 2);
-        microkernel!(["simd128"], 1, x1x3, 1, 3);
-        microkernel!(["simd128"], 1, x1x4, 1, 4);
+        #[cfg(not(feature = "wasm-relaxed-simd"))]
+        mod kernels {
+            use super::*;
+            microkernel!(["simd128"], 1, x1x1, 1, 1);
+            microkernel!(["simd128"], 1, x1x2, 1, 2);
+            microkernel!(["simd128"], 1, x1x3, 1, 3);
+            microkernel!(["simd128"], 1, x1x4, 1, 4);
 
-        microkernel!(["simd128"], 1, x2x1, 2, 1);
-        microkernel!(["simd128"], 1, x2x2, 2, 2);
-        microkernel!(["simd128"], 1, x2x3, 2, 3);
-        microkernel!(["simd128"], 1, x2x4, 2, 4);
+            microkernel!(["simd128"], 1, x2x1, 2, 1);
+            microkernel!(["simd128"], 1, x2x2, 2, 2);
+            microkernel!(["simd128"], 1, x2x3, 2, 3);
+            microkernel!(["simd128"], 1, x2x4, 2, 4);
+        }
+        #[cfg(feature = "wasm-relaxed-simd")]
+        mod kernels {
+            use super::*;
+            microkernel!(["simd128,relaxed-simd"], 1, x1x1, 1, 1);
+            microkernel!(["simd128,relaxed-simd"], 1, x1x2, 1, 2);
+            microkernel!(["simd128,relaxed-simd"], 1, x1x3, 1, 3);
+            microkernel!(["simd128,relaxed-simd"], 1, x1x4, 1, 4);
+
+            microkernel!(["simd128,relaxed-simd"], 1, x2x1, 2, 1);
+            microkernel!(["simd128,relaxed-simd"], 1, x2x2, 2, 2);
+            microkernel!(["simd128,relaxed-simd"], 1, x2x3, 2, 3);
+            microkernel!(["simd128,relaxed-simd"], 1, x2x4, 2, 4);
+        }
+        use kernels::*;
 
         microkernel_fn_array! {
             [x1x1, x1x2, x1x3, x1x4,],

@@ -99,6 +99,13 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// Whether this browser's WebAssembly has relaxed SIMD: it validates the smallest module that
+/// uses it. (`WebAssembly.validate` compiles nothing; it takes well under a millisecond.)
+pub fn has_relaxed_simd() -> bool {
+    let probe = js_sys::Uint8Array::from(&protocol::device::RELAXED_SIMD_PROBE[..]);
+    js_sys::WebAssembly::validate(&probe).unwrap_or(false)
+}
+
 /// Replaces the page address's query (`?cpu`) without a reload, keeping its path and hash.
 pub fn set_query(query: &str) {
     let Some(window) = web_sys::window() else {

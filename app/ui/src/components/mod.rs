@@ -462,7 +462,22 @@ fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
         }
         None => {
             browser::set_query(&choice.in_query(&query()));
-            let bridge = spawn_worker(choice.worker(), move |response| state.apply(response));
+            // Until its `Device` (its last message of its start), the new worker speaks of its
+            // own default model: that `Config` would wipe the run's history and step line
+            // before the run's checkpoint, sent below, arrives.
+            let started = Cell::new(false);
+            let bridge = spawn_worker(
+                choice.worker(browser::has_relaxed_simd()),
+                move |response| {
+                    match response {
+                        Response::Device(_) => started.set(true),
+                        Response::Measuring => {}
+                        _ if !started.get() => return,
+                        _ => {}
+                    }
+                    state.apply(response);
+                },
+            );
             worker.replace(Rc::new(bridge));
             state.device.set(None);
             worker.send(init(choice));
@@ -532,6 +547,15 @@ fn first_choice(choice: DeviceChoice) -> DeviceChoice {
     }
 }
 
+/// How the CPU worker computes, as the device line says it.
+fn cpu_kind(relaxed_simd: bool) -> &'static str {
+    if relaxed_simd {
+        "WebAssembly, relaxed SIMD"
+    } else {
+        "WebAssembly"
+    }
+}
+
 /// What the WebGPU worker, loaded in the background, is asked to start.
 fn webgpu_choice(choice: DeviceChoice) -> DeviceChoice {
     if forced_handover() {
@@ -549,7 +573,10 @@ pub fn App() -> impl IntoView {
     // else the CPU. Only `?gpu` starts on the WebGPU worker: otherwise the small CPU worker
     // trains at once, and says whether the WebGPU one is worth loading.
     let choice = DeviceChoice::from_query(&query());
-    let bridge = spawn_worker(choice.worker(), move |response| state.apply(response));
+    let bridge = spawn_worker(
+        choice.worker(browser::has_relaxed_simd()),
+        move |response| state.apply(response),
+    );
     let worker = Worker {
         bridge: StoredValue::new_local(Rc::new(bridge)),
         next: StoredValue::new_local(None),
@@ -626,8 +653,8 @@ fn DeviceBadge() -> impl IntoView {
                     None if state.measuring.get() => "Measuring which is faster here, the CPU or WebGPU (a few seconds, once a session)…".to_string(),
                     None => "Starting the compute device…".to_string(),
                     Some(DeviceInfo::WebGpu { adapter, .. }) => format!("Training on your GPU (WebGPU: {adapter})"),
-                    Some(DeviceInfo::Cpu { webgpu_next: true, .. }) if state.measuring.get() => "Training on the CPU (WebAssembly) while WebGPU is timed against it (a few seconds, once a session)…".to_string(),
-                    Some(DeviceInfo::Cpu { reason, .. }) => format!("Training on the CPU (WebAssembly): {reason}"),
+                    Some(DeviceInfo::Cpu { webgpu_next: true, relaxed_simd, .. }) if state.measuring.get() => format!("Training on the CPU ({}) while WebGPU is timed against it (a few seconds, once a session)…", cpu_kind(relaxed_simd)),
+                    Some(DeviceInfo::Cpu { reason, relaxed_simd, .. }) => format!("Training on the CPU ({}): {reason}", cpu_kind(relaxed_simd)),
                 }}
             </span>
             {move || state.device.get().and_then(|d| d.measured().map(|m| m.summary())).map(|text| view! {

@@ -171,10 +171,13 @@ impl Worker for TrainerWorker {
         let architecture = trainer.architecture();
         let data = Self::describe_data(&trainer);
         *self.trainer.borrow_mut() = Some(trainer);
-        Self::respond(scope, id, Response::Device(info));
+        // The device last: the page takes a worker over (a hand-over, a move of device) on its
+        // `Device`, so this default model's messages must all be before it, where the page can
+        // tell them from its run's (one worker's messages arrive in order).
         Self::respond(scope, id, Response::Config(config));
         Self::respond(scope, id, Response::Architecture(architecture));
         Self::respond(scope, id, data);
+        Self::respond(scope, id, Response::Device(info));
         // The explorer's preview first; the untrained model's grid after it.
         self.grid_owed.set(Some(id));
         let (trainer, grid_owed, scope2) =

@@ -109,12 +109,16 @@ async fn time_steps(device: Device) -> Timing {
     Timing::median(warm).unwrap_or(Timing::Failed("no step was timed".into()))
 }
 
+/// This build's GEMM uses relaxed SIMD (`worker_cpu_relaxed`, feature `relaxed-simd`).
+const RELAXED_SIMD: bool = cfg!(feature = "relaxed-simd");
+
 /// Trains on the CPU, for `reason` (and the timing that chose it, if one did).
 fn cpu(reason: String, measured: Option<DeviceMeasurement>) -> (Device, DeviceInfo) {
     let info = DeviceInfo::Cpu {
         reason,
         measured,
         webgpu_next: false,
+        relaxed_simd: RELAXED_SIMD,
     };
     (Device::flex(), info)
 }
@@ -160,6 +164,7 @@ pub(super) async fn start_device(
             reason,
             measured: None,
             webgpu_next: true,
+            relaxed_simd: RELAXED_SIMD,
         };
         (Device::flex(), info)
     }

@@ -1,0 +1,13 @@
+//! The CPU-only training worker with relaxed SIMD's multiply-add in its GEMM (feature
+//! `relaxed-simd`): `worker_cpu.rs` built for the engines that have relaxed SIMD, which the page
+//! asks before it loads one (`protocol::device::RELAXED_SIMD_PROBE`).
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    worker::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("the training worker runs in a browser: build the page with `trunk build`");
+}
