@@ -5,8 +5,11 @@
 //!
 //! Issue 14 asked whether a numerical difference (BCE-with-logits, batch norm, Adam's ε and bias
 //! correction) makes our runs fall apart where PyTorch's do not. These tests rule that out: at
-//! the default size (width 64, batch 64) every gradient agrees with PyTorch's float64 values to
-//! ≈1e-7 relative.
+//! width 8 every gradient agrees with PyTorch's float64 values to ≈4e-7 relative, and ten whole
+//! steps to 1e-6. At the default size (width 64, batch 64) the agreement depends on the machine:
+//! ≈2e-7 on an AVX-512 one, but up to 4.5e-5 of the norm on an AMD EPYC (AVX2), in the batch-norm
+//! parameters' gradients, each a float32 sum over 16 384 values whose rounding follows the
+//! instruction set's lanes ([`Tolerance::FULL`]). A wrong ε or formula is off by far more.
 //!
 //! Why the full-size run is compared for two steps only: Adam's first update is lr·g/(|g| + ε),
 //! about ±lr whatever |g| is, so a weight whose gradient is at the level of float rounding moves
@@ -156,8 +159,8 @@ impl Fixture {
     }
 
     /// The first step's D-loss and G-loss gradients of every parameter against PyTorch's
-    /// float64 values: norms to 1e-5 relative, the first values to 1e-6 of the norm.
-    fn check_first_gradients(&self) {
+    /// float64 values: norms and first values within `tolerance`.
+    fn check_first_gradients(&self, tolerance: &Tolerance) {
         let device = Device::flex().autodiff();
         let mut worst = 0.0f64;
         for which in ["d_loss", "g_loss"] {
@@ -193,14 +196,14 @@ impl Fixture {
                 let want_norm = want["norm"].as_f64().unwrap();
                 let relative = (norm - want_norm).abs() / want_norm;
                 assert!(
-                    relative < 1e-5,
+                    relative < tolerance.norm,
                     "{which} {name}: |∇| burn {norm}, PyTorch {want_norm}"
                 );
                 worst = worst.max(relative);
                 for (k, w) in want["first"].as_array().unwrap().iter().enumerate() {
                     let w = w.as_f64().unwrap();
                     assert!(
-                        (got[k] - w).abs() < 1e-6 * want_norm,
+                        (got[k] - w).abs() < tolerance.value * want_norm,
                         "{which} {name}[{k}]: burn {}, PyTorch {w}",
                         got[k]
                     );
@@ -215,7 +218,7 @@ impl Fixture {
 
     /// Whole training steps through [`Gan::train_step_on`]: the losses and mean D outputs of
     /// the first `steps` steps; with `compare_weights`, every parameter after the last step.
-    fn check_steps(&self, steps: usize, compare_weights: bool) {
+    fn check_steps(&self, steps: usize, compare_weights: bool, tolerance: &Tolerance) {
         let device = Device::flex();
         let (g, d) = self.networks();
         let mut gan = Gan::from_parts(self.config.clone(), g, d, &device);
@@ -233,7 +236,7 @@ impl Fixture {
                 let want = expected[key].as_f64().unwrap() as f32;
                 let diff = (value.unwrap() - want).abs();
                 assert!(
-                    diff <= 1e-5 * want.abs().max(1.0),
+                    diff <= tolerance.step * want.abs().max(1.0),
                     "step {step} {key}: burn {value:?}, PyTorch {want}"
                 );
                 worst = worst.max(diff);
@@ -287,26 +290,53 @@ impl Fixture {
     }
 }
 
+/// How close to PyTorch's values each fixture must come.
+struct Tolerance {
+    /// A parameter's gradient norm, relative.
+    norm: f64,
+    /// Its first values, as a fraction of its norm.
+    value: f64,
+    /// The losses and mean D outputs of whole steps, relative (at least 1 in the denominator).
+    step: f32,
+}
+
+impl Tolerance {
+    /// Width 8: short sums, so float32 rounding stays near 1e-7 on every machine measured.
+    const SMALL: Tolerance = Tolerance {
+        norm: 1e-5,
+        value: 1e-6,
+        step: 1e-5,
+    };
+    /// The default size. Measured worst on an AMD EPYC (AVX2): norms 4.0e-5, values 4.5e-5 of
+    /// the norm (batch-norm γ and β); the second step's D loss 2.3e-4, after Adam's first update
+    /// moved the weights whose gradients differ only by rounding by ±lr (see above).
+    const FULL: Tolerance = Tolerance {
+        norm: 1e-4,
+        value: 1e-4,
+        step: 1e-3,
+    };
+}
+
 const SMALL: &str = include_str!("fixtures/step_parity.json");
 /// The default DCGAN-32 (width 64, batch 64): burn's CPU kernels tile larger shapes differently.
 const FULL: &str = include_str!("fixtures/step_parity_full.json");
 
 #[test]
 fn first_gradients_match_pytorch() {
-    Fixture::new(SMALL).check_first_gradients();
+    Fixture::new(SMALL).check_first_gradients(&Tolerance::SMALL);
 }
 
 #[test]
 fn first_gradients_match_pytorch_at_full_size() {
-    Fixture::new(FULL).check_first_gradients();
+    Fixture::new(FULL).check_first_gradients(&Tolerance::FULL);
 }
 
 #[test]
 fn ten_training_steps_match_pytorch() {
-    Fixture::new(SMALL).check_steps(10, true);
+    Fixture::new(SMALL).check_steps(10, true, &Tolerance::SMALL);
 }
 
 #[test]
 fn first_training_steps_match_pytorch_at_full_size() {
-    Fixture::new(FULL).check_steps(2, false);
+    Fixture::new(FULL).check_steps(2, false, &Tolerance::FULL);
 }
