@@ -401,8 +401,26 @@ impl Worker {
                 self.send(Request::TakeSnapshot);
             }
             Response::Device(info) => {
-                // The CPU won (or WebGPU failed): the page says why and keeps the CPU worker.
+                // The CPU won (or WebGPU failed): the page says why and keeps the CPU worker,
+                // whose build (relaxed SIMD or not) is the one that goes on training.
                 self.next.set_value(None);
+                let info = match (info, state.device.get_untracked()) {
+                    (
+                        DeviceInfo::Cpu {
+                            reason,
+                            measured,
+                            webgpu_next,
+                            ..
+                        },
+                        Some(DeviceInfo::Cpu { relaxed_simd, .. }),
+                    ) => DeviceInfo::Cpu {
+                        reason,
+                        measured,
+                        webgpu_next,
+                        relaxed_simd,
+                    },
+                    (info, _) => info,
+                };
                 state.apply(Response::Device(info));
             }
             _ => {}
