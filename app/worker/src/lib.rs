@@ -29,10 +29,16 @@ pub fn run_static_constructors() {
     ONCE.call_once(|| unsafe { __wasm_call_ctors() });
 }
 
-/// Starts the worker in this Web Worker: what both builds' entry points do.
+/// Starts the worker in this Web Worker: what every build's entry point (`main.rs`, `bin/`) does.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     use gloo_worker::Registrable;
     run_static_constructors();
     web_worker::TrainerWorker::registrar().register();
+}
+
+/// Natively there is no Web Worker to start: says where the worker runs.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn start() {
+    eprintln!("the training worker runs in a browser: build the page with `trunk build`");
 }

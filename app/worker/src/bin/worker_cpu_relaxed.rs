@@ -2,12 +2,6 @@
 //! `relaxed-simd`): `worker_cpu.rs` built for the engines that have relaxed SIMD, which the page
 //! asks before it loads one (`protocol::device::RELAXED_SIMD_PROBE`).
 
-#[cfg(target_arch = "wasm32")]
 fn main() {
     worker::start();
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn main() {
-    eprintln!("the training worker runs in a browser: build the page with `trunk build`");
 }
