@@ -8,22 +8,49 @@ ensure_browser
 cd "$ROOT"
 started=$SECONDS
 
-say "native tests (model, the worker's and the page's logic, the UI's dependencies)"
-cargo test --release --workspace
+# One feature set for every native build: the whole workspace with gan-train's `cli` feature.
+# A narrower one (`-p model`, or no `cli`) resolves shared crates' features differently (the
+# trainer's indicatif turns on portable-atomic's `fallback`, which all of burn sits on through
+# spin) and compiles burn once more: three times over, before, in one run.
+NATIVE=(--release --workspace --features model/cli)
+say "building the native tests, gan-train and the benchmarks"
+cargo test "${NATIVE[@]}" --all-targets --no-run
 # The model's burn-free part (what the page's UI links) builds and passes on its own.
-cargo test --release -p model --no-default-features
+cargo test --release -p model --no-default-features --no-run
 
-say "the native trainer and the benchmarks compile, as the README documents them"
-cargo build --release -p model --features cli --bin gan-train
-"$ROOT/target/release/gan-train" --help >/dev/null
-cargo test --release -p model --features cli --test cli
-cargo bench -p model --no-run --quiet
-# The wasm size report (scripts/wasm-sizes.sh): its crate attribution, and the script parses.
-node --test tests/bench/wasm-crates.test.mjs
-bash -n scripts/wasm-sizes.sh
+# The native tests train on one or two threads for about 6 minutes (long_run alone 4.5): they
+# run beside the page's build, which cargo does not hold its lock for. Output comes after it.
+native_log="$(mktemp)"
+(
+    set -e
+    say "native tests (model, the worker's and the page's logic, the UI's dependencies)"
+    # Every target: the libraries, the integration tests (the trainer's among them), and the
+    # benchmarks, run once each as tests.
+    cargo test "${NATIVE[@]}" --all-targets
+    cargo test "${NATIVE[@]}" --doc
+    cargo test --release -p model --no-default-features
+    "$ROOT/target/release/gan-train" --help >/dev/null
+    # The wasm size report (scripts/wasm-sizes.sh): its crate attribution, and the script parses.
+    node --test tests/bench/wasm-crates.test.mjs
+    bash -n scripts/wasm-sizes.sh
+) >"$native_log" 2>&1 &
+native_pid=$!
 
-say "building the page"
-trunk build --release
+say "building the page (the native tests run meanwhile)"
+kill_tree() {
+    local child
+    for child in $(pgrep -P "$1"); do kill_tree "$child"; done
+    kill "$1" 2>/dev/null || true
+}
+if ! trunk build --release; then
+    kill_tree "$native_pid"
+    exit 1
+fi
+native_status=0
+wait "$native_pid" || native_status=$?
+cat "$native_log"
+rm -f "$native_log"
+[ "$native_status" -eq 0 ] || { say "native tests failed"; exit "$native_status"; }
 
 say "in-browser tests (wasm-bindgen-test in headless Chromium, in a worker)"
 # Same profile and features as one of the page's worker builds, so only the test crate compiles.
