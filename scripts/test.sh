@@ -15,41 +15,37 @@ started=$SECONDS
 NATIVE=(--release --workspace --features model/cli)
 say "building the native tests, gan-train and the benchmarks"
 cargo test "${NATIVE[@]}" --all-targets --no-run
-# The model's burn-free part (what the page's UI links) builds and passes on its own.
-cargo test --release -p model --no-default-features --no-run
+say "native doc tests, and the model's burn-free part (what the page's UI links) on its own"
+cargo test "${NATIVE[@]}" --doc
+cargo test --release -p model --no-default-features
+"$ROOT/target/release/gan-train" --help >/dev/null
+# The wasm size report (scripts/wasm-sizes.sh): its crate attribution, and the script parses.
+node --test tests/bench/wasm-crates.test.mjs
+bash -n scripts/wasm-sizes.sh
 
 # The native tests train on one or two threads for about 6 minutes (long_run alone 4.5): they
-# run beside the page's build, which cargo does not hold its lock for. Output comes after it.
+# run beside the page's build. Cargo holds its build lock (which trunk's cargo needs too) only
+# while it checks that the tests are built, so the page's build starts once they run. In a
+# process group of their own (set -m), so that any exit of this script ends all of them.
 native_log="$(mktemp)"
+set -m
 (
-    set -e
     say "native tests (model, the worker's and the page's logic, the UI's dependencies)"
     # Every target: the libraries, the integration tests (the trainer's among them), and the
     # benchmarks, run once each as tests.
     cargo test "${NATIVE[@]}" --all-targets
-    cargo test "${NATIVE[@]}" --doc
-    cargo test --release -p model --no-default-features
-    "$ROOT/target/release/gan-train" --help >/dev/null
-    # The wasm size report (scripts/wasm-sizes.sh): its crate attribution, and the script parses.
-    node --test tests/bench/wasm-crates.test.mjs
-    bash -n scripts/wasm-sizes.sh
 ) >"$native_log" 2>&1 &
 native_pid=$!
+set +m
+trap 'kill -- -"$native_pid" 2>/dev/null || true; rm -f "$native_log"' EXIT
+trap 'exit 130' INT TERM
+until grep -q '^     Running' "$native_log" || ! kill -0 "$native_pid" 2>/dev/null; do sleep 0.5; done
 
 say "building the page (the native tests run meanwhile)"
-kill_tree() {
-    local child
-    for child in $(pgrep -P "$1"); do kill_tree "$child"; done
-    kill "$1" 2>/dev/null || true
-}
-if ! trunk build --release; then
-    kill_tree "$native_pid"
-    exit 1
-fi
+trunk build --release
 native_status=0
 wait "$native_pid" || native_status=$?
 cat "$native_log"
-rm -f "$native_log"
 [ "$native_status" -eq 0 ] || { say "native tests failed"; exit "$native_status"; }
 
 say "in-browser tests (wasm-bindgen-test in headless Chromium, in a worker)"
