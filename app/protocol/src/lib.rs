@@ -9,7 +9,9 @@
 //! - [`charts`]: the loss history both keep (the worker saves it with a run).
 //! - [`saved_runs`]: the runs autosaved in the browser; [`store`]: their IndexedDB.
 //! - [`link`]: the worker's type as the page's spawner names it.
+//! - [`bytes`]: byte buffers in messages as one block.
 
+pub mod bytes;
 pub mod charts;
 pub mod data;
 pub mod device;

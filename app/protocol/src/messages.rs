@@ -22,7 +22,7 @@ pub enum Request {
     /// Use a built-in procedural dataset (replaces the user's images as training data).
     UseBuiltin(crate::data::Builtin),
     /// Decode and add user files: (name, bytes).
-    AddFiles(Vec<(String, Vec<u8>)>),
+    AddFiles(#[serde(with = "crate::bytes::named")] Vec<(String, Vec<u8>)>),
     /// Remove one user image.
     RemoveImage(u64),
     /// Remove every user image.
@@ -44,7 +44,7 @@ pub enum Request {
     /// Serialise the whole training state.
     SaveCheckpoint,
     /// Replace the model with a checkpoint (kept unchanged if the bytes are bad).
-    LoadCheckpoint(Vec<u8>),
+    LoadCheckpoint(#[serde(with = "serde_bytes")] Vec<u8>),
     /// Draw G(z) for each z with the chosen generator (for the explorer).
     Render {
         /// Echoed in the answer, so the page knows which request it answers.
@@ -68,7 +68,7 @@ pub enum Request {
     /// Compute the principal directions of a generator's latent space.
     ComputeDirections(GeneratorSource),
     /// Take back the images another worker kept (after a lost GPU device).
-    RestoreImages(Vec<(String, Vec<u8>)>),
+    RestoreImages(#[serde(with = "crate::bytes::named")] Vec<(String, Vec<u8>)>),
     /// Behave as if the GPU device were lost (for the end-to-end test of recovery).
     SimulateDeviceLoss,
     /// Make the generator's weights NaN, so that the next step's losses are not finite (for
@@ -84,6 +84,7 @@ pub enum Request {
         /// Height of each frame.
         height: u32,
         /// The frames, oldest first.
+        #[serde(with = "crate::bytes::list")]
         frames: Vec<Vec<u8>>,
         /// How long each frame shows.
         frame_ms: u32,
@@ -112,7 +113,7 @@ pub enum Request {
         page: String,
     },
     /// Replace images, data and model with a project file's (nothing changes if it is bad).
-    OpenProject(Vec<u8>),
+    OpenProject(#[serde(with = "serde_bytes")] Vec<u8>),
     /// [`Request::OpenProject`] with the run autosaved in the browser under this run id.
     OpenSaved(String),
 }
@@ -215,6 +216,7 @@ pub struct Rendered {
     /// What they are for.
     pub purpose: RenderPurpose,
     /// One RGBA8 image of `size × size` per z, or why none could be drawn.
+    #[serde(with = "crate::bytes::list_or_error")]
     pub frames: Result<Vec<Vec<u8>>, String>,
     /// Side of each image.
     pub size: u32,
@@ -279,6 +281,7 @@ pub struct NearestReport {
     /// Side of every image.
     pub size: u32,
     /// The image asked about, RGBA8.
+    #[serde(with = "serde_bytes")]
     pub query: Vec<u8>,
     /// The nearest training images, nearest first.
     pub neighbours: Vec<Neighbour>,
@@ -292,6 +295,7 @@ pub struct Neighbour {
     /// Pixel (L2) distance at training resolution, pixels in [-1, 1].
     pub distance: f32,
     /// RGBA8.
+    #[serde(with = "serde_bytes")]
     pub rgba: Vec<u8>,
 }
 
@@ -312,6 +316,7 @@ pub struct FeatureMaps {
     /// Side of each map.
     pub side: u32,
     /// One RGBA8 image per channel shown, or why none could be read.
+    #[serde(with = "crate::bytes::list_or_error")]
     pub maps: Result<Vec<Vec<u8>>, String>,
 }
 
@@ -324,6 +329,7 @@ pub struct Thumbnail {
     pub name: String,
     /// RGBA8 of the prepared (cropped, resized) image as the worker keeps it, 64×64: enough to
     /// train any model size again after a lost device.
+    #[serde(with = "serde_bytes")]
     pub rgba: Vec<u8>,
 }
 
@@ -371,6 +377,7 @@ pub struct SampleGrid {
     /// Height in pixels.
     pub height: u32,
     /// RGBA8 pixels, row-major.
+    #[serde(with = "serde_bytes")]
     pub rgba: Vec<u8>,
 }
 
@@ -428,7 +435,7 @@ pub enum Response {
     /// The model went back to the state of this step.
     WentBack(u64),
     /// A saved checkpoint.
-    Checkpoint(Vec<u8>),
+    Checkpoint(#[serde(with = "serde_bytes")] Vec<u8>),
     /// Something failed; the model and data are as they were.
     Error(String),
     /// A shipped generator is ready, or why it could not be loaded.
@@ -450,6 +457,7 @@ pub enum Response {
         /// Step it was taken at.
         step: u64,
         /// A checkpoint without Adam's state.
+        #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },
     /// The GPU device is gone; the page offers a new device or the CPU.
@@ -473,6 +481,7 @@ pub enum Response {
         /// MIME type.
         mime: String,
         /// Contents.
+        #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },
 }

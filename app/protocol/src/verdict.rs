@@ -28,6 +28,7 @@ pub type Changes = (Vec<(f32, f32)>, Vec<(f32, f32)>);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scored {
     /// RGBA8, `size × size`.
+    #[serde(with = "serde_bytes")]
     pub rgba: Vec<u8>,
     /// D's raw output (a logit for BCE, the score for hinge and WGAN).
     pub logit: f32,
