@@ -149,4 +149,47 @@ mod tests {
             assert_eq!(serde_json::from_str::<Blocks>(&old).unwrap(), blocks);
         }
     }
+
+    /// The messages' buffers are byte strings (the layout tests above pass without the
+    /// attributes too: this one does not).
+    #[test]
+    fn the_messages_send_their_buffers_as_byte_strings() {
+        use crate::{Request, Response};
+        use serde_test::{Token, assert_ser_tokens};
+        let snapshot = Response::Snapshot {
+            step: 3,
+            bytes: vec![1, 2, 3],
+        };
+        assert_ser_tokens(
+            &snapshot,
+            &[
+                Token::StructVariant {
+                    name: "Response",
+                    variant: "Snapshot",
+                    len: 2,
+                },
+                Token::Str("step"),
+                Token::U64(3),
+                Token::Str("bytes"),
+                Token::Bytes(&[1, 2, 3]),
+                Token::StructVariantEnd,
+            ],
+        );
+        let files = Request::AddFiles(vec![("a.png".into(), vec![9])]);
+        assert_ser_tokens(
+            &files,
+            &[
+                Token::NewtypeVariant {
+                    name: "Request",
+                    variant: "AddFiles",
+                },
+                Token::Seq { len: Some(1) },
+                Token::Tuple { len: 2 },
+                Token::Str("a.png"),
+                Token::Bytes(&[9]),
+                Token::TupleEnd,
+                Token::SeqEnd,
+            ],
+        );
+    }
 }
