@@ -16,12 +16,20 @@ wasm_bindgen_version() {
 }
 
 # `cargo install` for a build tool, compiled for build time rather than speed: trunk's own
-# profile (fat LTO, one codegen unit) takes 11 minutes on 2 cores, this 7. What the tools then
-# do is small beside the build (one run each: trunk's no-change build of the page 13.0 against
-# 11.5 s; wasm-bindgen on the 35 MB WebGPU worker 4.5 against 4.7 s).
+# profile (fat LTO, one codegen unit) takes 11 minutes on 2 cores. What the tools do is small
+# beside the build, so most of their code is left unoptimised; the exceptions are the code that
+# reads every byte of the page's 50 MB of WebAssembly (measured: same `dist/`, and trunk's
+# no-change build of the page 13.4–13.8 s with either build; wasm-bindgen on the 35 MB WebGPU
+# worker 7.0–7.7 s against 6.1–7.3 s, where everything unoptimised takes 20–22 s).
 cargo_install_tool() {
     CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-        CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install "$@"
+        CARGO_PROFILE_RELEASE_OPT_LEVEL=0 cargo install "$@"
+}
+# A profile override for each named package: `opt-level=N pkg pkg ...`.
+optimise() {
+    local level=$1
+    shift
+    for package in "$@"; do printf -- "--config\nprofile.release.package.%s.opt-level=%s\n" "$package" "$level"; done
 }
 
 ensure_build_tools() {
@@ -30,15 +38,23 @@ ensure_build_tools() {
         rustup target add wasm32-unknown-unknown
     fi
     if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
-        say "installing trunk $TRUNK_VERSION (about 7 minutes on 2 cores)"
-        cargo_install_tool "trunk@$TRUNK_VERSION" --locked
+        say "installing trunk $TRUNK_VERSION (about 4 minutes on 2 cores)"
+        # Without TLS and the update check: the build is offline (Trunk.toml), and the page is
+        # served over plain HTTP on localhost. sha2 hashes every file for its integrity attribute.
+        mapfile -t overrides < <(optimise 3 sha2)
+        cargo_install_tool "trunk@$TRUNK_VERSION" --locked --no-default-features "${overrides[@]}"
     fi
     local wbg
     wbg="$(wasm_bindgen_version)"
     if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg" ]; then
-        say "installing wasm-bindgen-cli $wbg (about 3 minutes)"
+        say "installing wasm-bindgen-cli $wbg (about 2 minutes)"
+        # What parses, rewrites and writes the modules stays optimised. Without TLS: the test
+        # runner talks to ChromeDriver over plain HTTP on localhost.
+        mapfile -t overrides < <(optimise 1 wasmparser walrus wasm-encoder wasm-bindgen-cli-support \
+            wasm-bindgen-wasm-interpreter wasm-bindgen-externref-xform wasm-bindgen-wasm-conventions \
+            hashbrown indexmap leb128fmt id-arena gimli)
         # Without --locked: with it, resolution fails on webpki-roots here.
-        cargo_install_tool "wasm-bindgen-cli@$wbg"
+        cargo_install_tool "wasm-bindgen-cli@$wbg" --no-default-features "${overrides[@]}"
     fi
     if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then
         say "installing binaryen $BINARYEN_VERSION (wasm-opt) under .tools/"
