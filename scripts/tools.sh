@@ -25,7 +25,7 @@ cargo_install_tool() {
     CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
         CARGO_PROFILE_RELEASE_OPT_LEVEL=0 cargo install "$@"
 }
-# A profile override for each named package: `opt-level=N pkg pkg ...`.
+# `optimise N PACKAGE…`: the arguments to `cargo install` that build each PACKAGE at opt-level N.
 optimise() {
     local level=$1
     shift
