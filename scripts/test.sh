@@ -23,11 +23,10 @@ cargo test --release -p model --no-default-features
 node --test tests/bench/wasm-crates.test.mjs
 bash -n scripts/wasm-sizes.sh
 
-# The native tests train on one or two threads for about 6 minutes (long_run alone 4.5): they,
-# and then the GPU backends' type-check, run beside the page's build. Cargo holds its build lock
-# (which trunk's cargo needs too) only while it checks that the tests are built, so the page's
-# build starts once they run. In a process group of their own (set -m), so that any exit of this
-# script ends all of them.
+# The native tests train on one or two threads for about 6 minutes (long_run alone 4.5): they
+# run beside the page's build. Cargo holds its build lock (which trunk's cargo needs too) only
+# while it checks that the tests are built, so the page's build starts once they run. In a
+# process group of their own (set -m), so that any exit of this script ends all of them.
 native_log="$(mktemp)"
 set -m
 (
@@ -35,14 +34,6 @@ set -m
     # Every target: the libraries, the integration tests (the trainer's among them), and the
     # benchmarks, run once each as tests.
     cargo test "${NATIVE[@]}" --all-targets
-    say "gan-train's GPU backends (--features cli,wgpu,vulkan,cuda), type-checked"
-    # Checked, not built: the check takes 4.8 minutes of both cores from nothing; a build would
-    # take more (the WebGPU worker's own crates alone take 7 to build for the page). In a target
-    # directory of its own, so that it does not wait on the lock that the page's build holds. The CUDA backend's build scripts would ask nvcc for the CUDA version
-    # and download an LLVM bundle (tracel-llvm-bundler, cubecl-llvm); a type-check needs neither:
-    # CUDARC_CUDA_VERSION names a version and DOCS_RS skips the download (as on docs.rs).
-    CARGO_TARGET_DIR="$ROOT/target/gpu-check" DOCS_RS=1 CUDARC_CUDA_VERSION=12080 \
-        cargo check --release -p model --features cli,wgpu,vulkan,cuda --bin gan-train
 ) >"$native_log" 2>&1 &
 native_pid=$!
 set +m
