@@ -18,9 +18,10 @@ wasm_bindgen_version() {
 # `cargo install` for a build tool, compiled for build time rather than speed: trunk's own
 # profile (fat LTO, one codegen unit) takes 11 minutes on 2 cores. What the tools do is small
 # beside the build, so most of their code is left unoptimised; the exceptions are the code that
-# reads every byte of the page's 50 MB of WebAssembly (measured: same `dist/`, and trunk's
-# no-change build of the page 13.4–13.8 s with either build; wasm-bindgen on the 35 MB WebGPU
-# worker 7.0–7.7 s against 6.1–7.3 s, where everything unoptimised takes 20–22 s).
+# reads every byte of the page's 50 MB of WebAssembly (measured, twice each: the same `dist/`;
+# trunk's no-change build of the page 13.7 and 14.1 s against 13.4 and 13.8 s at opt-level 1;
+# wasm-bindgen on the 35 MB WebGPU worker 7.0 and 7.7 s against 6.1 and 7.3 s, 20–22 s if all
+# of it is unoptimised).
 cargo_install_tool() {
     CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
         CARGO_PROFILE_RELEASE_OPT_LEVEL=0 cargo install "$@"
