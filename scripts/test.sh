@@ -56,9 +56,8 @@ in_browser() {
         cargo test --release --target wasm32-unknown-unknown "$@")
 }
 in_browser --features webgpu --test browser
-# The patched GEMM as each CPU worker has it: plain SIMD, and relaxed SIMD's multiply-add.
+# The patched GEMM's two kernels: plain SIMD, and relaxed SIMD's multiply-add.
 in_browser --test gemm
-in_browser --features relaxed-simd --test gemm
 
 say "end-to-end tests in headless Chromium (and a part in Firefox ESR)"
 (cd tests && npm ci --no-audit --no-fund --silent)

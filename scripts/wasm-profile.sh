@@ -8,10 +8,10 @@ source "$(dirname "$0")/tools.sh"
 cd "$ROOT"
 export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 [[ -f dist/index.html ]] || { echo "no dist/: run trunk build --release first" >&2; exit 1; }
-bin=worker_cpu_relaxed features=relaxed-simd
-for arg in "$@"; do [[ $arg == --no-relaxed-simd ]] && bin=worker_cpu features=""; done
+bin=worker_cpu_relaxed
+for arg in "$@"; do [[ $arg == --no-relaxed-simd ]] && bin=worker_cpu; done
 use_named_wasm_build
-cargo build --release --target wasm32-unknown-unknown -p worker --bin "$bin" --features "$features" --quiet
+cargo build --release --target wasm32-unknown-unknown -p worker --bin "$bin" --quiet
 named="$CARGO_TARGET_DIR/profile-dist"
 rm -rf "$named" && cp -r dist "$named"
 wasm-bindgen --target no-modules --no-typescript --out-dir "$named" --out-name "$bin" \

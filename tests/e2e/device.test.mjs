@@ -3,7 +3,9 @@
 // and says why; the device control moves the model and the data to WebGPU and back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, setField } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { useBrowser, setField, root } from './harness.mjs';
 import { Playground } from './playground.mjs';
 
 // Each test opens its own page in a fresh browser context, so none depends on another's state.
@@ -67,7 +69,7 @@ test('the device control moves the model and the images to WebGPU and back', asy
   await context.close();
 });
 
-// Two builds of the CPU worker (issue 12, part 6): relaxed SIMD's multiply-add makes the GEMM
+// Two programs of the CPU worker (issue 12, part 6): relaxed SIMD's multiply-add makes the GEMM
 // ≈9 % faster, but a module that uses it does not compile in an engine without relaxed SIMD.
 for (const relaxedSimd of [true, false]) {
   const build = relaxedSimd ? 'worker_cpu_relaxed' : 'worker_cpu';
@@ -94,3 +96,24 @@ for (const relaxedSimd of [true, false]) {
     await context.close();
   });
 }
+
+// Both CPU workers are one cargo build; only what `worker_cpu_relaxed`'s entry point reaches
+// brings relaxed SIMD into a module (wasm-ld drops the rest). The page's probe decides which one
+// a browser loads, so `worker_cpu` must compile where relaxed SIMD is missing: each built module,
+// compiled by this Node's V8 with relaxed SIMD switched off, then on.
+test('worker_cpu compiles in an engine without relaxed SIMD; worker_cpu_relaxed needs it', () => {
+  const compiles = (build, relaxedSimd) => {
+    const flag = relaxedSimd ? '--experimental-wasm-relaxed-simd' : '--no-experimental-wasm-relaxed-simd';
+    const file = join(root, 'dist', `${build}_bg.wasm`);
+    const run = spawnSync(process.execPath, [flag, '-e',
+      `new WebAssembly.Module(require('fs').readFileSync(${JSON.stringify(file)}))`], { encoding: 'utf8' });
+    return { ok: run.status === 0, why: run.stderr.split('\n').find((l) => /Error/.test(l)) ?? run.stderr };
+  };
+  for (const [build, without, withIt] of [['worker_cpu', true, true], ['worker_cpu_relaxed', false, true]]) {
+    const off = compiles(build, false);
+    assert.equal(off.ok, without, `${build} without relaxed SIMD: ${off.why}`);
+    if (!without) assert.match(off.why, /relaxed|invalid opcode|0xfd/i, `${build} fails for relaxed SIMD`);
+    const on = compiles(build, true);
+    assert.equal(on.ok, withIt, `${build} with relaxed SIMD: ${on.why}`);
+  }
+});

@@ -37,8 +37,27 @@ pub fn start() {
     web_worker::TrainerWorker::registrar().register();
 }
 
+/// Starts the worker with relaxed SIMD's multiply-add in the CPU backend's GEMM (≈9 % faster per
+/// step): `worker_cpu_relaxed`'s entry point, loaded only where the browser has relaxed SIMD.
+///
+/// A module that contains a relaxed SIMD instruction does not compile in an engine without it,
+/// and wasm-ld keeps only what a program reaches: only a program that calls this function has
+/// those kernels, so `worker_cpu` is the same build of this crate and still runs everywhere.
+#[cfg(target_arch = "wasm32")]
+pub fn start_with_relaxed_simd() {
+    gemm_f32::gemm::f32::use_wasm_relaxed_simd();
+    web_worker::RELAXED_SIMD.store(true, std::sync::atomic::Ordering::Relaxed);
+    start();
+}
+
 /// Natively there is no Web Worker to start: says where the worker runs.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn start() {
     eprintln!("the training worker runs in a browser: build the page with `trunk build`");
+}
+
+/// Natively there is no Web Worker to start: says where the worker runs.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn start_with_relaxed_simd() {
+    start();
 }

@@ -1,7 +1,6 @@
 //! The CPU workers' GEMM is a patched gemm-f32 (vendor/README.md: an 8×4 simd128 tile, and
-//! relaxed SIMD's multiply-add with the `relaxed-simd` feature). In the browser, in a worker, in
-//! the build it is given: `scripts/test.sh` runs it without features (`worker_cpu`'s build) and
-//! with `--features relaxed-simd` (`worker_cpu_relaxed`'s).
+//! relaxed SIMD's multiply-add, which `worker_cpu_relaxed` switches on). In the browser, in a
+//! worker: first the plain kernels (`worker_cpu`'s), then the relaxed ones.
 #![cfg(target_arch = "wasm32")]
 
 use burn::tensor::{Device, Tensor, TensorData};
@@ -9,11 +8,18 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
+/// One test, in order: the kernels are chosen for the whole program, and only forwards.
+#[wasm_bindgen_test]
+async fn both_patched_simd128_gemms_multiply_like_a_triple_loop() {
+    worker::run_static_constructors();
+    multiplies_like_a_triple_loop().await;
+    gemm_f32::gemm::f32::use_wasm_relaxed_simd();
+    multiplies_like_a_triple_loop().await;
+}
+
 /// Every remainder of the 8×4 tile, in rows and in columns, and depths around the kernel's loop,
 /// must give a plain triple loop's products (within what rounding, fused or not, allows).
-#[wasm_bindgen_test]
-async fn the_patched_simd128_gemm_multiplies_like_a_triple_loop() {
-    worker::run_static_constructors();
+async fn multiplies_like_a_triple_loop() {
     let device = Device::flex();
     // A fixed, cheap sequence in [-1, 1): the products need no statistics, only exactness.
     let mut state = 12345_u32;

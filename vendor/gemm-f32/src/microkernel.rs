@@ -497,98 +497,99 @@ pub mod amx {
     }
 }
 
+// GAN Playground's patch (vendor/README.md): the simd128 kernels twice, `simd128` (a multiply
+// and an add) and `simd128_relaxed` (relaxed SIMD's multiply-add, fused where the engine can, as
+// on x86 with FMA and on ARM). Both are always compiled, so one build of this crate, and of
+// everything above it, serves both of the page's CPU workers. A module that contains a relaxed
+// SIMD instruction does not compile in an engine without relaxed SIMD, but wasm-ld keeps only
+// the functions a program reaches: the relaxed kernels only where it calls
+// `gemm::f32::use_wasm_relaxed_simd`.
+//
+// Each is an 8×4 register tile, not upstream's 12×4, and not unrolled. WebAssembly has no
+// registers of its own: V8 maps the kernel's live v128 values onto the 16 XMM registers (one kept
+// as scratch). The 12×4 tile unrolled twice keeps 12 accumulators, 6 left-hand columns and 8
+// broadcasts live and spilled to the stack on every iteration; 8×4 without unrolling needs 11
+// registers. DCGAN's channel counts (multiples of 8) also leave no 4-row remainder for the
+// narrow x1 kernels.
 #[cfg(target_arch = "wasm32")]
-pub mod simd128 {
-    pub mod f32 {
-        use super::super::v128_common::f32::*;
-        use core::arch::wasm32::*;
-        use core::mem::transmute;
+macro_rules! simd128_kernels {
+    ($module: ident, $features: tt, $mul_add: item) => {
+        pub mod $module {
+            pub mod f32 {
+                use super::super::v128_common::f32::*;
+                use core::arch::wasm32::*;
+                use core::mem::transmute;
 
-        #[inline(always)]
-        pub unsafe fn mul(lhs: Pack, rhs: Pack) -> Pack {
-            transmute(f32x4_mul(transmute(lhs), transmute(rhs)))
+                #[inline(always)]
+                pub unsafe fn mul(lhs: Pack, rhs: Pack) -> Pack {
+                    transmute(f32x4_mul(transmute(lhs), transmute(rhs)))
+                }
+
+                #[inline(always)]
+                pub unsafe fn add(lhs: Pack, rhs: Pack) -> Pack {
+                    transmute(f32x4_add(transmute(lhs), transmute(rhs)))
+                }
+
+                $mul_add
+
+                #[inline(always)]
+                pub unsafe fn scalar_mul(lhs: T, rhs: T) -> T {
+                    lhs * rhs
+                }
+
+                #[inline(always)]
+                pub unsafe fn scalar_add(lhs: T, rhs: T) -> T {
+                    lhs + rhs
+                }
+
+                #[inline(always)]
+                pub unsafe fn scalar_mul_add(a: T, b: T, c: T) -> T {
+                    a * b + c
+                }
+
+                microkernel!([$features], 1, x1x1, 1, 1);
+                microkernel!([$features], 1, x1x2, 1, 2);
+                microkernel!([$features], 1, x1x3, 1, 3);
+                microkernel!([$features], 1, x1x4, 1, 4);
+
+                microkernel!([$features], 1, x2x1, 2, 1);
+                microkernel!([$features], 1, x2x2, 2, 2);
+                microkernel!([$features], 1, x2x3, 2, 3);
+                microkernel!([$features], 1, x2x4, 2, 4);
+
+                microkernel_fn_array! {
+                    [x1x1, x1x2, x1x3, x1x4,],
+                    [x2x1, x2x2, x2x3, x2x4,],
+                }
+
+                pub const H_M: usize = 0;
+                pub const H_N: usize = 0;
+                pub const H_UKR: [[gemm_common::microkernel::HMicroKernelFn<T>; H_N]; H_M] = [];
+            }
         }
-
-        #[inline(always)]
-        pub unsafe fn add(lhs: Pack, rhs: Pack) -> Pack {
-            transmute(f32x4_add(transmute(lhs), transmute(rhs)))
-        }
-
-        #[cfg(not(feature = "wasm-relaxed-simd"))]
-        #[inline(always)]
-        pub unsafe fn mul_add(a: Pack, b: Pack, c: Pack) -> Pack {
-            add(c, mul(a, b))
-        }
-
-        // GAN Playground's patch: relaxed SIMD's multiply-add (fused where the engine can, as
-        // on x86 with FMA and on ARM), in a build of its own: a module that uses it does not
-        // compile in an engine without relaxed SIMD (see vendor/README.md).
-        #[cfg(feature = "wasm-relaxed-simd")]
-        #[inline(always)]
-        pub unsafe fn mul_add(a: Pack, b: Pack, c: Pack) -> Pack {
-            transmute(f32x4_relaxed_madd(
-                transmute(a),
-                transmute(b),
-                transmute(c),
-            ))
-        }
-
-        #[inline(always)]
-        pub unsafe fn scalar_mul(lhs: T, rhs: T) -> T {
-            lhs * rhs
-        }
-
-        #[inline(always)]
-        pub unsafe fn scalar_add(lhs: T, rhs: T) -> T {
-            lhs + rhs
-        }
-
-        #[inline(always)]
-        pub unsafe fn scalar_mul_add(a: T, b: T, c: T) -> T {
-            a * b + c
-        }
-
-        // GAN Playground's patch (see vendor/README.md): an 8×4 register tile, not 12×4, and no
-        // unrolling. WebAssembly has no registers of its own: V8 maps the kernel's live v128
-        // values onto the 16 XMM registers (one kept as scratch). The 12×4 tile unrolled twice
-        // keeps 12 accumulators, 6 left-hand columns and 8 broadcasts live and spilled to the
-        // stack on every iteration; 8×4 without unrolling needs 11 registers. DCGAN's channel
-        // counts (multiples of 8) also leave no 4-row remainder for the narrow x1 kernels.
-        #[cfg(not(feature = "wasm-relaxed-simd"))]
-        mod kernels {
-            use super::*;
-            microkernel!(["simd128"], 1, x1x1, 1, 1);
-            microkernel!(["simd128"], 1, x1x2, 1, 2);
-            microkernel!(["simd128"], 1, x1x3, 1, 3);
-            microkernel!(["simd128"], 1, x1x4, 1, 4);
-
-            microkernel!(["simd128"], 1, x2x1, 2, 1);
-            microkernel!(["simd128"], 1, x2x2, 2, 2);
-            microkernel!(["simd128"], 1, x2x3, 2, 3);
-            microkernel!(["simd128"], 1, x2x4, 2, 4);
-        }
-        #[cfg(feature = "wasm-relaxed-simd")]
-        mod kernels {
-            use super::*;
-            microkernel!(["simd128,relaxed-simd"], 1, x1x1, 1, 1);
-            microkernel!(["simd128,relaxed-simd"], 1, x1x2, 1, 2);
-            microkernel!(["simd128,relaxed-simd"], 1, x1x3, 1, 3);
-            microkernel!(["simd128,relaxed-simd"], 1, x1x4, 1, 4);
-
-            microkernel!(["simd128,relaxed-simd"], 1, x2x1, 2, 1);
-            microkernel!(["simd128,relaxed-simd"], 1, x2x2, 2, 2);
-            microkernel!(["simd128,relaxed-simd"], 1, x2x3, 2, 3);
-            microkernel!(["simd128,relaxed-simd"], 1, x2x4, 2, 4);
-        }
-        use kernels::*;
-
-        microkernel_fn_array! {
-            [x1x1, x1x2, x1x3, x1x4,],
-            [x2x1, x2x2, x2x3, x2x4,],
-        }
-
-        pub const H_M: usize = 0;
-        pub const H_N: usize = 0;
-        pub const H_UKR: [[gemm_common::microkernel::HMicroKernelFn<T>; H_N]; H_M] = [];
-    }
+    };
 }
+
+#[cfg(target_arch = "wasm32")]
+simd128_kernels!(
+    simd128,
+    "simd128",
+    #[inline(always)]
+    pub unsafe fn mul_add(a: Pack, b: Pack, c: Pack) -> Pack {
+        add(c, mul(a, b))
+    }
+);
+
+#[cfg(target_arch = "wasm32")]
+simd128_kernels!(
+    simd128_relaxed,
+    "simd128,relaxed-simd",
+    #[inline(always)]
+    pub unsafe fn mul_add(a: Pack, b: Pack, c: Pack) -> Pack {
+        transmute(f32x4_relaxed_madd(
+            transmute(a),
+            transmute(b),
+            transmute(c),
+        ))
+    }
+);

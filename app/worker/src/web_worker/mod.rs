@@ -8,6 +8,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::atomic::AtomicBool;
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use wasm_bindgen::JsCast;
@@ -23,6 +24,10 @@ use crate::explorer::Explorer;
 use crate::trainer::{StepKind, Trainer};
 use protocol::messages::{DeviceInfo, Request, Response, SavePurpose, Showcase};
 use startup::{default_config, start_device};
+
+/// Whether this program's GEMM uses relaxed SIMD's kernels: set by
+/// [`crate::start_with_relaxed_simd`] before the worker starts, reported in [`DeviceInfo`].
+pub(crate) static RELAXED_SIMD: AtomicBool = AtomicBool::new(false);
 
 /// The worker. State lives behind `Rc`s so the async loop can share it.
 pub struct TrainerWorker {

@@ -3,6 +3,8 @@
 //! first, CPU-only worker), it still reads the adapter, to say why the CPU trains or that the
 //! WebGPU worker is worth loading.
 
+use std::sync::atomic::Ordering;
+
 use burn::tensor::Device;
 use js_sys::{Promise, Reflect};
 use model::GanConfig;
@@ -109,8 +111,10 @@ async fn time_steps(device: Device) -> Timing {
     Timing::median(warm).unwrap_or(Timing::Failed("no step was timed".into()))
 }
 
-/// This build's GEMM uses relaxed SIMD (`worker_cpu_relaxed`, feature `relaxed-simd`).
-const RELAXED_SIMD: bool = cfg!(feature = "relaxed-simd");
+/// Whether this program's GEMM uses relaxed SIMD (`worker_cpu_relaxed`, set at its start).
+fn relaxed_simd() -> bool {
+    super::RELAXED_SIMD.load(Ordering::Relaxed)
+}
 
 /// Trains on the CPU, for `reason` (and the timing that chose it, if one did).
 fn cpu(reason: String, measured: Option<DeviceMeasurement>) -> (Device, DeviceInfo) {
@@ -118,7 +122,7 @@ fn cpu(reason: String, measured: Option<DeviceMeasurement>) -> (Device, DeviceIn
         reason,
         measured,
         webgpu_next: false,
-        relaxed_simd: RELAXED_SIMD,
+        relaxed_simd: relaxed_simd(),
     };
     (Device::flex(), info)
 }
@@ -164,7 +168,7 @@ pub(super) async fn start_device(
             reason,
             measured: None,
             webgpu_next: true,
-            relaxed_simd: RELAXED_SIMD,
+            relaxed_simd: relaxed_simd(),
         };
         (Device::flex(), info)
     }
