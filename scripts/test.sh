@@ -48,6 +48,17 @@ wait "$native_pid" || native_status=$?
 cat "$native_log"
 [ "$native_status" -eq 0 ] || { say "native tests failed"; exit "$native_status"; }
 
+say "gan-train's GPU backends (--features cli,wgpu,vulkan,cuda), type-checked"
+# The README documents them; checked, not built: building burn's wgpu and CUDA stacks natively
+# as well would add about 10 minutes. After the page's build, in the same target directory, so
+# that the build scripts and proc-macros of the native and WebGPU builds serve it too (beside
+# that build, in a directory of its own, it stretched the build by 8.7 min). The CUDA backend's
+# build scripts would ask nvcc for the CUDA version and download an LLVM bundle
+# (tracel-llvm-bundler, cubecl-llvm); a type-check needs neither: CUDARC_CUDA_VERSION names a
+# version and DOCS_RS skips the download (as on docs.rs). Only those two crates read DOCS_RS.
+DOCS_RS=1 CUDARC_CUDA_VERSION=12080 \
+    cargo check --release -p model --features cli,wgpu,vulkan,cuda --bin gan-train
+
 say "in-browser tests (wasm-bindgen-test in headless Chromium, in a worker)"
 # Same profile and features as one of the page's worker builds, so only the test crate compiles.
 in_browser() {
