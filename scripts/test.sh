@@ -23,41 +23,49 @@ cargo test --release -p model --no-default-features
 node --test tests/bench/wasm-crates.test.mjs
 bash -n scripts/wasm-sizes.sh
 
-# The native tests train on one or two threads for about 6 minutes (long_run alone 4.5): they
-# run beside the page's build. Cargo holds its build lock (which trunk's cargo needs too) only
-# while it checks that the tests are built, so the page's build starts once they run. In a
-# process group of their own (set -m), so that any exit of this script ends all of them.
-native_log="$(mktemp)"
-set -m
-(
+# Two jobs run beside others: the native tests beside the page's build, the GPU backends'
+# type-check beside the end-to-end tests. Each in a process group of its own (set -m), so that
+# any exit of this script ends all of them; its output is printed when it is waited for.
+background_pids=()
+background_logs=()
+trap 'for p in "${background_pids[@]}"; do kill -- -"$p" 2>/dev/null || true; done
+      rm -f "${background_logs[@]}"' EXIT
+trap 'exit 130' INT TERM
+# beside NAME: runs the function NAME in the background.
+beside() {
+    background_logs+=("$(mktemp)")
+    set -m
+    "$1" >"${background_logs[-1]}" 2>&1 &
+    background_pids+=($!)
+    set +m
+}
+# finish: waits for the oldest background job still running, prints its output, stops on failure.
+finished=0
+finish() {
+    local status=0
+    wait "${background_pids[finished]}" || status=$?
+    cat "${background_logs[finished]}"
+    finished=$((finished + 1))
+    [ "$status" -eq 0 ] || { say "that job failed"; exit "$status"; }
+}
+
+# The native tests train on one or two threads for about 6 minutes (long_run alone 4.5).
+# Cargo holds its build lock (which trunk's cargo needs too) only while it checks that the tests
+# are built, so the page's build starts once they run.
+native_tests() {
     say "native tests (model, the worker's and the page's logic, the UI's dependencies)"
     # Every target: the libraries, the integration tests (the trainer's among them), and the
     # benchmarks, run once each as tests.
     cargo test "${NATIVE[@]}" --all-targets
-) >"$native_log" 2>&1 &
-native_pid=$!
-set +m
-trap 'kill -- -"$native_pid" 2>/dev/null || true; rm -f "$native_log"' EXIT
-trap 'exit 130' INT TERM
-until grep -q '^     Running' "$native_log" || ! kill -0 "$native_pid" 2>/dev/null; do sleep 0.5; done
+}
+beside native_tests
+until grep -q '^     Running' "${background_logs[0]}" || ! kill -0 "${background_pids[0]}" 2>/dev/null; do
+    sleep 0.5
+done
 
 say "building the page (the native tests run meanwhile)"
 trunk build --release
-native_status=0
-wait "$native_pid" || native_status=$?
-cat "$native_log"
-[ "$native_status" -eq 0 ] || { say "native tests failed"; exit "$native_status"; }
-
-say "gan-train's GPU backends (--features cli,wgpu,vulkan,cuda), type-checked"
-# The README documents them; checked, not built: building burn's wgpu and CUDA stacks natively
-# as well would add about 10 minutes. After the page's build, in the same target directory, so
-# that the build scripts and proc-macros of the native and WebGPU builds serve it too (beside
-# that build, in a directory of its own, it stretched the build by 8.7 min). The CUDA backend's
-# build scripts would ask nvcc for the CUDA version and download an LLVM bundle
-# (tracel-llvm-bundler, cubecl-llvm); a type-check needs neither: CUDARC_CUDA_VERSION names a
-# version and DOCS_RS skips the download (as on docs.rs). Only those two crates read DOCS_RS.
-DOCS_RS=1 CUDARC_CUDA_VERSION=12080 \
-    cargo check --release -p model --features cli,wgpu,vulkan,cuda --bin gan-train
+finish
 
 say "in-browser tests (wasm-bindgen-test in headless Chromium, in a worker)"
 # Same profile and features as one of the page's worker builds, so only the test crate compiles.
@@ -70,12 +78,29 @@ in_browser --features webgpu --test browser
 # The patched GEMM's two kernels: plain SIMD, and relaxed SIMD's multiply-add.
 in_browser --test gemm
 
-say "end-to-end tests in headless Chromium (and a part in Firefox ESR)"
+# The README documents gan-train's GPU backends: checked, not built (building burn's wgpu and
+# CUDA stacks natively as well would add about 10 minutes). Beside the end-to-end tests, which
+# leave a fifth of the machine idle, and at the lowest priority: that cost them 103 s and saved
+# 121 s against running one after the other, on 2 cores (beside the page's build it stretched the
+# build by 8.7 min). In the shared target directory: cargo's lock is free from here on (the
+# e2e tests do not build), and the native and WebGPU builds' build scripts and proc-macros serve
+# it. The CUDA backend's build scripts would ask nvcc for the CUDA version and download an LLVM
+# bundle (tracel-llvm-bundler, cubecl-llvm); a type-check needs neither: CUDARC_CUDA_VERSION
+# names a version and DOCS_RS skips the download (as on docs.rs). Only those two read DOCS_RS.
+gpu_check() {
+    say "gan-train's GPU backends (--features cli,wgpu,vulkan,cuda), type-checked"
+    DOCS_RS=1 CUDARC_CUDA_VERSION=12080 nice -n 19 \
+        cargo check --release -p model --features cli,wgpu,vulkan,cuda --bin gan-train
+}
+beside gpu_check
+
+say "end-to-end tests in headless Chromium (and a part in Firefox ESR; the type-check runs meanwhile)"
 (cd tests && npm ci --no-audit --no-fund --silent)
 node --test --test-concurrency=1 tests/e2e/
 
 say "the wasm profiler runs (on the page's build, without function names: scripts/wasm-profile.sh keeps them)"
 node tests/bench/wasm-profile.mjs --steps 2 --top 3
 bash -n scripts/wasm-profile.sh
+finish
 
 say "all tests passed in $((SECONDS - started)) s"
