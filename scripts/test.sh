@@ -80,11 +80,12 @@ in_browser --test gemm
 
 # The README documents gan-train's GPU backends: checked, not built (building burn's wgpu and
 # CUDA stacks natively as well would add about 10 minutes). Beside the end-to-end tests, which
-# leave a fifth of the machine idle, and at the lowest priority: that cost them 103 s and saved
-# 121 s against running one after the other, on 2 cores (beside the page's build it stretched the
-# build by 8.7 min). In the shared target directory: cargo's lock is free from here on (the
-# e2e tests do not build), and the native and WebGPU builds' build scripts and proc-macros serve
-# it. The CUDA backend's build scripts would ask nvcc for the CUDA version and download an LLVM
+# leave a fifth of the machine idle, at the lowest priority: in a clean-clone run on 2 cores the
+# e2e tests took 554 s instead of 432, and both were done about 95 s sooner than one after the
+# other (259 s); beside the page's build it stretched the build by 8.7 min. In the shared target
+# directory: cargo's lock is free from here on (the e2e tests do not build), and some of the
+# native and WebGPU builds' build scripts and proc-macros serve it (259 s instead of 290 s when
+# alone). The CUDA backend's build scripts would ask nvcc for the CUDA version and download an LLVM
 # bundle (tracel-llvm-bundler, cubecl-llvm); a type-check needs neither: CUDARC_CUDA_VERSION
 # names a version and DOCS_RS skips the download (as on docs.rs). Only those two read DOCS_RS.
 gpu_check() {

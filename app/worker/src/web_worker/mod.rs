@@ -26,7 +26,8 @@ use protocol::messages::{DeviceInfo, Request, Response, SavePurpose, Showcase};
 use startup::{default_config, start_device};
 
 /// Whether this program's GEMM uses relaxed SIMD's kernels: set by
-/// [`crate::start_with_relaxed_simd`] before the worker starts, reported in [`DeviceInfo`].
+/// [`crate::start_with_relaxed_simd`] before the worker starts, reported in [`DeviceInfo`]. Not
+/// read back from gemm-f32: comparing with its relaxed kernels would link them into every program.
 pub(crate) static RELAXED_SIMD: AtomicBool = AtomicBool::new(false);
 
 /// The worker. State lives behind `Rc`s so the async loop can share it.
