@@ -4,23 +4,34 @@
 # reference (tests/bench/learning/ref_train.py, a copy of ../shared/peers/pytorch/ref_train.py),
 # on the same folder with the same settings, over several training seeds.
 #
-#   [DATA=public/datasets/food] [STEPS=2000] [EVERY=500] [SEEDS="0 1 2"] [WIDTH=64] [BATCH=64] \
-#   [JOBS=2] [OUT=target/learning] tests/bench/learning/compare.sh
+#   [DATA=public/datasets/food] [SUBSET=N] [STEPS=2000] [EVERY=500] [SEEDS="0 1 2"] [WIDTH=64] \
+#   [BATCH=64] [AUGS="0 1"] [JOBS=2] [OUT=target/learning] tests/bench/learning/compare.sh
+#
+# SUBSET=N trains on the first N images of DATA (by name), copied to OUT/data, to try a smaller
+# set; AUGS="0" runs only the recipes without DiffAugment (plain and +EMA), half the cost.
 #
 # Each run trains with the average of G (EMA 0.999, warm-up) kept on the side and writes both
 # generators' 8×8 grids every EVERY steps, so a run gives two recipes. Every grid is scored by
 # one metric, `gan-train --score` (SWD×10³ of 64 samples against 64 of the images, three
 # projection seeds; cross-checked against ../shared/peers/metrics/swd.py in the README).
 # Prints, per recipe and step, the mean and sample standard deviation over the seeds and the
-# ratio ours / PyTorch. Needs python3 with torch, numpy and pillow. Each trainer runs on one
+# ratio ours / PyTorch; then EMA's gain, per step: the raw G's score minus the averaged G's in
+# the same run (paired, so the spread between training seeds cancels), mean ± sd over seeds. Needs python3 with torch, numpy and pillow. Each trainer runs on one
 # thread; JOBS runs go side by side.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 DATA=${DATA:-public/datasets/food} STEPS=${STEPS:-2000} EVERY=${EVERY:-500}
 SEEDS=${SEEDS:-0 1 2} WIDTH=${WIDTH:-64} BATCH=${BATCH:-64} JOBS=${JOBS:-2}
-OUT=${OUT:-target/learning}
+AUGS=${AUGS:-0 1} OUT=${OUT:-target/learning}
 export PEERS=${PEERS:-$PWD/../shared/peers}
 mkdir -p "$OUT"
+if [[ -n ${SUBSET:-} ]]; then
+    rm -rf "$OUT/data" && mkdir -p "$OUT/data"
+    find "$DATA" -maxdepth 1 -type f \( -name '*.png' -o -name '*.jpg' -o -name '*.jpeg' \) |
+        LC_ALL=C sort | head -n "$SUBSET" | xargs cp -t "$OUT/data"
+    DATA=$OUT/data
+    echo "training on $(find "$DATA" -type f | wc -l) images in $DATA" >&2
+fi
 cargo build --release -p model --features cli --bin gan-train
 
 run() { # who seed augment
@@ -41,12 +52,12 @@ run() { # who seed augment
 }
 export -f run
 export DATA STEPS EVERY WIDTH BATCH OUT
-for seed in $SEEDS; do for aug in 0 1; do for who in ours ref; do echo "$who $seed $aug"; done; done; done |
+for seed in $SEEDS; do for aug in $AUGS; do for who in ours ref; do echo "$who $seed $aug"; done; done; done |
     xargs -P "$JOBS" -L 1 bash -c 'run "$@"' _
 
 # Score every grid in one call (the images are loaded once).
 grids=()
-for seed in $SEEDS; do for aug in 0 1; do
+for seed in $SEEDS; do for aug in $AUGS; do
     for ((s = EVERY; s <= STEPS; s += EVERY)); do
         grids+=("$OUT/ours-s$seed-aug$aug/$(printf 'raw_%06d.png' $s)"
             "$OUT/ours-s$seed-aug$aug/$(printf 'samples_%06d.png' $s)"
@@ -56,7 +67,7 @@ done; done
 target/release/gan-train --score "${grids[@]}" --data "$DATA" >"$OUT/scores.txt"
 python3 - "$OUT/scores.txt" <<'EOF'
 import re, statistics, sys
-rows = {}
+rows, pairs = {}, {}
 for line in open(sys.argv[1]):
     path, swd = line.split(" swd_x1e3=")
     m = re.search(r"(ours|ref)-s(\d+)-aug(\d)/(raw_|samples_|grid-ema-|grid-)0*(\d+)\.png", path)
@@ -64,6 +75,7 @@ for line in open(sys.argv[1]):
     ema = kind in ("samples_", "grid-ema-")
     recipe = {(0, 0): "plain", (0, 1): "+EMA", (1, 0): "+DiffAugment", (1, 1): "+both"}[(int(aug), ema)]
     rows.setdefault((recipe, int(step)), {}).setdefault(who, []).append(float(swd))
+    pairs.setdefault((who, int(aug), int(step)), {}).setdefault(seed, {})[ema] = float(swd)
 def cell(xs):
     sd = statistics.stdev(xs) if len(xs) > 1 else 0.0
     return f"{statistics.mean(xs):6.1f} ± {sd:4.1f}"
@@ -73,4 +85,12 @@ for recipe in ["plain", "+EMA", "+DiffAugment", "+both"]:
         r = rows[(recipe, step)]
         ratio = statistics.mean(r["ours"]) / statistics.mean(r["ref"])
         print(f"{recipe:13} {step:5}  {cell(r['ours'])}  {cell(r['ref'])}  {ratio:5.2f}  {len(r['ours'])}")
+print()
+print("EMA's gain (raw G's SWD minus the averaged G's, same run; > 0: EMA better), mean ± sd over seeds")
+print(f"{'recipe':13} {'step':>5}  {'gan-train':>13}  {'PyTorch':>13}")
+for aug, name in [(0, "plain"), (1, "DiffAugment")]:
+    for step in sorted({s for w, a, s in pairs if a == aug}):
+        gains = {who: [p[False] - p[True] for p in pairs.get((who, aug, step), {}).values()]
+                 for who in ("ours", "ref")}
+        print(f"{name:13} {step:5}  {cell(gains['ours'])}  {cell(gains['ref'])}")
 EOF
