@@ -14,7 +14,9 @@ DATA=${DATA:-public/datasets/food} STEPS=${STEPS:-3000} SEED=${SEED:-0} OUT=${OU
 WIDTH=${WIDTH:-64} BATCH=${BATCH:-64}
 PEERS=${PEERS:-../shared/peers}
 mkdir -p "$OUT"
-cargo build --release -p model --features cli --bin gan-train
+# The test command's feature set (scripts/test.sh), so its gan-train serves: `-p model` alone
+# resolves shared crates' features differently and compiles burn again (about 6 minutes).
+cargo build --release --workspace --features model/cli --bin gan-train
 RAYON_NUM_THREADS=1 target/release/gan-train --data "$DATA" --steps "$STEPS" --batch "$BATCH" --width "$WIDTH" --seed "$SEED" \
     --out "$OUT/burn-s$SEED" --log-csv "$OUT/burn-s$SEED.csv" --log-every 10 >"$OUT/burn-s$SEED.log" 2>&1 &
 burn=$!
