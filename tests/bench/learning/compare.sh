@@ -32,7 +32,9 @@ if [[ -n ${SUBSET:-} ]]; then
     DATA=$OUT/data
     echo "training on $(find "$DATA" -type f | wc -l) images in $DATA" >&2
 fi
-cargo build --release -p model --features cli --bin gan-train
+# The test command's feature set (scripts/test.sh), so its gan-train serves: `-p model` alone
+# resolves shared crates' features differently and compiles burn again (about 6 minutes).
+cargo build --release --workspace --features model/cli --bin gan-train
 
 run() { # who seed augment
     local who=$1 seed=$2 aug=$3 dir="$OUT/$1-s$2-aug$3"
