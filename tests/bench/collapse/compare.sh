@@ -14,9 +14,10 @@ DATA=${DATA:-public/datasets/food} STEPS=${STEPS:-3000} SEED=${SEED:-0} OUT=${OU
 WIDTH=${WIDTH:-64} BATCH=${BATCH:-64}
 PEERS=${PEERS:-../shared/peers}
 mkdir -p "$OUT"
-# The test command's feature set (scripts/test.sh), so its gan-train serves: `-p model` alone
+# The test command's native build (scripts/test.sh: every target, so dev-dependencies' features
+# are unified the same way), so its gan-train serves: `-p model` alone, or `--bin gan-train`,
 # resolves shared crates' features differently and compiles burn again (about 6 minutes).
-cargo build --release --workspace --features model/cli --bin gan-train
+cargo build --release --workspace --features model/cli --all-targets
 RAYON_NUM_THREADS=1 target/release/gan-train --data "$DATA" --steps "$STEPS" --batch "$BATCH" --width "$WIDTH" --seed "$SEED" \
     --out "$OUT/burn-s$SEED" --log-csv "$OUT/burn-s$SEED.csv" --log-every 10 >"$OUT/burn-s$SEED.log" 2>&1 &
 burn=$!

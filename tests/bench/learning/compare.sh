@@ -8,7 +8,9 @@
 #   [BATCH=64] [AUGS="0 1"] [JOBS=2] [OUT=target/learning] tests/bench/learning/compare.sh
 #
 # SUBSET=N trains on the first N images of DATA (by name), copied to OUT/data, to try a smaller
-# set; AUGS="0" runs only the recipes without DiffAugment (plain and +EMA), half the cost.
+# set; AUGS="0" runs only the recipes without DiffAugment (plain and +EMA), half the cost;
+# SCORE_ONLY=1 trains nothing and scores the grids already written (runs cut short included:
+# the last column gives how many seeds each row has, ours/PyTorch).
 #
 # Each run trains with the average of G (EMA 0.999, warm-up) kept on the side and writes both
 # generators' 8×8 grids every EVERY steps, so a run gives two recipes. Every grid is scored by
@@ -32,9 +34,10 @@ if [[ -n ${SUBSET:-} ]]; then
     DATA=$OUT/data
     echo "training on $(find "$DATA" -type f | wc -l) images in $DATA" >&2
 fi
-# The test command's feature set (scripts/test.sh), so its gan-train serves: `-p model` alone
+# The test command's native build (scripts/test.sh: every target, so dev-dependencies' features
+# are unified the same way), so its gan-train serves: `-p model` alone, or `--bin gan-train`,
 # resolves shared crates' features differently and compiles burn again (about 6 minutes).
-cargo build --release --workspace --features model/cli --bin gan-train
+cargo build --release --workspace --features model/cli --all-targets
 
 run() { # who seed augment
     local who=$1 seed=$2 aug=$3 dir="$OUT/$1-s$2-aug$3"
@@ -54,8 +57,10 @@ run() { # who seed augment
 }
 export -f run
 export DATA STEPS EVERY WIDTH BATCH OUT
-for seed in $SEEDS; do for aug in $AUGS; do for who in ours ref; do echo "$who $seed $aug"; done; done; done |
-    xargs -P "$JOBS" -L 1 bash -c 'run "$@"' _
+if [[ ${SCORE_ONLY:-0} != 1 ]]; then
+    for seed in $SEEDS; do for aug in $AUGS; do for who in ours ref; do echo "$who $seed $aug"; done; done; done |
+        xargs -P "$JOBS" -L 1 bash -c 'run "$@"' _
+fi
 
 # Score every grid in one call (the images are loaded once; about 7 s of CPU a grid). Each
 # score is kept beside its grid (GRID.swd), so a grid scored by an earlier call is not scored
@@ -69,6 +74,11 @@ for seed in $SEEDS; do for aug in $AUGS; do
     done
 done; done
 todo=()
+if [[ ${SCORE_ONLY:-0} == 1 ]]; then
+    written=()
+    for grid in "${grids[@]}"; do [[ -e $grid ]] && written+=("$grid"); done
+    grids=("${written[@]}")
+fi
 for grid in "${grids[@]}"; do [[ -s $grid.swd ]] || todo+=("$grid"); done
 if ((${#todo[@]})); then
     target/release/gan-train --score "${todo[@]}" --data "$DATA" |
@@ -88,13 +98,14 @@ for line in open(sys.argv[1]):
     pairs.setdefault((who, int(aug), int(step)), {}).setdefault(seed, {})[ema] = float(swd)
 def cell(xs):
     sd = statistics.stdev(xs) if len(xs) > 1 else 0.0
-    return f"{statistics.mean(xs):6.1f} ± {sd:4.1f}"
+    return f"{statistics.mean(xs):6.1f} ± {sd:4.1f}" if xs else f"{'—':>13}"
 print(f"{'recipe':13} {'step':>5}  {'gan-train':>13}  {'PyTorch':>13}  ratio  seeds")
 for recipe in ["plain", "+EMA", "+DiffAugment", "+both"]:
     for step in sorted(s for r, s in rows if r == recipe):
         r = rows[(recipe, step)]
-        ratio = statistics.mean(r["ours"]) / statistics.mean(r["ref"])
-        print(f"{recipe:13} {step:5}  {cell(r['ours'])}  {cell(r['ref'])}  {ratio:5.2f}  {len(r['ours'])}")
+        ours, ref = r.get("ours", []), r.get("ref", [])
+        ratio = f"{statistics.mean(ours) / statistics.mean(ref):5.2f}" if ours and ref else "    —"
+        print(f"{recipe:13} {step:5}  {cell(ours)}  {cell(ref)}  {ratio}  {len(ours)}/{len(ref)}")
 print()
 print("EMA's gain (raw G's SWD minus the averaged G's, same run; > 0: EMA better), mean ± sd over seeds")
 print(f"{'recipe':13} {'step':>5}  {'gan-train':>13}  {'PyTorch':>13}")
