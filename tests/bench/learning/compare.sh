@@ -18,8 +18,9 @@
 # projection seeds; cross-checked against ../shared/peers/metrics/swd.py in the README).
 # Prints, per recipe and step, the mean and sample standard deviation over the seeds and the
 # ratio ours / PyTorch; then EMA's gain, per step: the raw G's score minus the averaged G's in
-# the same run (paired, so the spread between training seeds cancels), mean ± sd over seeds. Needs python3 with torch, numpy and pillow. Each trainer runs on one
-# thread; JOBS runs go side by side.
+# the same run (paired, so the spread between training seeds cancels), mean ± sd over seeds.
+# Needs python3 with torch, numpy and pillow. Each trainer runs on one thread; JOBS runs go
+# side by side.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 DATA=${DATA:-public/datasets/food} STEPS=${STEPS:-2000} EVERY=${EVERY:-500}
@@ -64,7 +65,7 @@ fi
 
 # Score every grid in one call (the images are loaded once; about 7 s of CPU a grid). Each
 # score is kept beside its grid (GRID.swd), so a grid scored by an earlier call is not scored
-# again: a new DATA needs a new OUT.
+# again unless the grid is newer: a new DATA needs a new OUT.
 grids=()
 for seed in $SEEDS; do for aug in $AUGS; do
     for ((s = EVERY; s <= STEPS; s += EVERY)); do
@@ -79,7 +80,7 @@ if [[ ${SCORE_ONLY:-0} == 1 ]]; then
     for grid in "${grids[@]}"; do [[ -e $grid ]] && written+=("$grid"); done
     grids=("${written[@]}")
 fi
-for grid in "${grids[@]}"; do [[ -s $grid.swd ]] || todo+=("$grid"); done
+for grid in "${grids[@]}"; do [[ -s $grid.swd && $grid.swd -nt $grid ]] || todo+=("$grid"); done
 if ((${#todo[@]})); then
     target/release/gan-train --score "${todo[@]}" --data "$DATA" |
         while read -r grid score; do echo "$grid $score" >"$grid.swd"; done
@@ -111,7 +112,7 @@ print("EMA's gain (raw G's SWD minus the averaged G's, same run; > 0: EMA better
 print(f"{'recipe':13} {'step':>5}  {'gan-train':>13}  {'PyTorch':>13}")
 for aug, name in [(0, "plain"), (1, "DiffAugment")]:
     for step in sorted({s for w, a, s in pairs if a == aug}):
-        gains = {who: [p[False] - p[True] for p in pairs.get((who, aug, step), {}).values()]
-                 for who in ("ours", "ref")}
+        gains = {who: [p[False] - p[True] for p in pairs.get((who, aug, step), {}).values()
+                       if len(p) == 2] for who in ("ours", "ref")}
         print(f"{name:13} {step:5}  {cell(gains['ours'])}  {cell(gains['ref'])}")
 EOF
