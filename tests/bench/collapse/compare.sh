@@ -16,7 +16,7 @@ PEERS=${PEERS:-../shared/peers}
 mkdir -p "$OUT"
 # The test command's native build (scripts/test.sh: every target, so dev-dependencies' features
 # are unified the same way), so its gan-train serves: `-p model` alone, or `--bin gan-train`,
-# resolves shared crates' features differently and compiles burn again (about 6 minutes).
+# resolves shared crates' features differently and compiles burn again (about 5 minutes).
 cargo build --release --workspace --features model/cli --all-targets
 RAYON_NUM_THREADS=1 target/release/gan-train --data "$DATA" --steps "$STEPS" --batch "$BATCH" --width "$WIDTH" --seed "$SEED" \
     --out "$OUT/burn-s$SEED" --log-csv "$OUT/burn-s$SEED.csv" --log-every 10 >"$OUT/burn-s$SEED.log" 2>&1 &

@@ -37,7 +37,7 @@ if [[ -n ${SUBSET:-} ]]; then
 fi
 # The test command's native build (scripts/test.sh: every target, so dev-dependencies' features
 # are unified the same way), so its gan-train serves: `-p model` alone, or `--bin gan-train`,
-# resolves shared crates' features differently and compiles burn again (about 6 minutes).
+# resolves shared crates' features differently and compiles burn again (about 5 minutes).
 cargo build --release --workspace --features model/cli --all-targets
 
 run() { # who seed augment
