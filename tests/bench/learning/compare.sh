@@ -31,7 +31,7 @@ mkdir -p "$OUT"
 if [[ -n ${SUBSET:-} ]]; then
     rm -rf "$OUT/data" && mkdir -p "$OUT/data"
     find "$DATA" -maxdepth 1 -type f \( -name '*.png' -o -name '*.jpg' -o -name '*.jpeg' \) |
-        LC_ALL=C sort | head -n "$SUBSET" | xargs cp -t "$OUT/data"
+        LC_ALL=C sort | head -n "$SUBSET" | xargs -d '\n' cp -t "$OUT/data"
     DATA=$OUT/data
     echo "training on $(find "$DATA" -type f | wc -l) images in $DATA" >&2
 fi
