@@ -1,29 +1,74 @@
 #!/usr/bin/env bash
-# On a machine with an NVIDIA GPU: burn's wgpu-Vulkan train step (gan-train built with
-# `--features cli,vulkan`) against PyTorch CUDA (dcgan32.py --device cuda) in one run.
-#   scripts/bench-gpu.sh GAN_TRAIN_BINARY DCGAN32_PY
-# Each burn figure is (time of 60 steps − time of 20 steps) / 40, so start-up, shader
-# compilation and autotuning are left out; losses are read back every step, as the peer does.
-set -uo pipefail
-BIN=$1
-PEER=$2
+# Issue 12, part 5: burn's GPU train step against PyTorch CUDA (../shared/peers/pytorch/dcgan32.py
+# --device cuda) in one run, batch 16/64/256, each in steady state inside one process after
+# warm-up (model/benches/train_step.rs: criterion; its figures read the losses back every step,
+# `read_each`, and one step late, `read_behind`, as the page does).
+#
+# Here (2 cores, no GPU; about 10 minutes a build): the bench built twice, with the page's settings
+# (`wgpu`: WGSL through wgpu, fusion and autotune off) and burn's best native ones (`vulkan`:
+# SPIR-V, fusion and autotune on), copied under gpu-bench/ (ignored by git):
+#   scripts/bench-gpu.sh --build
+# On the device machine, one call (no Rust there; Vulkan's loader unpacked from .gl/, which the
+# device tool's README says how to fill), carrying gpu-bench and .gl:
+#   for f in .gl/*.deb; do dpkg -x $f /; done; ldconfig
+#   scripts/bench-gpu.sh gpu-bench/dcgan32.py wgpu=gpu-bench/train_step-wgpu vulkan=gpu-bench/train_step-vulkan
+# Prints, per batch, PyTorch's median ms per step and each bench's criterion point estimate in
+# ms; criterion's whole output goes to $OUT/NAME.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BATCHES=${BATCHES:-16,64,256}
 OUT=${OUT:-/tmp/bench-gpu}
+
+if [[ ${1:-} == --build ]]; then
+    mkdir -p gpu-bench
+    cp ../shared/peers/pytorch/dcgan32.py gpu-bench/
+    for feature in wgpu vulkan; do
+        # A target folder each: the two feature sets would otherwise rebuild burn in turn.
+        exe=$(CARGO_TARGET_DIR=target/gpu-$feature cargo bench -p model --features "$feature" \
+            --bench train_step --no-run --message-format=json |
+            python3 -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "train_step" and m["executable"]:
+        print(m["executable"])')
+        cp "$exe" "gpu-bench/train_step-$feature"
+        strip "gpu-bench/train_step-$feature"
+    done
+    ls -l gpu-bench
+    exit 0
+fi
+
+PEER=$1
+shift
 mkdir -p "$OUT"
 nvidia-smi -L || true
-for batch in 16 64 256; do
+declare -A burn_ms
+for bench in "$@"; do
+    name=${bench%%=*} exe=${bench#*=}
+    # Criterion's own output, whole; the figures are picked out of it below.
+    TRAIN_STEP_BACKEND=$name TRAIN_STEP_BATCHES=$BATCHES "$exe" --bench --noplot train_step \
+        2>&1 | tee "$OUT/$name.log"
+    while read -r id ms; do burn_ms[$name/$id]=$ms; done < <(awk '
+        /^train_step_32x32_rgb\// { id = $1 }
+        / time: +\[/ && id != "" {
+            for (i = 1; i < NF; i++) if ($i == "time:") { v = $(i + 3); u = $(i + 4) }  # the point estimate
+            ms = (u == "s") ? v * 1000 : (u == "µs" || u == "us") ? v / 1000 : (u == "ns") ? v / 1e6 : v
+            sub(/^train_step_32x32_rgb\/batch_/, "", id)
+            print id, ms; id = ""
+        }' "$OUT/$name.log")
+done
+for batch in ${BATCHES//,/ }; do
     if python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
         torch_ms=$(python3 "$PEER" --device cuda --batch "$batch" --steps 50 | awk -F= '/^ms_per_step=/ {print $2}')
     else
         torch_ms=NA
     fi
-    run() {
-        "$BIN" --builtin rings --builtin-count 1024 --backend vulkan --batch "$batch" --steps "$1" \
-            --log-every 1 --sample-every 1000000 --checkpoint-every 1000000 --out "$OUT/b$batch-$1" 2>&1 \
-            | tee "$OUT/b$batch-$1.log" | awk '/ steps in / { print $4 }'
-    }
-    short=$(run 20)
-    long=$(run 60)
-    burn_ms=$(awk -v l="$long" -v s="$short" 'BEGIN { print (l - s) * 1000 / 40 }')
-    printf 'batch %-4s pytorch_cuda_ms=%s burn_vulkan_ms=%.2f (20 steps %ss, 60 steps %ss)\n' \
-        "$batch" "$torch_ms" "$burn_ms" "$short" "$long"
+    line="batch $batch: pytorch_cuda_ms=$torch_ms"
+    for bench in "$@"; do
+        name=${bench%%=*}
+        for read in read_each read_behind; do
+            line+=" ${name}_${read}_ms=${burn_ms[$name/$batch/$read]:-NA}"
+        done
+    done
+    echo "$line"
 done

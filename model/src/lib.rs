@@ -8,6 +8,7 @@
 //! - [`latent`], [`principal`]: interpolation and principal directions of z.
 //! - [`checkpoint`], [`snapshot`]: saving and loading the whole training state.
 //! - [`swd`]: the sliced Wasserstein distance used as the quality score.
+//! - [`backend`]: which burn backend trains, by name (CPU, or a GPU where built).
 //! - [`health`]: watching a run for the discriminator winning or the samples falling apart.
 //!
 //! Without the default `burn` feature only the burn-free part is built (what the page's UI
@@ -17,6 +18,8 @@
 pub mod anatomy;
 #[cfg(feature = "burn")]
 pub mod augment;
+#[cfg(feature = "burn")]
+pub mod backend;
 #[cfg(feature = "burn")]
 pub mod checkpoint;
 pub mod config;

@@ -13,25 +13,12 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use model::burn::tensor::Device;
+use model::backend::Backend;
 use model::health::{RunWatch, WatchConfig};
 use model::latent::grid_latents;
 use model::procedural::Procedural;
 use model::swd::{SwdConfig, sliced_wasserstein};
 use model::{Dataset, Gan, GanConfig, LossKind, checkpoint, images};
-
-/// Which burn backend runs the training.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Backend {
-    /// burn's CPU backend (flex), multi-threaded.
-    Cpu,
-    /// burn's wgpu backend (Vulkan, Metal or DX12); needs the `wgpu` feature.
-    Wgpu,
-    /// burn's wgpu backend pinned to Vulkan; needs the `vulkan` feature.
-    Vulkan,
-    /// burn's CUDA backend; needs the `cuda` feature.
-    Cuda,
-}
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Builtin {
@@ -150,6 +137,7 @@ struct Args {
     /// Read the losses back (and wait for the device) every N steps.
     #[arg(long, default_value_t = 10)]
     log_every: u64,
+    /// Which burn backend trains; the GPU ones need their feature at build time.
     #[arg(long, value_enum, default_value_t = Backend::Cpu)]
     backend: Backend,
     /// Write a CSV line every --log-every steps: losses, D outputs, gradient norms and each
@@ -166,25 +154,6 @@ struct Args {
     /// without computing anything first. Training resumed from it starts from that average.
     #[arg(long)]
     ship: bool,
-}
-
-fn device(backend: Backend) -> anyhow::Result<Device> {
-    match backend {
-        Backend::Cpu => Ok(Device::flex()),
-        #[cfg(feature = "wgpu")]
-        Backend::Wgpu => Ok(Device::wgpu(model::burn::tensor::DeviceKind::DefaultDevice)),
-        #[cfg(feature = "vulkan")]
-        Backend::Vulkan => Ok(Device::vulkan(
-            model::burn::tensor::DeviceKind::DefaultDevice,
-        )),
-        #[cfg(feature = "cuda")]
-        Backend::Cuda => Ok(Device::cuda(0)),
-        #[allow(unreachable_patterns)]
-        other => bail!(
-            "this build has no {other:?} backend: rebuild with `--features cli,{}`",
-            format!("{other:?}").to_lowercase()
-        ),
-    }
 }
 
 /// Every loadable image under `dir`; bad files are reported and skipped.
@@ -293,7 +262,7 @@ fn main() -> anyhow::Result<()> {
         let data = args.data.as_deref().expect("clap requires --data");
         return score(&args.score, data, args.size, args.channels);
     }
-    let device = device(args.backend)?;
+    let device = args.backend.device().map_err(anyhow::Error::msg)?;
 
     let mut resumed_data = None;
     let mut project = None;
