@@ -3,6 +3,8 @@
 # (wasm-bindgen-test: training steps on WebGPU and the CPU, the worker protocol), then
 # end-to-end in headless Chromium (and a part in Firefox ESR) against the Trunk-built page.
 source "$(dirname "$0")/tools.sh"
+# Before the native build, not beside it: on 2 cores the two together reached the page's build
+# in 1 107 s against 892 s one after the other (clean clones, tools uninstalled, 2026-11-29).
 ensure_build_tools
 ensure_browser
 cd "$ROOT"
@@ -88,6 +90,8 @@ in_browser --test gemm
 # alone). The CUDA backend's build scripts would ask nvcc for the CUDA version and download an LLVM
 # bundle (tracel-llvm-bundler, cubecl-llvm); a type-check needs neither: CUDARC_CUDA_VERSION
 # names a version and DOCS_RS skips the download (as on docs.rs). Only those two read DOCS_RS.
+# The train-step bench's GPU builds (scripts/bench-gpu.sh) are covered too: it has no code of its
+# own per backend (model::backend, checked here, picks the device), and it is built with the CPU.
 gpu_check() {
     say "gan-train's GPU backends (--features cli,wgpu,vulkan,cuda), type-checked"
     DOCS_RS=1 CUDARC_CUDA_VERSION=12080 nice -n 19 \
