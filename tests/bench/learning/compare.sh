@@ -42,16 +42,17 @@ cargo build --release --workspace --features model/cli --all-targets
 
 run() { # who seed augment
     local who=$1 seed=$2 aug=$3 dir="$OUT/$1-s$2-aug$3"
-    [[ -e "$dir/done" ]] && return 0 # finished by an earlier call
+    [[ -e "$dir/done" ]] && return 0 # finished by an earlier call (a run stopped is not done)
     if [[ $who == ours ]]; then
         RAYON_NUM_THREADS=1 target/release/gan-train --data "$DATA" --steps "$STEPS" --batch "$BATCH" \
             --width "$WIDTH" --seed "$seed" --ema 0.999 --diffaug "$aug" --raw-samples \
             --sample-every "$EVERY" --quality-every 0 --checkpoint-every "$STEPS" --out "$dir" \
-            >"$dir.log" 2>&1
+            >"$dir.log" 2>&1 || { echo "$dir failed or was stopped: $dir.log" >&2; return 1; }
     else
         python3 tests/bench/learning/ref_train.py --data "$DATA" --steps "$STEPS" --batch "$BATCH" \
             --width "$WIDTH" --seed "$seed" --ema 0.999 $([[ $aug == 1 ]] && echo --diffaug) \
-            --every "$EVERY" --out "$dir" >"$dir.log" 2>&1
+            --every "$EVERY" --out "$dir" >"$dir.log" 2>&1 ||
+            { echo "$dir failed or was stopped: $dir.log" >&2; return 1; }
     fi
     touch "$dir/done"
     echo "finished $dir" >&2
