@@ -110,10 +110,11 @@ for recipe in ["plain", "+EMA", "+DiffAugment", "+both"]:
         print(f"{recipe:13} {step:5}  {cell(ours)}  {cell(ref)}  {ratio}  {len(ours)}/{len(ref)}")
 print()
 print("EMA's gain (raw G's SWD minus the averaged G's, same run; > 0: EMA better), mean ± sd over seeds")
-print(f"{'recipe':13} {'step':>5}  {'gan-train':>13}  {'PyTorch':>13}")
+print(f"{'recipe':13} {'step':>5}  {'gan-train':>13}  {'PyTorch':>13}  per seed, ours | PyTorch")
 for aug, name in [(0, "plain"), (1, "DiffAugment")]:
     for step in sorted({s for w, a, s in pairs if a == aug}):
-        gains = {who: [p[False] - p[True] for p in pairs.get((who, aug, step), {}).values()
+        gains = {who: [p[False] - p[True] for _, p in sorted(pairs.get((who, aug, step), {}).items())
                        if len(p) == 2] for who in ("ours", "ref")}
-        print(f"{name:13} {step:5}  {cell(gains['ours'])}  {cell(gains['ref'])}")
+        seeds = " | ".join(" ".join(f"{g:+.1f}" for g in gains[who]) for who in ("ours", "ref"))
+        print(f"{name:13} {step:5}  {cell(gains['ours'])}  {cell(gains['ref'])}  {seeds}")
 EOF
