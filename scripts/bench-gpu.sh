@@ -4,9 +4,10 @@
 # warm-up (model/benches/train_step.rs: criterion; its figures read the losses back every step,
 # `read_each`, and one step late, `read_behind`, as the page does).
 #
-# Here (2 cores, no GPU; a build takes 15–40 minutes): the bench built twice, with the page's settings
-# (`wgpu`: WGSL through wgpu, fusion and autotune off) and burn's best native ones (`vulkan`:
-# SPIR-V, fusion and autotune on), copied under gpu-bench/ (ignored by git):
+# Here (2 cores, no GPU; the `wgpu` build took 43 minutes with two other jobs on the cores): the
+# bench built twice, with the page's settings (`wgpu`: WGSL through wgpu, fusion and autotune
+# off) and burn's best native ones (`vulkan`: SPIR-V, fusion and autotune on), copied under
+# gpu-bench/ (ignored by git):
 #   [FEATURES="wgpu vulkan"] scripts/bench-gpu.sh --build
 # On the device machine, one call (no Rust there; Vulkan's loader unpacked from .gl/, which the
 # device tool's README says how to fill), carrying gpu-bench and .gl:
@@ -66,11 +67,11 @@ for bench in "$@"; do
             print id, ms; id = ""
         }' "$OUT/$name.log")
 done
+cuda=$(python3 -c 'import torch; print(int(torch.cuda.is_available()))' 2>/dev/null || echo 0)
 for batch in ${BATCHES//,/ }; do
-    if python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
+    torch_ms=NA
+    if [[ $cuda == 1 ]]; then
         torch_ms=$(python3 "$PEER" --device cuda --batch "$batch" --steps 50 | awk -F= '/^ms_per_step=/ {print $2}')
-    else
-        torch_ms=NA
     fi
     line="batch $batch: pytorch_cuda_ms=$torch_ms"
     for bench in "$@"; do
