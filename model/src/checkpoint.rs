@@ -19,7 +19,7 @@ use crate::config::GanConfig;
 use crate::data::DataPosition;
 use crate::discriminator::Discriminator;
 use crate::generator::Generator;
-use crate::optimizer::ModuleAdam;
+use crate::optimizer::ModuleOptim;
 use crate::snapshot::to_device_async;
 use crate::training::Gan;
 
@@ -334,14 +334,14 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<Gan, CheckpointError> {
     // Empty optimiser sections (a checkpoint saved without them) leave Adam fresh; versions
     // 1–3 hold burn's optimiser records.
     let older = sections.version < 4;
-    gan.optim_g = adam_state(
+    gan.optim_g = optimizer_state(
         &gan.optim_g,
         &gan.generator,
         (sections.parts[3], older),
         &plain,
         "generator optimiser",
     )?;
-    gan.optim_d = adam_state(
+    gan.optim_d = optimizer_state(
         &gan.optim_d,
         &gan.discriminator,
         (sections.parts[4], older),
@@ -380,13 +380,13 @@ struct TrainingState {
 
 /// `optim` with the state saved for `network` in `saved`: (section, written by version 1–3,
 /// which hold burn's optimiser records).
-fn adam_state<M: Module>(
-    optim: &ModuleAdam,
+fn optimizer_state<M: Module>(
+    optim: &ModuleOptim,
     network: &M,
     (bytes, older): (&[u8], bool),
     device: &Device,
     part: &'static str,
-) -> Result<ModuleAdam, CheckpointError> {
+) -> Result<ModuleOptim, CheckpointError> {
     let converted = if older && !bytes.is_empty() {
         crate::optimizer::from_burn_record(network, bytes)
     } else {
@@ -754,6 +754,29 @@ mod tests {
                 &calibrated.forward(flat(&other_z)).into_data(),
                 burn::tensor::Tolerance::absolute(0.01),
             );
+    }
+
+    #[test]
+    fn a_wgan_run_resumes_with_its_rms_prop_state() {
+        let device = Device::flex();
+        let config = GanConfig::new()
+            .with_generator_width(4)
+            .with_discriminator_width(4)
+            .with_latent_size(8)
+            .with_batch_size(4)
+            .with_loss_recipe(crate::LossKind::WganClip);
+        let mut gan = Gan::new(config, &device).unwrap();
+        let mut data = Procedural::Stripes.dataset(8, 3, 32, &device, 0);
+        gan.train_step(&mut data);
+        let bytes = pollster::block_on(save_async(&gan, None)).unwrap();
+        let mut back = load(&bytes, &device).unwrap();
+        assert_eq!(back.config.optimizer, crate::OptimizerKind::RmsProp);
+        assert!(!back.optim_d.is_fresh() && back.optim_d.kind() == crate::OptimizerKind::RmsProp);
+        let mut d1 = Procedural::Stripes.dataset(8, 3, 32, &device, 3);
+        let mut d2 = Procedural::Stripes.dataset(8, 3, 32, &device, 3);
+        let a = pollster::block_on(gan.train_step(&mut d1).read()).unwrap();
+        let b = pollster::block_on(back.train_step(&mut d2).read()).unwrap();
+        assert_eq!(a, b, "the same next step");
     }
 
     #[test]

@@ -33,6 +33,30 @@ impl LossKind {
     }
 }
 
+/// The update rule of both networks, chosen in [`GanConfig::optimizer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum OptimizerKind {
+    /// Adam (Kingma & Ba 2015) with [`GanConfig::beta1`] and [`GanConfig::beta2`]: DCGAN's.
+    #[default]
+    Adam,
+    /// RMSProp (decay 0.99, no momentum): what WGAN's paper used, because momentum-based
+    /// optimisers such as Adam made its critic's training unstable (Arjovsky et al. 2017, §4).
+    RmsProp,
+}
+
+impl OptimizerKind {
+    /// Every optimiser, in the order a UI lists them.
+    pub const ALL: [OptimizerKind; 2] = [OptimizerKind::Adam, OptimizerKind::RmsProp];
+
+    /// A short human name.
+    pub fn label(self) -> &'static str {
+        match self {
+            OptimizerKind::Adam => "Adam",
+            OptimizerKind::RmsProp => "RMSProp",
+        }
+    }
+}
+
 /// Everything that defines a DCGAN and how it trains. `GanConfig::new()` gives the defaults
 /// written beside each field, and `with_<field>` sets one (the builders burn's
 /// `#[derive(Config)]` gave; that derive needs burn, and the page's UI links this file).
@@ -57,10 +81,13 @@ pub struct GanConfig {
     /// The adversarial objective.
     #[default(LossKind::Bce)]
     pub loss: LossKind,
-    /// Adam learning rate of the generator (DCGAN: 2e-4).
+    /// The update rule of both networks (DCGAN: Adam; WGAN: RMSProp).
+    #[default(OptimizerKind::Adam)]
+    pub optimizer: OptimizerKind,
+    /// Learning rate of the generator (DCGAN: 2e-4; WGAN: 5e-5).
     #[default(2e-4)]
     pub learning_rate_g: f64,
-    /// Adam learning rate of the discriminator (DCGAN: 2e-4).
+    /// Learning rate of the discriminator (DCGAN: 2e-4; WGAN: 5e-5).
     #[default(2e-4)]
     pub learning_rate_d: f64,
     /// Adam β1 (DCGAN: 0.5, lower than Adam's usual 0.9 to steady training).
@@ -72,7 +99,7 @@ pub struct GanConfig {
     /// Images per training batch.
     #[default(64)]
     pub batch_size: usize,
-    /// Discriminator updates before each generator update.
+    /// Discriminator updates before each generator update (DCGAN: 1; WGAN: 5).
     #[default(1)]
     pub d_steps: usize,
     /// Weight clip of the WGAN critic (only with [`LossKind::WganClip`]).
@@ -99,6 +126,44 @@ impl GanConfig {
     /// Every field at its default.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// `loss` with the training recipe of the paper that introduced it: the optimiser, both
+    /// learning rates, the D steps per G step and (WGAN) the clip. Every other field is kept.
+    ///
+    /// - BCE and hinge: DCGAN's Adam at 2e-4 (β1 0.5), one D step per G step (Radford et al.
+    ///   2016; the hinge GAN of Lim & Ye 2017 and Miyato et al. 2018 trains the DCGAN
+    ///   architecture with Adam too).
+    /// - WGAN: RMSProp at 5e-5, 5 critic steps per G step, weights clipped to ±0.01
+    ///   (Arjovsky et al. 2017, Algorithm 1).
+    pub fn with_loss_recipe(self, loss: LossKind) -> Self {
+        let defaults = GanConfig::new();
+        match loss {
+            LossKind::Bce | LossKind::Hinge => Self {
+                loss,
+                optimizer: OptimizerKind::Adam,
+                learning_rate_g: defaults.learning_rate_g,
+                learning_rate_d: defaults.learning_rate_d,
+                beta1: defaults.beta1,
+                d_steps: 1,
+                ..self
+            },
+            LossKind::WganClip => Self {
+                loss,
+                optimizer: OptimizerKind::RmsProp,
+                learning_rate_g: 5e-5,
+                learning_rate_d: 5e-5,
+                d_steps: 5,
+                wgan_clip: 0.01,
+                ..self
+            },
+        }
+    }
+
+    /// True when the optimiser, learning rates, D steps (and for WGAN the clip) are those of
+    /// [`with_loss_recipe`](Self::with_loss_recipe) for this loss.
+    pub fn follows_loss_recipe(&self) -> bool {
+        self.clone().with_loss_recipe(self.loss) == *self
     }
 }
 
@@ -190,6 +255,7 @@ impl GanConfig {
             .as_object_mut()
             .ok_or("the configuration is not a JSON object")?;
         fields.entry("ema_beta").or_insert(serde_json::json!(0.0));
+        // `optimizer` takes its default, Adam: the only one there was.
         let mut merged = serde_json::to_value(GanConfig::new()).map_err(|e| e.to_string())?;
         if let Some(defaults) = merged.as_object_mut() {
             defaults.extend(fields.clone());
@@ -250,12 +316,41 @@ mod tests {
     }
 
     #[test]
+    fn each_loss_gets_its_papers_recipe() {
+        let wgan = GanConfig::new()
+            .with_seed(3)
+            .with_loss_recipe(LossKind::WganClip);
+        assert_eq!(wgan.optimizer, OptimizerKind::RmsProp);
+        assert_eq!((wgan.learning_rate_g, wgan.learning_rate_d), (5e-5, 5e-5));
+        assert_eq!((wgan.d_steps, wgan.wgan_clip), (5, 0.01));
+        assert_eq!(wgan.seed, 3, "other fields are kept");
+        assert!(wgan.validate().is_ok());
+        // Back to BCE: DCGAN's recipe again, not WGAN's left over.
+        let bce = wgan.with_loss_recipe(LossKind::Bce);
+        assert_eq!(bce, GanConfig::new().with_seed(3));
+        let hinge = GanConfig::new().with_loss_recipe(LossKind::Hinge);
+        assert_eq!(hinge.optimizer, OptimizerKind::Adam);
+        assert_eq!(hinge.d_steps, 1);
+        assert!(hinge.follows_loss_recipe() && GanConfig::new().follows_loss_recipe());
+        let changed = GanConfig::new()
+            .with_loss_recipe(LossKind::WganClip)
+            .with_d_steps(2);
+        assert!(!changed.follows_loss_recipe());
+    }
+
+    #[test]
     fn older_configurations_load_with_the_settings_added_since() {
         let mut old = serde_json::to_value(GanConfig::new().with_latent_size(20)).unwrap();
         old.as_object_mut().unwrap().remove("ema_beta");
+        old.as_object_mut().unwrap().remove("optimizer");
         let config = GanConfig::from_json(old.to_string().as_bytes()).unwrap();
         assert_eq!(config.latent_size, 20);
         assert_eq!(config.ema_beta, 0.0, "trained without an EMA: none");
+        assert_eq!(
+            config.optimizer,
+            OptimizerKind::Adam,
+            "the only one there was"
+        );
         let now = GanConfig::new().with_ema_beta(0.99);
         let json = serde_json::to_vec(&now).unwrap();
         assert_eq!(GanConfig::from_json(&json).unwrap(), now);

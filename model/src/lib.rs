@@ -59,7 +59,7 @@ pub mod training;
 
 #[cfg(feature = "burn")]
 pub use burn;
-pub use config::{GanConfig, LossKind};
+pub use config::{GanConfig, LossKind, OptimizerKind};
 #[cfg(feature = "burn")]
 pub use data::{DataPosition, Dataset};
 #[cfg(feature = "burn")]

@@ -1,61 +1,95 @@
-//! Adam over a whole module, with its state where an asynchronous read can reach it.
+//! Adam or RMSProp over a whole module, with its state where an asynchronous read can reach it.
 //!
-//! burn's `ModuleOptimizer` keeps Adam's moments private and serialises them with synchronous
-//! reads, which WebGPU in a browser cannot do: a checkpoint from WebGPU had to drop them, so a
-//! resumed run was not the same run. [`ModuleAdam`] keeps burn's own update
-//! ([`burn::optim::Adam`]'s `Optimizer::step`, so the arithmetic is burn's) and only owns where
-//! the moments live: flattened, by parameter, so one asynchronous read takes them all and they
-//! can be rebuilt on any device.
+//! burn's `ModuleOptimizer` keeps an optimiser's state private and serialises it with
+//! synchronous reads, which WebGPU in a browser cannot do: a checkpoint from WebGPU had to drop
+//! it, so a resumed run was not the same run. [`ModuleOptim`] keeps burn's own updates
+//! ([`burn::optim::Adam`]'s and [`burn::optim::RmsProp`]'s `Optimizer::step`, so the arithmetic
+//! is burn's) and only owns where the state lives: flattened, by parameter, so one asynchronous
+//! read takes it all and it can be rebuilt on any device.
 //!
 //! Saved layout (little-endian): parameter count u32, then for each float tensor of the module
-//! in visit order: 0u8 (no state: batch-norm statistics, or never updated) or 1u8 · Adam's time
-//! u64 · element count u64 · first moments (f32 ×count) · second moments (f32 ×count).
+//! in visit order one tag byte: 0 (no state: batch-norm statistics, or never updated);
+//! 1, Adam · time u64 · element count u64 · first moments (f32 ×count) · second moments
+//! (f32 ×count); 2, RMSProp · time u64 · element count u64 · running mean of squared gradients
+//! (f32 ×count). Files written before RMSProp existed hold only tags 0 and 1.
 
 use std::collections::HashMap;
 
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param, ParamId};
 use burn::optim::{
-    Adam, AdamConfig, AdamState, AdaptiveMomentumState, GradientsParams, LearningRate, Optimizer,
+    Adam, AdamConfig, AdamState, AdaptiveMomentumState, CenteredState, GradientsParams,
+    LearningRate, Optimizer, RmsProp, RmsPropConfig, RmsPropState, SquareAvgState,
 };
 use burn::tensor::{Device, ExecutionError, Tensor, TensorData};
 
-/// One parameter's Adam state, flattened.
+use crate::config::OptimizerKind;
+
+/// One parameter's optimiser state, flattened.
 #[derive(Clone)]
 struct Moments {
-    /// Updates so far (Adam's bias correction).
+    /// Updates so far (Adam's bias correction; counted for RMSProp too).
     time: usize,
-    /// First moments, `[count]`.
-    first: Tensor<1>,
-    /// Second moments, `[count]`.
+    /// Adam's first moments, `[count]`; `None` for RMSProp, which has none.
+    first: Option<Tensor<1>>,
+    /// Adam's second moments, or RMSProp's running mean of squared gradients, `[count]`.
     second: Tensor<1>,
 }
 
-/// Adam over every parameter of one module (see the module's documentation). Cloning is cheap
-/// (tensor handles).
+/// The update rule, as burn implements it.
 #[derive(Clone)]
-pub struct ModuleAdam {
-    adam: Adam,
+enum Rule {
+    Adam(Adam),
+    RmsProp(RmsProp),
+}
+
+/// Adam or RMSProp over every parameter of one module (see the module's documentation).
+/// Cloning is cheap (tensor handles).
+#[derive(Clone)]
+pub struct ModuleOptim {
+    rule: Rule,
     moments: HashMap<ParamId, Moments>,
 }
 
-impl ModuleAdam {
+impl ModuleOptim {
     /// Adam with these betas and ε (no weight decay, as in DCGAN).
-    pub fn new(beta_1: f32, beta_2: f32, epsilon: f32) -> Self {
+    pub fn adam(beta_1: f32, beta_2: f32, epsilon: f32) -> Self {
         let adam = AdamConfig::new()
             .with_beta_1(beta_1)
             .with_beta_2(beta_2)
             .with_epsilon(epsilon)
             .build();
         Self {
-            adam,
+            rule: Rule::Adam(adam),
             moments: HashMap::new(),
         }
     }
 
-    /// The same Adam without state, as before the first update.
+    /// RMSProp as WGAN's reference code ran it (PyTorch's defaults): decay α = 0.99, ε = 1e-8,
+    /// no momentum, not centred.
+    pub fn rms_prop() -> Self {
+        let rms_prop = RmsPropConfig::new()
+            .with_alpha(0.99)
+            .with_momentum(0.0)
+            .with_epsilon(1e-8)
+            .build();
+        Self {
+            rule: Rule::RmsProp(rms_prop),
+            moments: HashMap::new(),
+        }
+    }
+
+    /// Which rule it applies.
+    pub fn kind(&self) -> OptimizerKind {
+        match self.rule {
+            Rule::Adam(_) => OptimizerKind::Adam,
+            Rule::RmsProp(_) => OptimizerKind::RmsProp,
+        }
+    }
+
+    /// The same optimiser without state, as before the first update.
     pub fn fresh(&self) -> Self {
         Self {
-            adam: self.adam.clone(),
+            rule: self.rule.clone(),
             moments: HashMap::new(),
         }
     }
@@ -73,7 +107,7 @@ impl ModuleAdam {
         mut grads: GradientsParams,
     ) -> M {
         module.map(&mut Update {
-            adam: &self.adam,
+            rule: &self.rule,
             lr,
             grads: &mut grads,
             moments: &mut self.moments,
@@ -98,8 +132,8 @@ impl ModuleAdam {
         self.encode(&order, &values)
     }
 
-    /// The module's tensors in visit order, and every moment present in one tensor (first and
-    /// second of each parameter in turn).
+    /// The module's tensors in visit order, and every moment present in one tensor (first, if
+    /// any, and second of each parameter in turn).
     fn gather<M: Module>(&self, module: &M) -> (Vec<(ParamId, usize)>, Option<Tensor<1>>) {
         let order = visit_order(module);
         let present: Vec<&Moments> = order
@@ -110,10 +144,10 @@ impl ModuleAdam {
             return (order, None);
         };
         // One device: the first tensor's (a state can lag on another until its next step).
-        let device = first.first.device();
+        let device = first.second.device();
         let all = present
             .iter()
-            .flat_map(|m| [m.first.clone(), m.second.clone()])
+            .flat_map(|m| m.first.iter().chain([&m.second]).cloned())
             .map(|t| t.to_device(&device))
             .collect();
         (order, Some(Tensor::cat(all, 0)))
@@ -129,20 +163,22 @@ impl ModuleAdam {
                 out.push(0);
                 continue;
             };
-            let count = m.first.shape().num_elements();
-            out.push(1);
+            let count = m.second.shape().num_elements();
+            let (tag, tensors) = if m.first.is_some() { (1, 2) } else { (2, 1) };
+            out.push(tag);
             out.extend((m.time as u64).to_le_bytes());
             out.extend((count as u64).to_le_bytes());
-            for v in &values[offset..offset + 2 * count] {
+            for v in &values[offset..offset + tensors * count] {
                 out.extend(v.to_le_bytes());
             }
-            offset += 2 * count;
+            offset += tensors * count;
         }
         out
     }
 
     /// Rebuilds a saved state for `module` (which must have the saved one's architecture) on
-    /// `device`. An empty `bytes` is a fresh Adam.
+    /// `device`. An empty `bytes` is a fresh optimiser; a state saved by the other rule is
+    /// refused.
     pub fn load<M: Module>(
         &self,
         module: &M,
@@ -164,9 +200,18 @@ impl ModuleAdam {
         }
         let device = device.clone().without_autodiff();
         for (id, elements) in order {
-            if reader.u8()? == 0 {
-                continue;
-            }
+            let adam = match (reader.u8()?, self.kind()) {
+                (0, _) => continue,
+                (1, OptimizerKind::Adam) => true,
+                (2, OptimizerKind::RmsProp) => false,
+                (1 | 2, kind) => {
+                    return Err(format!(
+                        "it holds the state of another optimiser than {}",
+                        kind.label()
+                    ));
+                }
+                (tag, _) => return Err(format!("unknown optimiser state {tag}")),
+            };
             let time = reader.u64()? as usize;
             let saved = reader.u64()? as usize;
             if saved != elements {
@@ -181,7 +226,11 @@ impl ModuleAdam {
                     &device,
                 ))
             };
-            let first = tensor(&mut reader)?;
+            let first = if adam {
+                Some(tensor(&mut reader)?)
+            } else {
+                None
+            };
             let second = tensor(&mut reader)?;
             fresh.moments.insert(
                 id,
@@ -207,14 +256,14 @@ impl ModuleAdam {
             .map(|(id, m)| {
                 let moved = Moments {
                     time: m.time,
-                    first: m.first.clone().to_device(&device),
+                    first: m.first.clone().map(|t| t.to_device(&device)),
                     second: m.second.clone().to_device(&device),
                 };
                 (*id, moved)
             })
             .collect();
         Self {
-            adam: self.adam.clone(),
+            rule: self.rule.clone(),
             moments,
         }
     }
@@ -233,9 +282,9 @@ fn visit_order<M: Module>(module: &M) -> Vec<(ParamId, usize)> {
     order.0
 }
 
-/// Applies burn's Adam update to each parameter with a gradient.
+/// Applies burn's update to each parameter with a gradient.
 struct Update<'a> {
-    adam: &'a Adam,
+    rule: &'a Rule,
     lr: LearningRate,
     grads: &'a mut GradientsParams,
     moments: &'a mut HashMap<ParamId, Moments>,
@@ -252,26 +301,49 @@ impl ModuleMapper for Update<'_> {
         let value = tensor.inner().to_device(&device);
         let shape = value.shape();
         let count = shape.num_elements();
-        let state = self.moments.remove(&id).map(|m| {
-            let unflatten = |t: Tensor<1>| t.to_device(&device).reshape(shape.clone());
-            AdamState::new(AdaptiveMomentumState::new(
-                m.time,
-                unflatten(m.first),
-                unflatten(m.second),
-            ))
-        });
-        let (updated, state) = self.adam.step(self.lr, value, grad, state);
-        if let Some(state) = state {
-            let m = state.momentum;
-            self.moments.insert(
-                id,
-                Moments {
-                    time: m.time,
-                    first: m.moment_1.reshape([count]),
-                    second: m.moment_2.reshape([count]),
-                },
-            );
-        }
+        let saved = self.moments.remove(&id);
+        let time = saved.as_ref().map_or(0, |m| m.time);
+        let unflatten = |t: Tensor<1>| t.to_device(&device).reshape(shape.clone());
+        let (updated, first, second) = match self.rule {
+            Rule::Adam(adam) => {
+                let state = saved.and_then(|m| {
+                    let first = m.first?;
+                    Some(AdamState::new(AdaptiveMomentumState::new(
+                        m.time,
+                        unflatten(first),
+                        unflatten(m.second),
+                    )))
+                });
+                let (updated, state) = adam.step(self.lr, value, grad, state);
+                let m = state.expect("Adam always returns its state").momentum;
+                (updated, Some(m.moment_1), m.moment_2)
+            }
+            Rule::RmsProp(rms_prop) => {
+                // Without momentum or centring, the running mean of squares is the whole state.
+                let state = saved.map(|m| {
+                    let square_avg = unflatten(m.second);
+                    RmsPropState::new(
+                        SquareAvgState::new(square_avg.clone()),
+                        CenteredState::new(None, square_avg),
+                        None,
+                    )
+                });
+                let (updated, state) = rms_prop.step(self.lr, value, grad, state);
+                let square_avg = state
+                    .expect("RMSProp always returns its state")
+                    .square_avg
+                    .square_avg;
+                (updated, None, square_avg)
+            }
+        };
+        self.moments.insert(
+            id,
+            Moments {
+                time: time + 1,
+                first: first.map(|t| t.reshape([count])),
+                second: second.reshape([count]),
+            },
+        );
         let mut updated = Tensor::from_inner(updated);
         if require_grad {
             updated = updated.require_grad();
@@ -367,7 +439,7 @@ pub fn from_burn_record<M: Module>(module: &M, bytes: &[u8]) -> Result<Vec<u8>, 
 mod tests {
     use super::*;
     use crate::procedural::Procedural;
-    use crate::{Gan, GanConfig};
+    use crate::{Gan, GanConfig, OptimizerKind};
 
     fn tiny() -> GanConfig {
         GanConfig::new()
@@ -414,6 +486,62 @@ mod tests {
         assert_ne!(
             gan.discriminator.output.weight.val().into_data(),
             fresh.discriminator.output.weight.val().into_data()
+        );
+    }
+
+    #[test]
+    fn rms_prop_trains_wgan_and_its_saved_state_resumes_the_same_updates() {
+        let device = Device::flex();
+        let config = tiny().with_loss_recipe(crate::LossKind::WganClip);
+        let mut data = Procedural::Stripes.dataset(8, 3, 32, &device, 0);
+        let mut gan = Gan::new(config, &device).unwrap();
+        assert_eq!(gan.optim_d.kind(), OptimizerKind::RmsProp);
+        for _ in 0..2 {
+            let values = pollster::block_on(gan.train_step(&mut data).read()).unwrap();
+            assert!(values.is_finite(), "{values:?}");
+        }
+        let bytes = gan.optim_d.save(&gan.discriminator);
+        let copy_of = |data: &crate::Dataset| {
+            let mut copy = Procedural::Stripes.dataset(8, 3, 32, &device, 0);
+            copy.set_position(&data.position()).unwrap();
+            copy
+        };
+        let mut copy = gan.clone();
+        copy.optim_d = gan
+            .optim_d
+            .load(&gan.discriminator, &bytes, &device)
+            .unwrap();
+        let mut fresh = gan.clone();
+        fresh.optim_d = gan.optim_d.fresh();
+        fresh.discriminator_step(&mut copy_of(&data));
+        copy.discriminator_step(&mut copy_of(&data));
+        gan.discriminator_step(&mut data);
+        let weights = |g: &Gan| g.discriminator.output.weight.val().into_data();
+        assert_eq!(weights(&gan), weights(&copy), "same state, same update");
+        assert_ne!(
+            weights(&gan),
+            weights(&fresh),
+            "the running mean of squares mattered"
+        );
+        // One moment a parameter, not Adam's two: the state is about half Adam's size.
+        let adam = Gan::new(tiny(), &device).unwrap();
+        let mut adam_data = Procedural::Stripes.dataset(8, 3, 32, &device, 0);
+        let mut adam = adam;
+        adam.train_step(&mut adam_data);
+        let adam_bytes = adam.optim_d.save(&adam.discriminator);
+        assert!(
+            bytes.len() * 10 < adam_bytes.len() * 6,
+            "{} vs {}",
+            bytes.len(),
+            adam_bytes.len()
+        );
+        // Each rule refuses the other's state rather than misreading it.
+        let refused = adam.optim_d.load(&adam.discriminator, &bytes, &device);
+        assert!(refused.is_err_and(|e| e.contains("another optimiser")));
+        assert!(
+            gan.optim_d
+                .load(&gan.discriminator, &adam_bytes, &device)
+                .is_err()
         );
     }
 

@@ -9,12 +9,12 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::augment::BatchDraw;
-use crate::config::{ConfigError, GanConfig};
+use crate::config::{ConfigError, GanConfig, OptimizerKind};
 use crate::data::Dataset;
 use crate::discriminator::Discriminator;
 use crate::generator::Generator;
 use crate::latent::normal_vector;
-use crate::optimizer::ModuleAdam;
+use crate::optimizer::ModuleOptim;
 pub use crate::step_values::StepValues;
 
 /// Losses and mean D outputs of one step, still on the device so that a browser can read them
@@ -72,10 +72,10 @@ pub struct Gan {
     pub generator: Generator,
     /// The discriminator (training mode).
     pub discriminator: Discriminator,
-    /// Adam of the generator.
-    pub optim_g: ModuleAdam,
-    /// Adam of the discriminator.
-    pub optim_d: ModuleAdam,
+    /// The generator's optimiser.
+    pub optim_g: ModuleOptim,
+    /// The discriminator's optimiser.
+    pub optim_d: ModuleOptim,
     /// Generator updates done so far.
     pub step: u64,
     /// The exponential moving average of the generator's weights (plain device, inference
@@ -170,9 +170,13 @@ fn grad_norm<M: Module>(grads: &GradientsParams, module: &M, device: &Device) ->
         .sqrt()
 }
 
-fn adam(config: &GanConfig) -> ModuleAdam {
-    // ε: PyTorch's default; burn's is 1e-5. Matching it keeps parity with the reference.
-    ModuleAdam::new(config.beta1, config.beta2, 1e-8)
+/// The optimiser `config` names, without state.
+fn optimizer(config: &GanConfig) -> ModuleOptim {
+    match config.optimizer {
+        // ε: PyTorch's default; burn's is 1e-5. Matching it keeps parity with the reference.
+        OptimizerKind::Adam => ModuleOptim::adam(config.beta1, config.beta2, 1e-8),
+        OptimizerKind::RmsProp => ModuleOptim::rms_prop(),
+    }
 }
 
 impl Gan {
@@ -201,8 +205,8 @@ impl Gan {
         let plain = device.clone().without_autodiff();
         let ema = (config.ema_beta > 0.0).then(|| generator.clone().to_device(&plain));
         Self {
-            optim_g: adam(&config),
-            optim_d: adam(&config),
+            optim_g: optimizer(&config),
+            optim_d: optimizer(&config),
             generator: generator.to_device(&device).train(),
             discriminator: discriminator.to_device(&device).train(),
             ema,
@@ -458,6 +462,18 @@ impl Gan {
         )
     }
 
+    /// What D says now of `real` and `fake` (`[n, c, s, s]` each) normalised together as one
+    /// batch of 2n, nothing updated: logits `[n]` each. Batch norm then uses the statistics of
+    /// both kinds at once, so an image's score no longer depends on its row alone.
+    pub fn judge_mixed(&self, real: Tensor<4>, fake: Tensor<4>) -> (Tensor<1>, Tensor<1>) {
+        let plain = self.device.clone().without_autodiff();
+        let [n, ..] = real.dims();
+        let [m, ..] = fake.dims();
+        let both = Tensor::cat(vec![real.to_device(&plain), fake.to_device(&plain)], 0); // [n + m, c, s, s]
+        let logits = self.discriminator.valid().forward_batch_statistics(both); // [n + m]
+        (logits.clone().narrow(0, 0, n), logits.narrow(0, n, m))
+    }
+
     /// Images for the latent vectors `z` (`[n, latent]`) from the inference generator.
     ///
     /// - returns `[n, channels, size, size]` in [-1, 1]
@@ -525,6 +541,53 @@ mod tests {
         assert_eq!(
             weight(&plain.inference_generator()),
             weight(&plain.raw_generator())
+        );
+    }
+
+    #[test]
+    fn a_score_depends_on_the_batch_it_is_judged_in() {
+        let device = Device::flex();
+        let mut data = Procedural::Rings.dataset(16, 3, 32, &device, 0);
+        let mut gan = Gan::new(tiny(LossKind::Bce), &device).unwrap();
+        for _ in 0..5 {
+            gan.train_step(&mut data);
+        }
+        let real = data.images().clone().narrow(0, 0, 8); // [8, 3, 32, 32]
+        let z: Vec<Vec<f32>> = (0..8).map(|i| vec![i as f32 * 0.3 - 1.0; 16]).collect();
+        let fake = gan.sample_batch(&z); // [8, 3, 32, 32]
+        let (row_real, row_fake) = gan.judge(real.clone(), fake.clone());
+        let (mixed_real, mixed_fake) = gan.judge_mixed(real.clone(), fake.clone());
+        let (row_real, row_fake) = (values(row_real), values(row_fake));
+        let (mixed_real, mixed_fake) = (values(mixed_real), values(mixed_fake));
+        assert_eq!((mixed_real.len(), mixed_fake.len()), (8, 8));
+        // Mixed, batch norm normalises each image with both kinds' statistics: every score
+        // moves, though no weight changed.
+        let moved = |a: &[f32], b: &[f32]| {
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0, f32::max)
+        };
+        assert!(
+            moved(&row_real, &mixed_real) > 1e-3,
+            "{row_real:?} {mixed_real:?}"
+        );
+        assert!(
+            moved(&row_fake, &mixed_fake) > 1e-3,
+            "{row_fake:?} {mixed_fake:?}"
+        );
+        // Within a row too: change one other image, and the first one's score moves.
+        let changed = Tensor::cat(
+            vec![
+                real.clone().narrow(0, 0, 7),
+                real.clone().narrow(0, 0, 1).neg(),
+            ],
+            0,
+        );
+        let (again, _) = gan.judge(changed, fake);
+        assert!(
+            (values(again)[0] - row_real[0]).abs() > 1e-4,
+            "the row's other images count"
         );
     }
 

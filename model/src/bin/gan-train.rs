@@ -18,7 +18,7 @@ use model::health::{RunWatch, WatchConfig};
 use model::latent::grid_latents;
 use model::procedural::Procedural;
 use model::swd::{SwdConfig, sliced_wasserstein};
-use model::{Dataset, Gan, GanConfig, LossKind, checkpoint, images};
+use model::{Dataset, Gan, GanConfig, LossKind, OptimizerKind, checkpoint, images};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Builtin {
@@ -40,9 +40,19 @@ enum OnCollapse {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Loss {
+    /// Non-saturating BCE, DCGAN's (Adam 2e-4, β1 0.5, 1 D step).
     Bce,
+    /// Hinge (Adam 2e-4, β1 0.5, 1 D step).
     Hinge,
+    /// WGAN with weight clipping, trained as its paper does unless a flag says otherwise:
+    /// RMSProp at 5e-5, 5 critic steps per G step, clip 0.01 (Arjovsky et al. 2017).
     Wgan,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Optimizer {
+    Adam,
+    Rmsprop,
 }
 
 /// Train a DCGAN on a folder of images.
@@ -100,15 +110,25 @@ struct Args {
     width: usize,
     #[arg(long, default_value_t = 64)]
     batch: usize,
+    /// The loss; it also picks its paper's optimiser, learning rates, D steps and clip, which
+    /// the flags below override one by one.
     #[arg(long, value_enum, default_value_t = Loss::Bce)]
     loss: Loss,
-    #[arg(long, default_value_t = 2e-4)]
-    lr_g: f64,
-    #[arg(long, default_value_t = 2e-4)]
-    lr_d: f64,
-    /// Discriminator updates per generator update.
-    #[arg(long, default_value_t = 1)]
-    d_steps: usize,
+    /// [default: adam; with --loss wgan: rmsprop]
+    #[arg(long, value_enum)]
+    optimizer: Option<Optimizer>,
+    /// [default: 2e-4; with --loss wgan: 5e-5]
+    #[arg(long)]
+    lr_g: Option<f64>,
+    /// [default: 2e-4; with --loss wgan: 5e-5]
+    #[arg(long)]
+    lr_d: Option<f64>,
+    /// Discriminator updates per generator update. [default: 1; with --loss wgan: 5]
+    #[arg(long)]
+    d_steps: Option<usize>,
+    /// WGAN's weight clip on the critic. [default: 0.01]
+    #[arg(long)]
+    wgan_clip: Option<f32>,
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Decay of the exponential moving average of G's weights that the sample grids, the
@@ -286,20 +306,42 @@ fn main() -> anyhow::Result<()> {
                 Loss::Hinge => LossKind::Hinge,
                 Loss::Wgan => LossKind::WganClip,
             };
-            let config = GanConfig::new()
+            let recipe = GanConfig::new()
                 .with_image_size(args.size)
                 .with_channels(args.channels)
                 .with_latent_size(args.latent)
                 .with_generator_width(args.width)
                 .with_discriminator_width(args.width)
                 .with_batch_size(args.batch)
-                .with_loss(loss)
-                .with_learning_rate_g(args.lr_g)
-                .with_learning_rate_d(args.lr_d)
-                .with_d_steps(args.d_steps)
                 .with_ema_beta(args.ema)
                 .with_augment(args.diffaug)
-                .with_seed(args.seed);
+                .with_seed(args.seed)
+                .with_loss_recipe(loss);
+            let config = GanConfig {
+                optimizer: match args.optimizer {
+                    Some(Optimizer::Adam) => OptimizerKind::Adam,
+                    Some(Optimizer::Rmsprop) => OptimizerKind::RmsProp,
+                    None => recipe.optimizer,
+                },
+                learning_rate_g: args.lr_g.unwrap_or(recipe.learning_rate_g),
+                learning_rate_d: args.lr_d.unwrap_or(recipe.learning_rate_d),
+                d_steps: args.d_steps.unwrap_or(recipe.d_steps),
+                wgan_clip: args.wgan_clip.unwrap_or(recipe.wgan_clip),
+                ..recipe
+            };
+            if loss == LossKind::WganClip {
+                eprintln!(
+                    "WGAN: {} at G {:.0e} / D {:.0e}, {} critic steps per G step, weights clipped \
+                     to ±{} (the paper's recipe is RMSProp at 5e-5, 5 steps, ±0.01: Arjovsky et \
+                     al. 2017, Algorithm 1). −(D's loss) estimates the Wasserstein distance only \
+                     while the critic is near its optimum, and up to its Lipschitz constant.",
+                    config.optimizer.label(),
+                    config.learning_rate_g,
+                    config.learning_rate_d,
+                    config.d_steps,
+                    config.wgan_clip
+                );
+            }
             Gan::new(config, &device)?
         }
     };
@@ -538,11 +580,13 @@ fn main() -> anyhow::Result<()> {
                     match best {
                         Some(good) => format!(
                             "The best state so far (step {}) is in {}: continue from it with \
-                         --resume, and a lower --lr-d or --loss hinge (or --on-collapse restore).",
+                         --resume, and a lower --lr-d or --diffaug 1 (or --on-collapse restore).",
                             good.step,
                             out.join("best.gan").display()
                         ),
-                        None => "Try a lower --lr-d or --loss hinge.".to_string(),
+                        // A constraint on D, not another loss: hinge alone does not stop a D
+                        // that wins (Mescheder et al. 2018; Karras et al. 2020).
+                        None => "Try a lower --lr-d, --diffaug 1, or more images.".to_string(),
                     },
                 ),
             }
