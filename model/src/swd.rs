@@ -294,6 +294,40 @@ pub fn sliced_wasserstein(
     Swd { levels, mean }
 }
 
+/// SWD measured `seeds` times, with seeds 0, 1, … of the patches and directions: how much of a
+/// change between two measurements is only the measure's own noise.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SwdSpread {
+    /// Mean of the measurements (×10³).
+    pub mean: f32,
+    /// The lowest.
+    pub low: f32,
+    /// The highest.
+    pub high: f32,
+}
+
+/// [`sliced_wasserstein`]'s mean over `seeds` (≥ 1) seeds of `config`, with its range.
+pub fn sliced_wasserstein_spread(
+    real: &[f32],
+    fake: &[f32],
+    channels: usize,
+    size: usize,
+    config: &SwdConfig,
+    seeds: u64,
+) -> SwdSpread {
+    let values: Vec<f32> = (0..seeds.max(1))
+        .map(|seed| {
+            let config = SwdConfig { seed, ..*config };
+            sliced_wasserstein(real, fake, channels, size, &config).mean
+        })
+        .collect();
+    SwdSpread {
+        mean: values.iter().sum::<f32>() / values.len() as f32,
+        low: values.iter().copied().fold(f32::INFINITY, f32::min),
+        high: values.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+    }
+}
+
 /// The learning benchmark's score (`gan-train --score`, `tests/bench/learning/`): the SWD×10³
 /// of `fake` (64 or more images) against 64 of the `real` images, averaged over three seeds of
 /// the projections, each with its own seeded choice of real images (every image once before
@@ -391,6 +425,26 @@ mod tests {
             same.mean * 2.0 < other.mean,
             "same {same:?} vs other {other:?}"
         );
+    }
+
+    #[test]
+    fn the_spread_brackets_its_mean_and_is_the_seeds_own() {
+        let rings_a = Procedural::Rings.pixels(32, 3, 32, 1);
+        let rings_b = Procedural::Rings.pixels(32, 3, 32, 2);
+        let spread = sliced_wasserstein_spread(&rings_a, &rings_b, 3, 32, &quick(), 3);
+        assert!(
+            spread.low <= spread.mean && spread.mean <= spread.high,
+            "{spread:?}"
+        );
+        assert!(
+            spread.low < spread.high,
+            "three seeds disagree a little: {spread:?}"
+        );
+        let seed_1 =
+            sliced_wasserstein(&rings_a, &rings_b, 3, 32, &SwdConfig { seed: 1, ..quick() });
+        assert!((spread.low..=spread.high).contains(&seed_1.mean));
+        let one = sliced_wasserstein_spread(&rings_a, &rings_b, 3, 32, &quick(), 1);
+        assert_eq!((one.low, one.high), (one.mean, one.mean));
     }
 
     #[test]
