@@ -13,6 +13,10 @@ pub enum Series {
     DReal,
     /// Mean D(G(z)).
     DFake,
+    /// L2 norm of D's gradient in its last update.
+    DGradNorm,
+    /// L2 norm of G's gradient.
+    GGradNorm,
 }
 
 impl Series {
@@ -22,6 +26,8 @@ impl Series {
             Series::GLoss => v.g_loss,
             Series::DReal => v.d_real,
             Series::DFake => v.d_fake,
+            Series::DGradNorm => v.d_grad_norm,
+            Series::GGradNorm => v.g_grad_norm,
         }
     }
 }

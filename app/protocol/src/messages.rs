@@ -91,6 +91,9 @@ pub enum Request {
     },
     /// Show the raw generator (true) or its average (false) in the grid and the explorer.
     ShowRaw(bool),
+    /// D's verdict scores its real and generated rows as one mixed batch (true) or each row as
+    /// its own batch, as in training (false); answered with a fresh verdict.
+    MixedVerdict(bool),
     /// The training images nearest to one image of the last verdict.
     Nearest {
         /// From the real row (else the generated one).
@@ -294,18 +297,25 @@ pub struct Neighbour {
     pub index: usize,
     /// Pixel (L2) distance at training resolution, pixels in [-1, 1].
     pub distance: f32,
+    /// The image asked about is nearest to this one's mirror (training flips images).
+    #[serde(default)]
+    pub mirrored: bool,
     /// RGBA8.
     #[serde(with = "serde_bytes")]
     pub rgba: Vec<u8>,
 }
 
-/// Medians of nearest-training-image distances (pixel L2 at training resolution).
+/// Medians of nearest-training-image distances (pixel L2 at training resolution), each
+/// training image compared as it is and mirrored.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Memorisation {
     /// Of the samples to their nearest training image.
     pub samples: f32,
     /// Of training images to their nearest other training image.
     pub training: f32,
+    /// Training images compared with.
+    #[serde(default)]
+    pub images: usize,
 }
 
 /// Feature maps of one generator layer, each as a grey RGBA8 image scaled to its own range.
@@ -381,6 +391,10 @@ pub struct SampleGrid {
     pub rgba: Vec<u8>,
 }
 
+/// Seeds the quality measure ([`Response::Quality`]) is taken with: its range shows the
+/// measure's own noise, so that a change of a few per cent is not read as progress.
+pub const QUALITY_SEEDS: u64 = 3;
+
 /// What the worker tells the page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Response {
@@ -423,8 +437,10 @@ pub enum Response {
     Quality {
         /// Step it was measured at.
         step: u64,
-        /// SWD ×10³.
+        /// SWD ×10³, the mean over a few seeds of the measure's patches and projections.
         swd: f32,
+        /// The lowest and highest of those seeds' values: the measure's own noise.
+        swd_range: (f32, f32),
         /// Sample diversity relative to the data's (≈1 healthy, near 0 = mode collapse).
         diversity: f32,
         /// How near the samples are to training images, against the data's own spacing.

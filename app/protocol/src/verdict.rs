@@ -55,6 +55,9 @@ pub struct VerdictReport {
     pub fake: Vec<Scored>,
     /// The loss taken apart on these images.
     pub terms: LossTerms,
+    /// D scored both rows as one mixed batch (else each row as its own batch, as in training).
+    #[serde(default)]
+    pub mixed: bool,
 }
 
 impl VerdictReport {
@@ -86,6 +89,7 @@ impl VerdictReport {
             real: scored(real),
             fake: scored(fake),
             terms,
+            mixed: false,
         }
     }
 
@@ -105,8 +109,17 @@ impl VerdictReport {
                 "D's score (not a probability): higher means “more real”. D is pushed until real images score at least +1 and generated ones at most −1, no further."
             }
             LossKind::WganClip => {
-                "The critic's score (not a probability): higher means “more real”. Only differences mean something: the mean real score minus the mean generated score estimates how far apart the two sets are."
+                "The critic's score (not a probability): higher means “more real”. Only differences mean something: once the critic is trained near its optimum, the mean real score minus the mean generated score estimates how far apart the two sets are (the Wasserstein distance, up to a constant)."
             }
+        }
+    }
+
+    /// Why an image's number depends on the images judged with it.
+    pub fn batch_note(&self) -> &'static str {
+        if self.mixed {
+            "Scored as one mixed batch: D's batch normalisation used the statistics of the real and the generated images together, so each number depends on both rows. Training never does this; switch back to see D as it trains."
+        } else {
+            "Scored row by row, as D trains: each row (64 images, 8 shown) is one batch, and D's batch normalisation uses that batch's own mean and variance, so one image's number depends on the others in its row (Ioffe & Szegedy 2015). Score one mixed batch to see how much."
         }
     }
 
@@ -159,7 +172,7 @@ impl VerdictReport {
                         )],
                     },
                     note: format!(
-                        "Why −log D(G(z)) and not the game's log(1 − D(G(z)))? Both want D(G(z)) → 1, but when D rejects G's images (D(G(z)) near 0) the second is flat: its slope at D's logit is D(G(z)) = {saturating:.3} here, against 1 − D(G(z)) = {non_saturating:.3} for the first — {}. This “non-saturating” loss is what Goodfellow et al. (2014) advised and DCGAN used.",
+                        "Why −log D(G(z)) and not the game's log(1 − D(G(z)))? Both want D(G(z)) → 1, but when D rejects G's images (D(G(z)) near 0) the second is flat: its slope at D's logit is D(G(z)) = {saturating:.3} here, against 1 − D(G(z)) = {non_saturating:.3} for the first — {}. This “non-saturating” loss is what Goodfellow et al. (2014) advised and DCGAN used. It is not free: with D at its optimum, its gradient follows KL(p_g‖p_data) − 2·JS(p_data‖p_g), which punishes G little for missing a mode of the data and much for a sample where there is none — so it favours dropping modes — and its updates are noisy (Arjovsky & Bottou 2017, Theorem 2.5).",
                         if non_saturating >= saturating {
                             format!("{:.1}× the gradient for G", non_saturating / saturating.max(1e-6))
                         } else {
@@ -185,7 +198,7 @@ impl VerdictReport {
                     text: format!("L_G = −E[D(G(z))] = {:.3}", t.g),
                     terms: vec!["G raises the score of its images, with the same slope however badly D rates them.".into()],
                 },
-                note: "The margin keeps D from winning by ever larger scores: once it is sure enough, it stops pushing and G keeps a gradient.".into(),
+                note: "G keeps a gradient because its loss −D(G(z)) is linear in D's score: the slope is the same however badly D rates its images. The margin limits D alone: past +1 and −1 it stops pushing those images' scores. Hinge does not stop D from winning — that takes a constraint on D (spectral normalisation, Miyato et al. 2018; a gradient penalty such as R1, Mescheder et al. 2018), augmentation, or a lower D learning rate.".into(),
             },
             LossKind::WganClip => Explanation {
                 discriminator: Formula {
@@ -205,7 +218,7 @@ impl VerdictReport {
                     terms: vec!["G raises its images' score.".into()],
                 },
                 note: format!(
-                    "−L_D = {:.3} estimates the Wasserstein distance between the real and the generated images (up to a scale), as long as the critic stays smooth — here by clipping its weights. Unlike BCE it does not saturate, so G learns even while the critic is far ahead (Arjovsky et al. 2017).",
+                    "−L_D = {:.3}. It estimates the Wasserstein-1 distance between the real and the generated images only when the critic is near its optimum among K-Lipschitz functions (clipping the weights keeps it K-Lipschitz for some unknown K): then it is about K times the distance; with a critic that is not yet trained it is only a lower bound. So the paper trains the critic 5 times per G step, with RMSProp at 5e-5 and weights clipped to ±0.01 (Arjovsky et al. 2017, Algorithm 1). The loss is linear in the critic's score, so G keeps a gradient even while the critic is far ahead.",
                     -(t.d_real + t.d_fake)
                 ),
             },
@@ -277,6 +290,14 @@ mod tests {
             "{}",
             e.note
         );
+    }
+
+    #[test]
+    fn the_note_says_how_the_batch_was_scored() {
+        let mut r = report(LossKind::Bce, &[0.0, 1.0], &[0.0, -1.0]);
+        assert!(r.batch_note().contains("row by row"));
+        r.mixed = true;
+        assert!(r.batch_note().contains("one mixed batch"));
     }
 
     #[test]

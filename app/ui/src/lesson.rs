@@ -23,8 +23,8 @@ pub const STEPS: [LessonStep; 8] = [
     },
     LessonStep {
         title: "The generator G",
-        text: "G turns z into an image. It reshapes z to a 1×1 “image” with one channel per number, then each transposed convolution doubles the side (4, 8, 16, 32) while the channels shrink, \
-               until three channels of colour come out through tanh. Click a layer to see what G draws at that depth.",
+        text: "G turns z into an image. It reshapes z to a 1×1 “image” with one channel per number; a first transposed convolution makes it 4×4 (in effect a fully connected layer, as in Radford et al. 2016), \
+               then each further one doubles the side (8, 16, 32) while the channels shrink, until three channels of colour come out through tanh. Click a layer to see what G draws at that depth.",
         focus: "generator",
     },
     LessonStep {
@@ -35,8 +35,8 @@ pub const STEPS: [LessonStep; 8] = [
     },
     LessonStep {
         title: "One D step",
-        text: "Press Step D only. D learns from one batch of real and one batch of generated images: its number under the real images goes up, under the generated ones down. \
-               The formulas on the right show D's loss with these very numbers in it.",
+        text: "Press Step D only. D learns from one fresh batch of real images and one of G's images of fresh z — not the rows shown. \
+               The rows show how that step carries over to other images: the numbers under the real images should go up, under the generated ones down. The formulas on the right put these numbers into D's loss.",
         focus: "verdict",
     },
     LessonStep {
@@ -53,15 +53,15 @@ pub const STEPS: [LessonStep; 8] = [
     },
     LessonStep {
         title: "What goes wrong",
-        text: "Training can fail. D can win (D(x) → 1, D(G(z)) → 0): G's images stop improving. G can collapse onto a few images that fool D (mode collapse). \
-               The players can take turns winning without settling, and numbers can overflow to NaN. The page names each when it happens and says what to try; \
-               the hinge and WGAN losses are remedies for a D that wins too easily.",
+        text: "Training can fail. D can win (D(x) → 1, D(G(z)) → 0): G's images stop improving. G can collapse onto a few images that fool D (mode collapse), and chase D from one to the next. \
+               The players can take turns winning without settling, and numbers can overflow to NaN. The page names each when it happens and says what to try. \
+               Another loss alone does not hold back a D that wins: what does is a constraint on D (a lower learning rate, WGAN's clipping, a gradient penalty, spectral normalisation) or augmenting what D sees.",
         focus: "live",
     },
     LessonStep {
         title: "Exploring z",
         text: "A trained G maps nearby z to similar images. Interpolate between two z (A and B) and the images morph smoothly; \
-               the principal directions are the sliders that change the images most. Switch the explorer to your model to explore what it learned.",
+               the principal directions are those along which G's first layer changes most — often, not always, the largest changes in the image. Switch the explorer to your model to explore what it learned.",
         focus: "explorer",
     },
 ];

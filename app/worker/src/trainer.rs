@@ -9,10 +9,12 @@ use model::health::{Alarm, RunWatch, WatchConfig};
 use model::images::{self, grid, prepare, to_rgba};
 use model::procedural::Procedural;
 use model::project::{Project, ProjectData, ProjectImage};
-use model::swd::{SwdConfig, sliced_wasserstein};
+use model::swd::{SwdConfig, SwdSpread, sliced_wasserstein_spread};
 use model::{Dataset, Gan, GanConfig, StepStats, StepValues, checkpoint};
 pub use protocol::data::{Builtin, GRID_SAMPLES, STORED_SIZE, Source, grid_latents};
-use protocol::messages::{EarlierState, Memorisation, NearestReport, Neighbour, Thumbnail};
+use protocol::messages::{
+    EarlierState, Memorisation, NearestReport, Neighbour, QUALITY_SEEDS, Thumbnail,
+};
 use protocol::verdict::{self, Judged, VerdictReport};
 
 /// Images drawn for a built-in dataset.
@@ -58,6 +60,9 @@ pub struct Trainer {
     verdicts: u64,
     /// The grid and the explorer show the raw generator, not its average.
     show_raw: bool,
+    /// D scores the verdict's two rows as one mixed batch (else each row as its own batch, as
+    /// in training).
+    mixed_verdict: bool,
     /// The training images' pixels as the dataset was built from them (for the nearest
     /// training images); current whenever `dataset` is built.
     training_pixels: Vec<f32>,
@@ -82,7 +87,9 @@ pub struct Trainer {
 impl Trainer {
     /// A fresh model of `config` on `device`, training on the built-in rings.
     pub fn new(device: Device, config: GanConfig) -> Result<Self, String> {
-        let gan = Gan::new(config, &device).map_err(|e| e.to_string())?;
+        let mut gan = Gan::new(config, &device).map_err(|e| e.to_string())?;
+        // The page charts both gradient norms: "G's gradient vanishes" is something to watch.
+        gan.measure_gradients = true;
         let fixed_z = grid_latents(gan.config.latent_size);
         let watch = RunWatch::new(gan.config.loss, WatchConfig::default());
         Ok(Self {
@@ -99,6 +106,7 @@ impl Trainer {
             generation: 0,
             verdicts: 0,
             show_raw: false,
+            mixed_verdict: false,
             training_pixels: Vec::new(),
             verdict_pixels: [Vec::new(), Vec::new()],
             resumed_position: None,
@@ -267,7 +275,8 @@ impl Trainer {
         Ok(())
     }
 
-    fn install(&mut self, gan: Gan) {
+    fn install(&mut self, mut gan: Gan) {
+        gan.measure_gradients = true;
         let resized = !gan.config.same_architecture(&self.gan.config)
             || gan.config.seed != self.gan.config.seed;
         self.fixed_z = grid_latents(gan.config.latent_size);
@@ -454,6 +463,11 @@ impl Trainer {
         self.show_raw = raw;
     }
 
+    /// Whether D's verdict scores its two rows as one mixed batch (see [`Gan::judge_mixed`]).
+    pub fn set_mixed_verdict(&mut self, mixed: bool) {
+        self.mixed_verdict = mixed;
+    }
+
     /// Multiplies the generator's output weights by NaN (the test hook behind
     /// [`Request::SimulateNonFinite`](protocol::messages::Request::SimulateNonFinite)).
     pub fn poison_weights(&mut self) {
@@ -480,7 +494,11 @@ impl Trainer {
             return None;
         }
         let real = data.images().clone().narrow(0, 0, n); // [n, c, s, s]
-        let (real_logits, fake_logits) = self.gan.judge(real.clone(), fake);
+        let (real_logits, fake_logits) = if self.mixed_verdict {
+            self.gan.judge_mixed(real.clone(), fake)
+        } else {
+            self.gan.judge(real.clone(), fake)
+        };
         Some((
             real_logits,
             fake_logits,
@@ -525,6 +543,7 @@ impl Trainer {
         report.version = self.verdicts;
         report.step = self.step_count();
         report.judged = judged;
+        report.mixed = self.mixed_verdict;
         report
     }
 
@@ -535,10 +554,10 @@ impl Trainer {
             .get(index)
             .cloned()
             .ok_or("that image is no longer shown")?;
-        let (c, size) = (self.gan.config.channels, self.gan.config.image_size);
-        let per = c * size * size;
+        let layout = self.layout();
+        let (c, size, per) = (layout.channels, layout.side, layout.per_image());
         self.dataset();
-        let found = model::nearest::nearest(&query, &self.training_pixels, per, NEAREST);
+        let found = model::nearest::nearest(&query, &self.training_pixels, layout, NEAREST);
         let image = |p: &[f32]| to_rgba(p, c, size).into_raw();
         Ok(NearestReport {
             real,
@@ -547,27 +566,38 @@ impl Trainer {
             query: image(&query),
             neighbours: found
                 .into_iter()
-                .map(|(i, distance)| Neighbour {
-                    index: i,
-                    distance,
-                    rgba: image(&self.training_pixels[i * per..(i + 1) * per]),
+                .map(|m| Neighbour {
+                    index: m.index,
+                    distance: m.distance,
+                    mirrored: m.mirrored,
+                    rgba: image(&self.training_pixels[m.index * per..(m.index + 1) * per]),
                 })
                 .collect(),
         })
     }
 
+    /// How the model's images are laid out.
+    fn layout(&self) -> model::nearest::Layout {
+        model::nearest::Layout {
+            channels: self.gan.config.channels,
+            side: self.gan.config.image_size,
+        }
+    }
+
     /// Median distance of `samples` (read-back pixels) to their nearest training image, and the
     /// training images' own median nearest-neighbour distance (on at most [`SPACING_IMAGES`] of
-    /// them): samples much nearer the data than the data is to itself are copies.
+    /// them), each training image compared as it is and mirrored (training flips them): samples
+    /// much nearer the data than the data is to itself are copies.
     pub fn memorisation(&mut self, samples: &[f32]) -> Option<Memorisation> {
-        let (c, size) = (self.gan.config.channels, self.gan.config.image_size);
-        let per = c * size * size;
+        let layout = self.layout();
+        let per = layout.per_image();
         self.dataset();
         let data = &self.training_pixels;
         let some = &data[..data.len().min(SPACING_IMAGES * per)];
         Some(Memorisation {
-            samples: model::nearest::median_nearest(samples, data, per, false)?,
-            training: model::nearest::median_nearest(some, some, per, true)?,
+            samples: model::nearest::median_nearest(samples, data, layout, false)?,
+            training: model::nearest::median_nearest(some, some, layout, true)?,
+            images: data.len() / per,
         })
     }
 
@@ -595,9 +625,11 @@ impl Trainer {
         (image.width(), image.height(), image.into_raw())
     }
 
-    /// SWD (×10³) of read-back samples to the training images, and the samples' diversity
-    /// relative to the data's (mean pairwise distance ratio; near 0 means mode collapse).
-    pub fn quality(&self, samples: &[f32]) -> (f32, f32) {
+    /// SWD (×10³) of read-back samples to the training images, measured with
+    /// [`QUALITY_SEEDS`] seeds of its patches and projections (their mean and range: on 64
+    /// samples the measure is noisy), and the samples' diversity relative to the data's (mean
+    /// pairwise distance ratio; near 0 means mode collapse).
+    pub fn quality(&self, samples: &[f32]) -> (SwdSpread, f32) {
         let config = &self.gan.config;
         let per = config.channels * config.image_size * config.image_size;
         // Only as many real images as samples are compared: prepare no more than that.
@@ -606,14 +638,14 @@ impl Trainer {
             .min(samples.len() / per)
             .min(GRID_SAMPLES);
         let (real, fake) = (&real[..count * per], &samples[..count * per]);
-        let swd = sliced_wasserstein(
+        let swd = sliced_wasserstein_spread(
             real,
             fake,
             config.channels,
             config.image_size,
             &SwdConfig::quick(),
-        )
-        .mean;
+            QUALITY_SEEDS,
+        );
         (swd, diversity(fake, per) / diversity(real, per).max(1e-6))
     }
 
@@ -1010,7 +1042,8 @@ mod tests {
         assert_eq!((w, h), (8 * 34 + 2, 8 * 34 + 2));
         assert_eq!(rgba.len(), (w * h * 4) as usize);
         let (swd, diversity) = t.quality(&samples);
-        assert!(swd.is_finite() && swd > 0.0 && diversity.is_finite());
+        assert!(swd.mean.is_finite() && swd.mean > 0.0 && diversity.is_finite());
+        assert!(swd.low <= swd.mean && swd.mean <= swd.high && swd.low < swd.high);
         let saved = pollster::block_on(checkpoint::save_async(&t.gan(), None)).unwrap();
         assert!(t.load(b"garbage").is_err());
         assert_eq!(t.step_count(), 2, "a bad checkpoint leaves the model");

@@ -135,7 +135,7 @@ fn Verdict() -> impl IntoView {
         let (real, fake) = report.means();
         let after = match report.judged {
             Judged::AfterStepD => Some(
-                "After one D step: D has learnt from these very images. Real ones should score higher, generated ones lower.",
+                "After one D step. D trained on a fresh batch: real images drawn from your set (on a small set, some of these may have been among them) and G's images of fresh z (not these). So the rows show how that step carries over to images D did not train on: real ones should score higher, generated ones lower.",
             ),
             Judged::AfterStepG => Some(
                 "After one G step: D is unchanged, G drew the same z again to fool it. The generated images should score higher.",
@@ -147,11 +147,13 @@ fn Verdict() -> impl IntoView {
             fake: fake_row,
             size,
             version,
+            mixed,
             ..
         } = report.clone();
         Some(view! {
-            <div data-testid="verdict" data-version=version.to_string()>
+            <div data-testid="verdict" data-version=version.to_string() data-mixed=mixed.to_string()>
                 <p class="explain">{report.reading()}</p>
+                <p class="explain" data-testid="batch-note">{report.batch_note()}</p>
                 <h3>"Real training images " <small>{format!("mean {real:.2}")}</small></h3>
                 <div class="judged-row" data-testid="verdict-real">
                     <VerdictRow row=real_row before=real_before size=size kind="real"/>
@@ -165,9 +167,17 @@ fn Verdict() -> impl IntoView {
             </div>
         }.into_any())
     };
+    let worker = expect_context::<Worker>();
+    // The worker's setting, as the latest verdict reports it (a new worker starts unmixed).
+    let mixed = move || state.verdict.with(|v| v.as_ref().is_some_and(|v| v.mixed));
     view! {
         <div class="verdict" data-lesson="verdict">
             <h3>"What D says"</h3>
+            <label class="hint">
+                <input type="checkbox" data-testid="mixed-verdict" prop:checked=mixed
+                    on:change=move |ev| worker.send(Request::MixedVerdict(event_target_checked(&ev)))/>
+                " Score real and generated images as one mixed batch"
+            </label>
             {move || body().unwrap_or_else(|| view! {
                 <div data-testid="verdict" data-version="0"><p class="explain">"D's verdict appears with the first samples."</p></div>
             }.into_any())}
@@ -197,11 +207,13 @@ fn Nearest() -> impl IntoView {
                                 <figure class="judged">
                                     <Pixels rgba=n.rgba size=size label=format!("training image {}", n.index)/>
                                     <figcaption data-testid="neighbour" data-distance=n.distance.to_string()
-                                        data-index=n.index.to_string()>{format!("{:.2}", n.distance)}</figcaption>
+                                        data-index=n.index.to_string() data-mirrored=n.mirrored.to_string()>
+                                        {if n.mirrored { format!("{:.2} (mirrored)", n.distance) } else { format!("{:.2}", n.distance) }}
+                                    </figcaption>
                                 </figure>
                             }).collect_view()}
                         </div>
-                        <p class="explain">"Pixel distance at training resolution (0: the same image). A generated image much nearer a training image than training images are to each other (see the quality line) is a copy, not a new image."</p>
+                        <p class="explain">"Pixel distance at training resolution (0: the same image), to each training image and to its mirror: training flips images left–right, so G may copy either. A generated image much nearer a training image than training images are to each other (see the quality line) is a copy. Pixel distance is a weak measure, though (Theis et al. 2016): a copy shifted by one pixel is far, and a large distance does not prove an image is new."</p>
                     </div>
                 }
                 .into_any()
@@ -333,8 +345,8 @@ fn Architecture() -> impl IntoView {
         <div class="architecture" data-testid="architecture">
             <h3>"Inside the two networks (DCGAN, Radford et al. 2016)"</h3>
             <p class="explain">
-                "Shapes are [batch, channels, height, width]. G grows a 4×4 block from z and doubles it with each transposed convolution; "
-                "D halves the image with each strided convolution down to one number. Neither has pooling or fully connected hidden layers. "
+                "Shapes are [batch, channels, height, width]. G's first transposed convolution makes a 4×4 block from z (1×1): in effect a fully connected layer, as in Radford et al. (2016); each further one doubles the side. "
+                "D halves the image with each strided convolution, and a last 4×4 convolution leaves one number. Neither has pooling or fully connected hidden layers. "
                 "Click a layer of G to see what it draws."
             </p>
             {move || state.architecture.get().map(|a| view! {

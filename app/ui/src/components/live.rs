@@ -10,7 +10,7 @@ use super::charts::Chart;
 use super::{PageState, Worker};
 use model::health::Alarm;
 use protocol::charts::Series;
-use protocol::messages::{AlarmReport, EarlierState, Request};
+use protocol::messages::{AlarmReport, EarlierState, QUALITY_SEEDS, Request};
 
 /// Below this ratio of the samples' nearest-image distance to the data's own spacing, the
 /// samples look like copies of training images.
@@ -18,6 +18,9 @@ const COPY_RATIO: f32 = 0.5;
 
 /// Below this sample diversity (relative to the data's) the samples look alike: mode collapse.
 const COLLAPSE_DIVERSITY: f32 = 0.35;
+
+/// Up to this many training images, copying them is what a perfect GAN would do.
+const FEW_IMAGES: usize = 100;
 
 /// The live panel.
 #[component]
@@ -149,25 +152,45 @@ pub fn LivePanel() -> impl IntoView {
                     series=vec![(Series::DLoss, "#e4572e", "D"), (Series::GLoss, "#29bf12", "G")]/>
                 <Chart history=state.history title="Mean D output"
                     series=vec![(Series::DReal, "#4e8cff", "D(x)"), (Series::DFake, "#ffb400", "D(G(z))")]/>
+                <Chart history=state.history title="Gradient norms"
+                    series=vec![(Series::DGradNorm, "#e4572e", "‖∇D‖"), (Series::GGradNorm, "#29bf12", "‖∇G‖")]/>
             </div>
+            <p class="explain" data-testid="gradient-note">
+                "Gradient norms: the length of each network's gradient in its last update (all its weights together). "
+                "When D wins with the game's original loss log(1 − D(G(z))), ‖∇G‖ falls towards 0 and G stops learning: the gradient vanishes. "
+                "The non-saturating loss keeps it up; watch it here."
+            </p>
             <p class="quality" data-testid="quality">
                 {move || state.quality.get().map(|(step, swd, diversity)| view! {
-                    <span>{format!("Sliced Wasserstein distance to your images at step {step}: {swd:.1} (lower is better)")}</span>
+                    <span data-testid="swd" data-swd=swd.to_string()>{format!("Sliced Wasserstein distance to your images at step {step}: {swd:.1} (lower is better)")}</span>
+                    {move || state.swd_range.get().map(|(low, high)| view! {
+                        <span data-testid="swd-range" data-low=low.to_string() data-high=high.to_string()>{format!(
+                            ", {low:.1}–{high:.1} over {} seeds of the measure. On 64 samples it is noisy: read a change smaller than that range as no change. It can also reward copying your images.",
+                            QUALITY_SEEDS
+                        )}</span>
+                    })}
                     {move || state.memorisation.get().map(|m| {
                         let ratio = m.samples / m.training.max(1e-6);
                         view! {
                             <span data-testid="memorisation" data-ratio=ratio.to_string()>{format!(
-                                " · Samples are {:.1} (median pixel distance) from their nearest training image; training images are {:.1} from each other ({ratio:.2}×).",
+                                " · Samples are {:.1} (median pixel distance) from their nearest training image or its mirror; training images are {:.1} from each other ({ratio:.2}×).",
                                 m.samples, m.training
                             )}</span>
                             {(ratio < COPY_RATIO).then(|| view! {
-                                <strong class="warning">" The samples sit much nearer the training images than those are to each other: the generator may be copying its data rather than making new images. Click a generated image under “What D says” to see its nearest training images."</strong>
+                                <strong class="warning">{format!(
+                                    " The samples sit much nearer the training images than those are to each other: the generator may be copying its data rather than making new images. Click a generated image under “What D says” to see its nearest training images.{}",
+                                    if m.images <= FEW_IMAGES {
+                                        format!(" With only {} images, copying them is what a perfect GAN would do: the data's distribution is those images. More images, not another setting, is the remedy.", m.images)
+                                    } else {
+                                        String::new()
+                                    }
+                                )}</strong>
                             })}
                         }
                     })}
                     <Show when=move || diversity < COLLAPSE_DIVERSITY>
                         <strong class="warning">{format!(
-                            " Samples look alike (diversity {diversity:.2} of the data's): the generator may be collapsing to a few modes. It found a few images that fool D and sends most z there; D learns to reject them, G jumps to others, and variety never returns by itself. Try going back or Reset, lower learning rates, or the hinge or WGAN loss."
+                            " Samples look alike (diversity {diversity:.2} of the data's): the generator may be collapsing to a few modes. It found a few images that fool D and sends most z there; D learns to reject them, G moves to others where D is weak, and the two can chase each other from mode to mode (Goodfellow 2016, NIPS tutorial §5.1.1; Metz et al. 2017). The chase may end with variety back, or not. Try going back or Reset, lower learning rates, or more D steps per G step."
                         )}</strong>
                     </Show>
                 })}
@@ -261,31 +284,36 @@ fn explain(alarm: &Alarm) -> &'static str {
         Alarm::DiscriminatorWins { .. } => {
             "D now tells your images from G's almost perfectly, and G's loss climbs. With the \
              game's original loss, log(1 − D(G(z))), G's gradient would vanish here; the \
-             non-saturating −log D(G(z)) this page uses keeps it large, but it only says \
-             \"be less like what you make now\", not where your images are (Arjovsky & Bottou \
-             2017), so G's images drift, often into noise. On a small set this is how a long \
-             run ends: D has learnt the few real images by heart. Try: go back, then halve D's \
-             learning rate, use fewer D steps per G step, switch to the hinge or WGAN loss, \
-             turn on DiffAugment (Hyper-parameters: D then sees every image randomly shifted, \
-             recoloured and cut, so it cannot learn them by heart), or add more images."
+             non-saturating −log D(G(z)) this page uses keeps it large, but against a near-perfect \
+             D its direction is noisy and it favours dropping modes over covering them \
+             (Arjovsky & Bottou 2017), so G's images drift, often into noise. On a small set \
+             this is how a long run ends: D has learnt the few real images by heart. Another \
+             loss alone does not stop it (hinge does not constrain D). What does is holding D \
+             back: go back, then halve D's learning rate or use fewer D steps per G step; turn on \
+             DiffAugment (Hyper-parameters: D then sees every image randomly shifted, recoloured \
+             and cut, so it cannot learn them by heart; Zhao et al. 2020, Karras et al. 2020); \
+             WGAN, whose clipped critic is a Lipschitz constraint (Arjovsky et al. 2017); or add \
+             more images. (A gradient penalty — Gulrajani et al. 2017, R1 of Mescheder et al. \
+             2018 — or spectral normalisation, Miyato et al. 2018, are the modern constraints; \
+             this page does not offer them.)"
         }
         Alarm::QualityFell { .. } => {
             "The samples are much further from your images than they were at their best (the \
              sliced Wasserstein distance compares their details at several scales). Try: go \
-             back, then lower both learning rates or switch to the hinge loss."
+             back, then lower both learning rates, or turn on DiffAugment."
         }
         Alarm::Oscillating { .. } => {
             "Instead of settling, the game swings: G finds images that fool D, D learns to \
              reject them, G jumps elsewhere, and so on (often with samples that change all at \
              once rather than improving). Training goes on; if the samples do not improve, try \
-             lower learning rates (both), a lower Adam β1, or the hinge loss."
+             lower learning rates (both) or a lower Adam β1."
         }
         Alarm::NonFinite { .. } => {
-            "A number overflowed (a learning rate too high for this model, or an unlucky \
-             batch), and NaN spreads to every weight it touches: nothing trained from here on \
-             would mean anything, so training stopped at the last good state. Before training \
-             on, lower the learning rates (halve both), or switch to the hinge loss, whose \
-             outputs cannot saturate; or start fresh with Reset."
+            "A number overflowed, and NaN spreads to every weight it touches: nothing trained \
+             from here on would mean anything, so training stopped at the last good state. The \
+             usual cause is a learning rate too high for this model (sometimes an unlucky \
+             batch). Before training on, lower the learning rates (halve both), or start fresh \
+             with Reset."
         }
     }
 }

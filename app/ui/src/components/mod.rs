@@ -71,6 +71,8 @@ pub struct PageState {
     pub samples: RwSignal<Option<SampleGrid>>,
     /// The latest quality measure: (step, SWD×10³, diversity).
     pub quality: RwSignal<Option<(u64, f32, f32)>>,
+    /// With the quality: the lowest and highest SWD of its seeds (not kept in saved runs).
+    pub swd_range: RwSignal<Option<(f32, f32)>>,
     /// The sample grid over time.
     pub timelapse: RwSignal<Timelapse>,
     /// With the quality: how near the samples are to training images.
@@ -128,6 +130,7 @@ impl PageState {
             history: RwSignal::new(History::default()),
             samples,
             quality: RwSignal::new(None),
+            swd_range: RwSignal::new(None),
             memorisation: RwSignal::new(None),
             timelapse: RwSignal::new(Timelapse::default()),
             nearest: RwSignal::new(None),
@@ -217,6 +220,7 @@ impl PageState {
                     .unwrap_or_default();
                 self.history.set(page.history);
                 self.quality.set(page.quality);
+                self.swd_range.set(None);
                 // Trained on elsewhere (the native trainer): its step without this page's numbers.
                 self.last_step
                     .set(Some(page.last_step.filter(|s| s.step == step).unwrap_or(
@@ -261,6 +265,7 @@ impl PageState {
                 self.timelapse.update(Timelapse::clear);
                 self.last_step.set(None);
                 self.quality.set(None);
+                self.swd_range.set(None);
                 self.config.set(Some(config));
             }
             Response::Running(running) => self.running.set(running),
@@ -278,10 +283,12 @@ impl PageState {
             Response::Quality {
                 step,
                 swd,
+                swd_range,
                 diversity,
                 memorisation,
             } => {
                 self.memorisation.set(memorisation);
+                self.swd_range.set(Some(swd_range));
                 self.quality.set(Some((step, swd, diversity)));
             }
             Response::Nearest(report) => self.nearest.set(Some(report)),

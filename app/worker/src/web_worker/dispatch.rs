@@ -57,6 +57,11 @@ impl TrainerWorker {
                 drop(guard);
                 self.refresh_samples(scope, id);
             }
+            Request::MixedVerdict(mixed) => {
+                t.set_mixed_verdict(mixed);
+                drop(guard);
+                self.refresh_samples(scope, id);
+            }
             Request::Nearest { real, index } => reply(Response::Nearest(t.nearest(real, index))),
             Request::Activations { layer } => {
                 let maps = t.activations(layer, FEATURE_MAPS);

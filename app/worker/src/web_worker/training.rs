@@ -286,12 +286,14 @@ impl TrainerWorker {
             id,
             Response::Quality {
                 step,
-                swd,
+                swd: swd.mean,
+                swd_range: (swd.low, swd.high),
                 diversity,
                 memorisation,
             },
         );
-        Ok(t.observe_quality(swd).map(|alarm| Self::alarm(t, alarm)))
+        Ok(t.observe_quality(swd.mean)
+            .map(|alarm| Self::alarm(t, alarm)))
     }
 
     /// Sends the sample grid of the model as it is now (after a load or going back).
