@@ -10,6 +10,8 @@
 //! - [`swd`]: the sliced Wasserstein distance used as the quality score.
 //! - [`backend`]: which burn backend trains, by name (CPU, or a GPU where built).
 //! - [`health`]: watching a run for the discriminator winning or the samples falling apart.
+//! - [`lab`]: the 2-D lab, the game on points in the plane (its settings, data and theory are
+//!   burn-free).
 //!
 //! Without the default `burn` feature only the burn-free part is built (what the page's UI
 //! links): [`config`], [`latent`], [`health`], [`limits`], [`procedural`] sets' names, the loss terms of [`loss`], the layer
@@ -36,6 +38,7 @@ pub mod health;
 pub mod images;
 #[cfg(feature = "burn")]
 mod init;
+pub mod lab;
 pub mod latent;
 pub mod limits;
 pub mod loss;

@@ -92,7 +92,7 @@ pub struct Gan {
 }
 
 /// Clamps every float parameter into [−c, c]: WGAN's Lipschitz constraint on the critic.
-struct WeightClip(f32);
+pub(crate) struct WeightClip(pub(crate) f32);
 
 impl ModuleMapper for WeightClip {
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {

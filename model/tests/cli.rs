@@ -140,3 +140,32 @@ fn score_rates_grids_against_a_folder_and_refuses_other_images() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn wgan_trains_with_its_papers_recipe_unless_a_flag_says_otherwise() {
+    let dir = std::env::temp_dir().join(format!("gan-train-wgan-{}", std::process::id()));
+    let config = |extra: &[&str]| {
+        let bytes = train(&dir, extra);
+        checkpoint::peek(&bytes).unwrap().0
+    };
+    let wgan = config(&["--loss", "wgan"]);
+    assert_eq!(wgan.loss, model::LossKind::WganClip);
+    assert_eq!(wgan.optimizer, model::OptimizerKind::RmsProp);
+    assert_eq!((wgan.learning_rate_g, wgan.learning_rate_d), (5e-5, 5e-5));
+    assert_eq!((wgan.d_steps, wgan.wgan_clip), (5, 0.01));
+    let changed = config(&["--loss", "wgan", "--d-steps", "2", "--optimizer", "adam"]);
+    assert_eq!(
+        (changed.d_steps, changed.optimizer),
+        (2, model::OptimizerKind::Adam)
+    );
+    assert_eq!(
+        changed.learning_rate_d, 5e-5,
+        "the rest of the recipe stays"
+    );
+    let bce = config(&[]);
+    assert_eq!(
+        (bce.optimizer, bce.learning_rate_d, bce.d_steps),
+        (model::OptimizerKind::Adam, 2e-4, 1)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

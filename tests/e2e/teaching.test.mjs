@@ -104,7 +104,9 @@ test('D can score both rows as one mixed batch, and the same images then get oth
   const { app, page, context, errors } = await open();
   await app.newModel(SMALL);
   await app.stepOnce();
-  await page.waitForSelector('[data-testid="verdict"][data-mixed="false"]', { timeout: TIMEOUT });
+  // The verdict on the stepped model comes just before its grid.
+  await page.waitForSelector('[data-testid="samples"][data-step="1"]', { timeout: TIMEOUT });
+  assert.equal(await page.getAttribute('[data-testid="verdict"]', 'data-mixed'), 'false');
   const alone = { real: await scores(page, 'real'), fake: await scores(page, 'fake') };
   await clickForVerdict(page, 'mixed-verdict');
   assert.equal(await page.getAttribute('[data-testid="verdict"]', 'data-mixed'), 'true');
