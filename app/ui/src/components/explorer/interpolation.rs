@@ -163,9 +163,9 @@ pub fn InterpolationPanel() -> impl IntoView {
                 </label>
             </div>
             <Note>
-                "Slerp (the default) follows the great circle between A and B. Random z of many dimensions "
-                "almost all lie near a sphere of radius about √64 = 8; a straight line (lerp) cuts inside it, "
-                "where the generator rarely saw a z, and the middle frames go dull. Slerp keeps |z| on the way."
+                "Slerp (the default) follows the great circle between A and B. Random z of d dimensions "
+                "almost all lie near a sphere of radius about √d (8 for the default 64); a straight line (lerp) cuts inside it, "
+                "where the generator rarely saw a z, and the middle frames go dull. Slerp keeps |z| on the way (White 2016)."
             </Note>
             <div class="strip" data-testid="strip"
                 data-frames=move || state.strip.with(|s| s.as_ref().map_or(0, |s| s.frames.len()))>
