@@ -9,12 +9,14 @@
 //! - [`charts`]: the loss history both keep (the worker saves it with a run).
 //! - [`saved_runs`]: the runs autosaved in the browser; [`store`]: their IndexedDB.
 //! - [`link`]: the worker's type as the page's spawner names it.
+//! - [`lab`]: the 2-D lab's own messages (its own worker, its own section of the page).
 //! - [`bytes`]: byte buffers in messages as one block.
 
 pub mod bytes;
 pub mod charts;
 pub mod data;
 pub mod device;
+pub mod lab;
 #[cfg(target_arch = "wasm32")]
 pub mod link;
 pub mod messages;

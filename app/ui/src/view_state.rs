@@ -24,6 +24,8 @@ pub const FRAMES: std::ops::RangeInclusive<usize> = 8..=16;
 /// A panel of the page that a link may hide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Panel {
+    /// The 2-D lab.
+    Lab,
     /// 1 · the images.
     Data,
     /// 2 · training controls.
@@ -38,7 +40,8 @@ pub enum Panel {
 
 impl Panel {
     /// Every panel, in page order.
-    pub const ALL: [Panel; 5] = [
+    pub const ALL: [Panel; 6] = [
+        Panel::Lab,
         Panel::Data,
         Panel::Train,
         Panel::Live,
@@ -49,6 +52,7 @@ impl Panel {
     /// Its name in links.
     pub fn key(self) -> &'static str {
         match self {
+            Panel::Lab => "lab",
             Panel::Data => "data",
             Panel::Train => "train",
             Panel::Live => "live",

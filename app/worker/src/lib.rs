@@ -2,11 +2,14 @@
 //! The page (`app/ui`) never links this crate; they talk through `protocol`'s messages.
 //!
 //! - [`web_worker`]: the Web Worker itself, which answers the page's requests (browser only).
+//! - [`lab_worker`]: the 2-D lab's own Web Worker (its own program, `bin/lab_worker.rs`).
 //! - [`trainer`]: a run's model, data and bookkeeping; [`explorer`]: drawing from a generator.
 //!   Both are plain state, tested natively; [`error`]: why a request failed.
 
 pub mod error;
 pub mod explorer;
+#[cfg(target_arch = "wasm32")]
+pub mod lab_worker;
 pub mod trainer;
 #[cfg(target_arch = "wasm32")]
 pub mod web_worker;
@@ -60,4 +63,18 @@ pub fn start() {
 #[cfg(not(target_arch = "wasm32"))]
 pub fn start_with_relaxed_simd() {
     start();
+}
+
+/// Starts the 2-D lab's worker in this Web Worker (`bin/lab_worker.rs`).
+#[cfg(target_arch = "wasm32")]
+pub fn start_lab() {
+    use gloo_worker::Registrable;
+    run_static_constructors();
+    lab_worker::LabWorker::registrar().register();
+}
+
+/// Natively there is no Web Worker to start: says where the lab's worker runs.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn start_lab() {
+    eprintln!("the lab's worker runs in a browser: build the page with `trunk build`");
 }

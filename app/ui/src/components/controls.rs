@@ -172,7 +172,7 @@ const AUGMENT_EXPLAINED: &str = "Before D sees an image, real or G's, it is rand
 
 /// A labelled form field with an explanation.
 #[component]
-fn Field(
+pub(super) fn Field(
     /// The label.
     label: &'static str,
     /// What it does, in a sentence.
@@ -191,7 +191,7 @@ fn Field(
 
 /// A numeric input bound to a value.
 #[component]
-fn NumberField(
+pub(super) fn NumberField(
     /// The label.
     label: &'static str,
     /// What it does.

@@ -6,6 +6,7 @@ mod controls;
 mod data;
 mod explorer;
 mod game;
+mod lab;
 mod lesson;
 mod live;
 mod offline;
@@ -642,6 +643,7 @@ pub fn App() -> impl IntoView {
         <ErrorBanner/>
         <DeviceLostBanner/>
         <main>
+            <div class="slot wide" class:hidden=move || hidden(Panel::Lab)><lab::LabPanel/></div>
             <div class="slot" class:hidden=move || hidden(Panel::Data)><data::DataPanel/></div>
             <div class="slot" class:hidden=move || hidden(Panel::Train)><controls::ControlPanel/></div>
             <div class="slot" class:hidden=move || hidden(Panel::Live)><live::LivePanel/></div>

@@ -166,6 +166,7 @@ pub fn ExplorerPanel() -> impl IntoView {
                             prop:checked=move || !hides(panel)
                             on:change=move |_| toggle_panel(panel)/>
                         {match panel {
+                            Panel::Lab => "The game in 2-D",
                             Panel::Data => "Images",
                             Panel::Train => "Training controls",
                             Panel::Live => "Live samples and charts",

@@ -1,0 +1,84 @@
+//! The 2-D lab's messages: a group of their own, between the page's lab section and the lab's
+//! own worker (`app/worker/src/lab_worker/`), so neither the image trainer nor the image page's
+//! state sees them.
+
+use model::StepValues;
+use model::lab::{LabConfig, LabFrame, Shape};
+use serde::{Deserialize, Serialize};
+
+/// What the lab's page section asks of the lab's worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum LabRequest {
+    /// New networks of this configuration learning this data (the old ones are dropped);
+    /// answered with a frame, or [`LabResponse::Refused`] and nothing changes.
+    Start(LabConfig, Shape),
+    /// Train continuously, sending frames, until [`LabRequest::Pause`].
+    Train,
+    /// Stop after the current step.
+    Pause,
+    /// One full step (D steps then one G step).
+    Step,
+    /// One D update.
+    StepD,
+    /// One G update.
+    StepG,
+}
+
+/// What one step (or the last of a run of steps) reported.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct LabStep {
+    /// Losses and D's mean outputs (those the step computed).
+    pub values: StepValues,
+    /// Wall time of the steps since the last frame, per step (ms).
+    pub ms_per_step: f64,
+}
+
+/// What the lab's worker tells its section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum LabResponse {
+    /// The plane as it is now, after `step`'s numbers.
+    Frame {
+        /// Everything drawn, from the networks.
+        frame: LabFrame,
+        /// The last step's numbers (none before the first).
+        step: Option<LabStep>,
+    },
+    /// Whether it trains continuously.
+    Running(bool),
+    /// A request that could not be carried out, and why; the networks are as they were.
+    Refused(String),
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use link::LabLink;
+
+#[cfg(target_arch = "wasm32")]
+mod link {
+    use std::convert::Infallible;
+
+    use gloo_worker::{HandlerId, Worker, WorkerScope};
+
+    use super::{LabRequest, LabResponse};
+
+    /// The lab's worker as the page's spawner names it (see [`crate::link`]): its messages, no
+    /// code, so the page links no burn.
+    pub enum LabLink {}
+
+    impl Worker for LabLink {
+        type Message = Infallible;
+        type Input = LabRequest;
+        type Output = LabResponse;
+
+        fn create(_scope: &WorkerScope<Self>) -> Self {
+            unreachable!("the page spawns the lab's worker binary; it never hosts a LabLink")
+        }
+
+        fn update(&mut self, _scope: &WorkerScope<Self>, msg: Infallible) {
+            match msg {}
+        }
+
+        fn received(&mut self, _scope: &WorkerScope<Self>, _msg: LabRequest, _id: HandlerId) {
+            match *self {}
+        }
+    }
+}

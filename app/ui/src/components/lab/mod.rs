@@ -1,0 +1,440 @@
+//! The 2-D lab: the game on points in the plane, where the theory is visible — the data's
+//! distribution and G's, D's decision surface, G's manifold and where G's loss pushes each
+//! point, with the theory's numbers live. Its own section, its own state (nothing of the image
+//! page's), and its own worker (`lab_worker`), loaded when the section is first opened.
+
+mod plane;
+
+use std::rc::Rc;
+
+use gloo_worker::{Spawnable, WorkerBridge};
+use leptos::prelude::*;
+
+use super::controls::{Field, NumberField};
+use model::OptimizerKind;
+use model::lab::data::{Point, modes_covered};
+use model::lab::theory::{D_EQUILIBRIUM, D_LOSS_EQUILIBRIUM, G_LOSS_EQUILIBRIUM};
+use model::lab::{Activation, LabConfig, LabFrame, LabLoss, Noise, Shape};
+use plane::{Layers, Plane};
+use protocol::lab::{LabLink, LabRequest, LabResponse, LabStep};
+
+/// The lab's worker script (Trunk's loader for `lab_worker`).
+const LOADER: &str = "./lab_worker_loader.js";
+
+/// The choice in the data menu that stands for the user's drawing (after the presets).
+const DRAWING: usize = Shape::PRESETS.len();
+
+/// Everything the lab section shows and edits.
+#[derive(Clone, Copy)]
+struct LabState {
+    /// The latest frame.
+    frame: RwSignal<Option<LabFrame>>,
+    /// Frames received so far (a test waits on it after a step by hand).
+    frames: RwSignal<u64>,
+    /// The latest step's numbers.
+    step: RwSignal<Option<LabStep>>,
+    /// Training continuously.
+    running: RwSignal<bool>,
+    /// Why the last request was refused, or a drawing that cannot be data.
+    problem: RwSignal<Option<String>>,
+    /// The settings the networks were (or will be) started with.
+    config: RwSignal<LabConfig>,
+    /// The data menu's choice: a preset's index, or [`DRAWING`].
+    data: RwSignal<usize>,
+    /// The user's drawing, in plane coordinates.
+    drawing: RwSignal<Vec<Point>>,
+    /// The drawing the networks train on now (kept while a new one is drawn).
+    drawn: RwSignal<Option<Shape>>,
+    /// Pointers paint points.
+    drawing_mode: RwSignal<bool>,
+    /// The layers shown.
+    layers: RwSignal<Layers>,
+    /// The worker, once the section was opened.
+    bridge: StoredValue<Option<Rc<WorkerBridge<LabLink>>>, LocalStorage>,
+}
+
+impl LabState {
+    fn new() -> Self {
+        Self {
+            frame: RwSignal::new(None),
+            frames: RwSignal::new(0),
+            step: RwSignal::new(None),
+            running: RwSignal::new(false),
+            problem: RwSignal::new(None),
+            config: RwSignal::new(LabConfig::new()),
+            data: RwSignal::new(0),
+            drawing: RwSignal::new(Vec::new()),
+            drawn: RwSignal::new(None),
+            drawing_mode: RwSignal::new(false),
+            layers: RwSignal::new(Layers {
+                mesh: true,
+                arrows: true,
+            }),
+            bridge: StoredValue::new_local(None),
+        }
+    }
+
+    fn send(&self, request: LabRequest) {
+        self.bridge.with_value(|b| {
+            if let Some(b) = b {
+                b.send(request)
+            }
+        });
+    }
+
+    /// The data the menu names now (`None`: the drawing was never used).
+    fn shape(&self) -> Option<Shape> {
+        let choice = self.data.get_untracked();
+        match Shape::PRESETS.get(choice) {
+            Some(shape) => Some(shape.clone()),
+            None => self.drawn.get_untracked(),
+        }
+    }
+
+    /// New networks of the current settings on the current data.
+    fn restart(&self) {
+        if let Some(shape) = self.shape() {
+            self.problem.set(None);
+            self.step.set(None);
+            self.send(LabRequest::Start(self.config.get_untracked(), shape));
+        }
+    }
+
+    /// Loads the worker the first time the section opens, and starts the networks.
+    fn open(self) {
+        if self.bridge.with_value(Option::is_some) {
+            return;
+        }
+        let bridge = LabLink::spawner()
+            .callback(move |response| self.apply(response))
+            .with_loader(true)
+            .as_module(false)
+            .spawn(LOADER);
+        self.bridge.set_value(Some(Rc::new(bridge)));
+        self.restart();
+    }
+
+    fn apply(&self, response: LabResponse) {
+        match response {
+            LabResponse::Frame { frame, step } => {
+                if step.is_some() {
+                    self.step.set(step);
+                }
+                self.frame.set(Some(frame));
+                self.frames.update(|n| *n += 1);
+            }
+            LabResponse::Running(running) => self.running.set(running),
+            LabResponse::Refused(why) => self.problem.set(Some(why)),
+        }
+    }
+
+    /// Trains on the drawing if it can be data; else says why and keeps the data as it is.
+    fn use_drawing(&self) {
+        match Shape::drawn(self.drawing.get_untracked()) {
+            Ok(shape) => {
+                self.drawn.set(Some(shape));
+                self.data.set(DRAWING);
+                self.drawing_mode.set(false);
+                self.restart();
+            }
+            Err(why) => self
+                .problem
+                .set(Some(format!("{why}. The data stays as it was."))),
+        }
+    }
+
+    /// Changes one setting and starts the game again with it.
+    fn set(&self, change: impl FnOnce(&mut LabConfig)) {
+        let mut config = self.config.get_untracked();
+        change(&mut config);
+        if let Err(e) = config.validate() {
+            self.problem.set(Some(e.to_string()));
+            return;
+        }
+        self.config.set(config);
+        self.restart();
+    }
+}
+
+/// The lab section: collapsed until opened (its worker loads then).
+#[component]
+pub fn LabPanel() -> impl IntoView {
+    let lab = LabState::new();
+    let opened = move |ev: web_sys::Event| {
+        let open = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlDetailsElement>(t).ok())
+            .is_some_and(|d| d.open());
+        if open {
+            lab.open();
+        }
+    };
+    let idle = move || lab.frame.with(Option::is_some) && !lab.running.get();
+    let probability = Signal::derive(move || {
+        lab.config
+            .with(|c| matches!(c.loss, LabLoss::Saturating | LabLoss::NonSaturating))
+    });
+    view! {
+        <section class="panel lab" data-testid="lab" data-lesson="lab" data-frames=move || lab.frames.get().to_string()>
+            <details on:toggle=opened>
+                <summary data-testid="lab-open"><h2>"The game in 2-D: two distributions, D's surface, G's pull"</h2></summary>
+                <p class="explain">
+                    "Before images, points. The data is a cloud of points in the plane (green); G turns noise z into points (purple) "
+                    "and D colours the plane by how real it finds each place (green: real, purple: generated, white: can't tell). "
+                    "The grey mesh is where G sends a regular grid of z: folds and knots in it are mode collapse. "
+                    "The arrows show where G's loss pushes each generated point: −∂L_G/∂x, by autodiff through D."
+                </p>
+                <div class="buttons">
+                    <Show when=move || lab.running.get() fallback=move || view! {
+                        <button class="primary" data-testid="lab-train" disabled=move || !idle()
+                            on:click=move |_| lab.send(LabRequest::Train)>"Train"</button>
+                    }>
+                        <button class="primary" data-testid="lab-pause" on:click=move |_| lab.send(LabRequest::Pause)>"Pause"</button>
+                    </Show>
+                    <button data-testid="lab-step" disabled=move || !idle() on:click=move |_| lab.send(LabRequest::Step)>"Step"</button>
+                    <button data-testid="lab-step-d" disabled=move || !idle() on:click=move |_| lab.send(LabRequest::StepD)>"Step D only"</button>
+                    <button data-testid="lab-step-g" disabled=move || !idle() on:click=move |_| lab.send(LabRequest::StepG)>"Step G only"</button>
+                    <button data-testid="lab-reset" disabled=move || lab.running.get() on:click=move |_| lab.restart()>"Reset"</button>
+                </div>
+                {move || lab.problem.get().map(|p| view! { <p class="warning" role="alert" data-testid="lab-problem">{p}</p> })}
+                <div class="lab-grid">
+                    <div class="lab-view">
+                        <Plane frame=lab.frame probability=probability
+                            layers=Signal::derive(move || lab.layers.get())
+                            drawing=lab.drawing drawing_mode=Signal::derive(move || lab.drawing_mode.get())/>
+                        <Drawing lab=lab/>
+                        <p class="hint">
+                            <label><input type="checkbox" prop:checked=move || lab.layers.with(|l| l.mesh)
+                                on:change=move |ev| lab.layers.update(|l| l.mesh = event_target_checked(&ev))/>" G's manifold"</label>
+                            " "
+                            <label><input type="checkbox" prop:checked=move || lab.layers.with(|l| l.arrows)
+                                on:change=move |ev| lab.layers.update(|l| l.arrows = event_target_checked(&ev))/>" G's gradient arrows"</label>
+                        </p>
+                    </div>
+                    <div class="lab-side">
+                        <Numbers lab=lab/>
+                        <GeneratorLosses lab=lab/>
+                    </div>
+                </div>
+                <Settings lab=lab/>
+            </details>
+        </section>
+    }
+}
+
+/// Drawing your own data: a mode in which the pointer paints points, then train on them.
+#[component]
+fn Drawing(
+    /// The lab's state.
+    lab: LabState,
+) -> impl IntoView {
+    view! {
+        <p class="buttons lab-drawing">
+            <button data-testid="lab-draw" aria-pressed=move || lab.drawing_mode.get().to_string()
+                on:click=move |_| {
+                    let on = !lab.drawing_mode.get_untracked();
+                    if on {
+                        lab.drawing.set(Vec::new());
+                    }
+                    lab.drawing_mode.set(on);
+                }>
+                {move || if lab.drawing_mode.get() { "Stop drawing" } else { "Draw your own data" }}
+            </button>
+            <button data-testid="lab-use-drawing" on:click=move |_| lab.use_drawing()>"Train on my drawing"</button>
+            <span class="hint" data-testid="lab-drawn" data-count=move || lab.drawing.with(|d| d.len().to_string())>
+                {move || lab.drawing.with(|d| format!("{} points drawn", d.len()))}
+            </span>
+        </p>
+    }
+}
+
+/// The theory's numbers, live, each beside its value at the game's equilibrium.
+#[component]
+fn Numbers(
+    /// The lab's state.
+    lab: LabState,
+) -> impl IntoView {
+    let row = |name: &'static str,
+               value: String,
+               equilibrium: &'static str,
+               testid: &'static str| {
+        view! { <tr data-testid=testid><th>{name}</th><td>{value}</td><td class="hint">{equilibrium}</td></tr> }
+    };
+    let f = |v: Option<f32>| v.map_or("–".to_string(), |v| format!("{v:.3}"));
+    move || {
+        let frame = lab.frame.get()?;
+        let step = lab.step.get().unwrap_or_default();
+        let values = step.values;
+        let d = frame.divergences;
+        let shape = lab.shape();
+        let modes = shape.as_ref().and_then(Shape::modes).map(|modes| {
+            let sigma = shape.as_ref().and_then(Shape::mixture).map_or(0.1, |m| m.1);
+            (
+                modes_covered(&frame.fake, &modes, 3.0 * sigma, 0.25 / modes.len() as f32),
+                modes.len(),
+            )
+        });
+        Some(view! {
+            <table class="lab-numbers" data-testid="lab-numbers" data-js=d.js.to_string()
+                data-modes=modes.map(|m| m.0.to_string())>
+                <tr><th>"Step"</th><td data-testid="lab-step-count">{frame.step}</td>
+                    <td class="hint">{format!("{:.2} ms per step", step.ms_per_step)}</td></tr>
+                {row("D's loss", f(values.d_loss), "2 ln 2 ≈ 1.386 (BCE)", "lab-d-loss")}
+                {row("G's loss", f(values.g_loss), "ln 2 ≈ 0.693 (non-saturating)", "lab-g-loss")}
+                {row("D(x), D(G(z))", format!("{}, {}", f(values.d_real), f(values.d_fake)), "½ and ½", "lab-d-outputs")}
+                {row("JS(p_data‖p_g)", format!("{:.3}", d.js), "0 (at most ln 2 ≈ 0.693)", "lab-js")}
+                {row("KL(p_data‖p_g)", format!("{:.2}", d.kl_data_g), "0; large when G misses modes", "lab-kl-data-g")}
+                {row("KL(p_g‖p_data)", format!("{:.2}", d.kl_g_data), "0; large when G puts points off the data", "lab-kl-g-data")}
+                {row("V(D*, G) = −log 4 + 2·JS", format!("{:.3}", d.value_at_optimum()), "−log 4 ≈ −1.386", "lab-value")}
+                {modes.map(|(covered, all)| row("Modes covered", format!("{covered} of {all}"), "all", "lab-modes"))}
+            </table>
+            <p class="hint">
+                {format!(
+                    "At the equilibrium p_g = p_data, the best D says ½ everywhere: D* = p_data / (p_data + p_g) (Goodfellow et al. 2014). \
+                     JS and KL are estimated from the {} shown points of each set on a 32×32 grid (plug-in histograms: two equal sets still read a little above 0). \
+                     Equilibrium losses: D {D_LOSS_EQUILIBRIUM:.3}, G {G_LOSS_EQUILIBRIUM:.3}, D's output {D_EQUILIBRIUM}.",
+                    frame.real.len()
+                )}
+            </p>
+        })
+    }
+}
+
+/// G's two possible losses against D(G(z)), with the current mean D(G(z)) marked on both:
+/// the game's log(1 − D) is flat where D rejects G's points, −log D is steep there.
+#[component]
+fn GeneratorLosses(
+    /// The lab's state.
+    lab: LabState,
+) -> impl IntoView {
+    const W: f64 = 240.0;
+    const H: f64 = 120.0;
+    // Loss values from −5 (bottom) to 5 (top), D(G(z)) from 0 to 1.
+    let y = |loss: f64| H / 2.0 - loss / 5.0 * (H / 2.0);
+    let curve = |f: &dyn Fn(f64) -> f64| {
+        (1..100)
+            .map(|i| {
+                let d = i as f64 / 100.0;
+                format!("{:.1},{:.1}", d * W, y(f(d)).clamp(0.0, H))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let saturating = curve(&|d| (1.0 - d).ln());
+    let non_saturating = curve(&|d| -d.ln());
+    let mark = move || {
+        lab.step
+            .with(|s| s.and_then(|s| s.values.d_fake))
+            .filter(|d| {
+                d.is_finite()
+                    && lab
+                        .config
+                        .with(|c| matches!(c.loss, LabLoss::Saturating | LabLoss::NonSaturating))
+            })
+            .map(|d| d as f64)
+    };
+    view! {
+        <figure class="chart lab-g-losses" data-testid="lab-g-losses">
+            <figcaption>"G's loss against D(G(z)): "
+                <span class="legend" style="color:#e4572e">"■ log(1 − D) (the game's)"</span>
+                <span class="legend" style="color:#29bf12">"■ −log D (non-saturating)"</span></figcaption>
+            <svg viewBox=format!("0 0 {W} {H}") role="img"
+                aria-label=move || match mark() {
+                    Some(d) => format!(
+                        "At the current D(G(z)) = {d:.3}, the game's loss log(1 − D) has slope {:.3} and −log D has slope {:.3}: G learns {} from the non-saturating loss.",
+                        -1.0 / (1.0 - d), -1.0 / d, if d < 0.5 { "more" } else { "less" }
+                    ),
+                    None => "G's two losses against D(G(z)); the mark appears after a step with a BCE loss.".to_string(),
+                }>
+                <line x1="0" y1=y(0.0) x2=W y2=y(0.0) stroke="#bbb"/>
+                <polyline points=saturating fill="none" stroke="#e4572e" stroke-width="1.5"/>
+                <polyline points=non_saturating fill="none" stroke="#29bf12" stroke-width="1.5"/>
+                {move || mark().map(|d| view! {
+                    <line x1=d * W y1="0" x2=d * W y2=H stroke="#555" stroke-dasharray="3 3" data-testid="lab-g-mark"/>
+                })}
+            </svg>
+            <p class="hint">"Where D rejects G's points (D(G(z)) near 0, on the left), the game's loss is flat: its slope is about −1, against −1/D for −log D. That is why G is trained on −log D(G(z)) (Goodfellow et al. 2014)."</p>
+        </figure>
+    }
+}
+
+/// The lab's settings; each change starts the game again.
+#[component]
+fn Settings(
+    /// The lab's state.
+    lab: LabState,
+) -> impl IntoView {
+    let number = move |get: fn(&LabConfig) -> f64| Signal::derive(move || lab.config.with(get));
+    view! {
+        <details class="lab-settings">
+            <summary data-testid="lab-settings">"Data and settings (a change starts the game again)"</summary>
+            <form class="hyper" on:submit=|ev| ev.prevent_default()>
+                <Field label="Data" explain="The real points. Draw your own with the button under the plane.">
+                    <select data-testid="lab-data" prop:value=move || lab.data.get().to_string()
+                        on:change=move |ev| {
+                            let choice: usize = event_target_value(&ev).parse().unwrap_or(0);
+                            if choice == DRAWING && lab.drawn.get_untracked().is_none() {
+                                lab.problem.set(Some("Draw your data first, then “Train on my drawing”.".into()));
+                                return;
+                            }
+                            lab.data.set(choice);
+                            lab.restart();
+                        }>
+                        {Shape::PRESETS.iter().enumerate().map(|(i, s)| view! { <option value=i.to_string()>{s.label()}</option> }).collect_view()}
+                        <option value=DRAWING.to_string()>"Your drawing"</option>
+                    </select>
+                </Field>
+                <Field label="Loss" explain="The game's own minimax loss (saturating: G's gradient vanishes when D wins), the non-saturating one DCGAN uses, hinge, or WGAN with a clipped critic.">
+                    <select data-testid="lab-loss" prop:value=move || lab.config.with(|c| LabLoss::ALL.iter().position(|l| *l == c.loss).unwrap_or(1).to_string())
+                        on:change=move |ev| {
+                            let loss = LabLoss::ALL[event_target_value(&ev).parse::<usize>().unwrap_or(1).min(3)];
+                            lab.set(|c| c.loss = loss);
+                        }>
+                        {LabLoss::ALL.iter().enumerate().map(|(i, l)| view! { <option value=i.to_string()>{l.label()}</option> }).collect_view()}
+                    </select>
+                </Field>
+                <Field label="Optimiser" explain="Adam (β1 0.5) or RMSProp (WGAN's).">
+                    <select data-testid="lab-optimizer" prop:value=move || lab.config.with(|c| OptimizerKind::ALL.iter().position(|k| *k == c.optimizer).unwrap_or(0).to_string())
+                        on:change=move |ev| {
+                            let kind = OptimizerKind::ALL[event_target_value(&ev).parse::<usize>().unwrap_or(0).min(1)];
+                            lab.set(|c| c.optimizer = kind);
+                        }>
+                        {OptimizerKind::ALL.iter().enumerate().map(|(i, k)| view! { <option value=i.to_string()>{k.label()}</option> }).collect_view()}
+                    </select>
+                </Field>
+                <NumberField label="Learning rate G" testid="lab-lr-g" explain="G's step size."
+                    value=number(|c| c.learning_rate_g) step="0.0001" set=move |v| lab.set(|c| c.learning_rate_g = v)/>
+                <NumberField label="Learning rate D" testid="lab-lr-d" explain="D's step size: lower it to hold back a D that wins."
+                    value=number(|c| c.learning_rate_d) step="0.0001" set=move |v| lab.set(|c| c.learning_rate_d = v)/>
+                <NumberField label="D steps per G step" testid="lab-d-steps" explain="More lets D get near its optimum D* before G moves."
+                    value=number(|c| c.d_steps as f64) step="1" set=move |v| lab.set(|c| c.d_steps = v as usize)/>
+                <NumberField label="Hidden units" testid="lab-width" explain="Width of each hidden layer, both networks."
+                    value=number(|c| c.width as f64) step="1" set=move |v| lab.set(|c| c.width = v as usize)/>
+                <NumberField label="Hidden layers" testid="lab-depth" explain="Depth of both networks."
+                    value=number(|c| c.depth as f64) step="1" set=move |v| lab.set(|c| c.depth = v as usize)/>
+                <Field label="Activation" explain="Between hidden layers.">
+                    <select data-testid="lab-activation" on:change=move |ev| {
+                        let a = [Activation::Relu, Activation::LeakyRelu, Activation::Tanh][event_target_value(&ev).parse::<usize>().unwrap_or(0).min(2)];
+                        lab.set(|c| c.activation = a);
+                    }>
+                        <option value="0">"ReLU"</option><option value="1">"LeakyReLU"</option><option value="2">"tanh"</option>
+                    </select>
+                </Field>
+                <Field label="Noise z" explain="What G's input is drawn from.">
+                    <select data-testid="lab-noise" on:change=move |ev| {
+                        let n = if event_target_value(&ev) == "1" { Noise::Uniform } else { Noise::Normal };
+                        lab.set(|c| c.noise = n);
+                    }>
+                        <option value="0">"Normal"</option><option value="1">"Uniform on [−1, 1]"</option>
+                    </select>
+                </Field>
+                <NumberField label="Dimensions of z" testid="lab-noise-size" explain="1 to 8; with 2, the mesh is G's whole manifold."
+                    value=number(|c| c.noise_size as f64) step="1" set=move |v| lab.set(|c| c.noise_size = v as usize)/>
+                <NumberField label="Batch size" testid="lab-batch" explain="Points per step, real and generated each."
+                    value=number(|c| c.batch_size as f64) step="1" set=move |v| lab.set(|c| c.batch_size = v as usize)/>
+                <NumberField label="Seed" testid="lab-seed" explain="Weights, noise and data: the same seed replays the same game."
+                    value=number(|c| c.seed as f64) step="1" set=move |v| lab.set(|c| c.seed = v as u64)/>
+            </form>
+        </details>
+    }
+}
