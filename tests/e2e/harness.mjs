@@ -92,6 +92,12 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 }
 
+/** Saves a screenshot of the element `selector` alone as target/e2e-screenshots/NAME.png. */
+export async function screenshotOf(page, selector, name) {
+  await mkdir(screenshots, { recursive: true });
+  await page.locator(selector).screenshot({ path: join(screenshots, `${name}.png`) });
+}
+
 /**
  * Registers before/after hooks that serve dist/, start the browser and open the page at
  * `query`; the returned object is filled in before the first test runs.

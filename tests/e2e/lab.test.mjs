@@ -5,7 +5,7 @@
 // one gets a message while the data stays.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, screenshot } from './harness.mjs';
+import { useBrowser, screenshot, screenshotOf } from './harness.mjs';
 
 const session = useBrowser();
 const TIMEOUT = 120_000;
@@ -152,7 +152,8 @@ test('every preset trains, and on the ring G comes to cover its eight modes', as
     if (preset === 0) {
       // The default settings (seed 0) cover every mode by 500 steps natively (model/src/lab).
       assert.ok(later.modes >= 6, `modes covered on the ring: ${later.modes}`);
-      await screenshot(lab.page, 'lab-ring');
+      // The README's picture of the lab (docs/lab.png is a copy of it).
+      await screenshotOf(lab.page, '[data-testid="lab"]', 'lab-ring');
     }
   }
   assert.deepEqual(errors, [], 'no console errors');
@@ -181,6 +182,40 @@ test('a drawing by mouse or by touch becomes the data; an empty one gets a messa
   // The data's points now lie around the strokes: the upper left and the lower right of the plane.
   const real = await page.$eval('[data-testid="lab-plane"]', (c) => c.getAttribute('aria-label'));
   assert.match(real, /averages/);
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
+});
+
+test('the failures come on cue and their remedies mend them: mode collapse, and a vanishing gradient', async () => {
+  const { context, errors } = await session.freshContext();
+  const lab = await Lab.open(context);
+  const page = lab.page;
+  // Mode collapse: D ten times faster than G on the ring.
+  await page.click('[data-testid="lab-failure-0"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="lab-step-count"]')?.textContent === '0', null, { timeout: TIMEOUT });
+  assert.match(await page.textContent('[data-testid="lab-failure-text"]'), /mode collapse/);
+  await lab.trainTo(1000);
+  const collapsed = (await lab.numbers()).modes;
+  assert.ok(collapsed <= 4, `collapsed onto ${collapsed} of 8 modes`);
+  await screenshot(page, 'lab-collapse');
+  await page.click('[data-testid="lab-remedy"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="lab-step-count"]')?.textContent === '0', null, { timeout: TIMEOUT });
+  await lab.trainTo(1000);
+  const mended = (await lab.numbers()).modes;
+  assert.ok(mended >= 7, `after the remedy: ${mended} of 8 modes`);
+
+  // The vanishing gradient: the saturating loss against a D that wins; mended live.
+  await page.click('[data-testid="lab-failure-1"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="lab-step-count"]')?.textContent === '0', null, { timeout: TIMEOUT });
+  await lab.trainTo(500);
+  const stuck = await lab.reading('fake-mean');
+  assert.ok(Math.hypot(...stuck) < 0.5, `G stays near where it started: ${stuck}`);
+  const step = await lab.step();
+  await lab.click('lab-remedy');
+  assert.equal(await lab.step(), step, 'the same networks, not a new game');
+  await lab.trainTo(step + 250);
+  const moved = await lab.reading('fake-mean');
+  assert.ok(moved[0] > 1 && moved[1] > 1, `G reached the data: ${moved}`);
   assert.deepEqual(errors, [], 'no console errors');
   await context.close();
 });

@@ -12,6 +12,10 @@ pub enum LabRequest {
     /// New networks of this configuration learning this data (the old ones are dropped);
     /// answered with a frame, or [`LabResponse::Refused`] and nothing changes.
     Start(LabConfig, Shape),
+    /// Change how the running game trains (loss, optimiser, learning rates, D steps, clip,
+    /// batch) and keep the networks: a remedy applied live. Answered with a frame, or
+    /// [`LabResponse::Refused`] for a change that needs new networks.
+    Tune(LabConfig),
     /// Train continuously, sending frames, until [`LabRequest::Pause`].
     Train,
     /// Stop after the current step.

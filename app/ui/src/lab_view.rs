@@ -75,15 +75,6 @@ pub fn mean_heat(frame: &LabFrame, points: &[Point]) -> f32 {
     points.iter().map(|p| heat_at(frame, *p)).sum::<f32>() / points.len() as f32
 }
 
-/// The mean of `points`.
-pub fn mean_point(points: &[Point]) -> Point {
-    let n = points.len().max(1) as f32;
-    let sum = points
-        .iter()
-        .fold([0.0, 0.0], |s, p| [s[0] + p[0], s[1] + p[1]]);
-    [sum[0] / n, sum[1] / n]
-}
-
 /// The factor that draws the longest arrow `longest` plane units long (0 without arrows).
 pub fn arrow_scale(arrows: &[Point], longest: f32) -> f32 {
     let max = arrows
@@ -149,7 +140,7 @@ mod tests {
         };
         assert_eq!(mean_heat(&frame, &frame.real), 0.9);
         assert_eq!(mean_heat(&frame, &frame.fake), 0.1);
-        assert_eq!(mean_point(&frame.fake), [1.25, 1.25]);
+
         assert_eq!(arrow_scale(&frame.arrows, 0.5), 0.25);
         assert_eq!(arrow_scale(&[], 0.5), 0.0);
     }

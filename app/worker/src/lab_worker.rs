@@ -145,6 +145,26 @@ impl Worker for LabWorker {
                 }
                 Err(e) => scope.respond(id, LabResponse::Refused(e.to_string())),
             },
+            LabRequest::Tune(config) => {
+                let tuned = self.lab.borrow_mut().as_mut().map(|gan| gan.tune(config));
+                match tuned {
+                    Some(Ok(())) => {
+                        if !self.running.get()
+                            && let Some(gan) = self.lab.borrow().clone()
+                        {
+                            let scope = scope.clone();
+                            spawn_local(
+                                async move { Self::send_frame(gan, None, &scope, id).await },
+                            );
+                        }
+                    }
+                    Some(Err(e)) => scope.respond(id, LabResponse::Refused(e.to_string())),
+                    None => scope.respond(
+                        id,
+                        LabResponse::Refused("the lab has no networks yet".into()),
+                    ),
+                }
+            }
             LabRequest::Train => {
                 self.running.set(true);
                 scope.respond(id, LabResponse::Running(true));

@@ -176,6 +176,15 @@ impl Shape {
     }
 }
 
+/// The mean of `points` (the origin for none).
+pub fn mean(points: &[Point]) -> Point {
+    let n = points.len().max(1) as f32;
+    let sum = points
+        .iter()
+        .fold([0.0, 0.0], |s, p| [s[0] + p[0], s[1] + p[1]]);
+    [sum[0] / n, sum[1] / n]
+}
+
 /// How many of `modes` have at least `min_share` of `points` within `radius` of them (each
 /// point counted for its nearest mode): a collapsed generator covers few.
 pub fn modes_covered(points: &[Point], modes: &[Point], radius: f32, min_share: f32) -> usize {

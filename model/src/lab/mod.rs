@@ -7,11 +7,13 @@
 //!   optimisers. Burn-free.
 //! - [`data`]: the point sets (presets and the user's drawing). Burn-free.
 //! - [`theory`]: JS and KL estimates, D*, the game's value at D*. Burn-free.
+//! - [`failures`]: failures on cue (mode collapse, a vanishing gradient) with their remedies.
 //! - [`frame`]: [`LabFrame`], one picture of the game as host numbers. Burn-free.
 //! - [`networks`], [`training`]: the MLPs and the step, and the frame read from them.
 
 pub mod config;
 pub mod data;
+pub mod failures;
 pub mod frame;
 #[cfg(feature = "burn")]
 pub mod networks;
@@ -21,6 +23,7 @@ pub mod training;
 
 pub use config::{Activation, LabConfig, LabLoss, Noise};
 pub use data::{Point, Shape};
+pub use failures::{Failure, Remedy};
 pub use frame::LabFrame;
 #[cfg(feature = "burn")]
 pub use training::LabGan;

@@ -14,7 +14,7 @@ use super::controls::{Field, NumberField};
 use model::OptimizerKind;
 use model::lab::data::{Point, modes_covered};
 use model::lab::theory::{D_EQUILIBRIUM, D_LOSS_EQUILIBRIUM, G_LOSS_EQUILIBRIUM};
-use model::lab::{Activation, LabConfig, LabFrame, LabLoss, Noise, Shape};
+use model::lab::{Activation, Failure, LabConfig, LabFrame, LabLoss, Noise, Remedy, Shape};
 use plane::{Layers, Plane};
 use protocol::lab::{LabLink, LabRequest, LabResponse, LabStep};
 
@@ -49,6 +49,8 @@ struct LabState {
     drawing_mode: RwSignal<bool>,
     /// The layers shown.
     layers: RwSignal<Layers>,
+    /// The failure shown on cue, if one is.
+    failure: RwSignal<Option<Failure>>,
     /// The worker, once the section was opened.
     bridge: StoredValue<Option<Rc<WorkerBridge<LabLink>>>, LocalStorage>,
 }
@@ -70,7 +72,42 @@ impl LabState {
                 mesh: true,
                 arrows: true,
             }),
+            failure: RwSignal::new(None),
             bridge: StoredValue::new_local(None),
+        }
+    }
+
+    /// A new game with `config` on `shape` (a drawn shape becomes the drawing's data).
+    fn start(&self, config: LabConfig, shape: Shape) {
+        match Shape::PRESETS.iter().position(|p| *p == shape) {
+            Some(i) => self.data.set(i),
+            None => {
+                self.drawn.set(Some(shape));
+                self.data.set(DRAWING);
+            }
+        }
+        self.config.set(config);
+        self.restart();
+    }
+
+    /// Sets up `failure`'s game, paused at step 0.
+    fn show_failure(&self, failure: Failure) {
+        self.failure.set(Some(failure));
+        self.start(failure.config(), failure.shape());
+    }
+
+    /// Applies the shown failure's remedy.
+    fn mend(&self) {
+        let Some(failure) = self.failure.get_untracked() else {
+            return;
+        };
+        match failure.remedy() {
+            Remedy::Live(config) => {
+                self.config.set(config.clone());
+                self.problem.set(None);
+                self.send(LabRequest::Tune(config));
+            }
+            Remedy::Restart(config) => self.start(config, failure.shape()),
         }
     }
 
@@ -152,6 +189,7 @@ impl LabState {
             return;
         }
         self.config.set(config);
+        self.failure.set(None);
         self.restart();
     }
 }
@@ -216,6 +254,7 @@ pub fn LabPanel() -> impl IntoView {
                         <GeneratorLosses lab=lab/>
                     </div>
                 </div>
+                <Failures lab=lab/>
                 <Settings lab=lab/>
             </details>
         </section>
@@ -338,7 +377,7 @@ fn GeneratorLosses(
             <figcaption>"G's loss against D(G(z)): "
                 <span class="legend" style="color:#e4572e">"■ log(1 − D) (the game's)"</span>
                 <span class="legend" style="color:#29bf12">"■ −log D (non-saturating)"</span></figcaption>
-            <svg viewBox=format!("0 0 {W} {H}") role="img"
+            <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img"
                 aria-label=move || match mark() {
                     Some(d) => format!(
                         "At the current D(G(z)) = {d:.3}, the game's loss log(1 − D) has slope {:.3} and −log D has slope {:.3}: G learns {} from the non-saturating loss.",
@@ -355,6 +394,35 @@ fn GeneratorLosses(
             </svg>
             <p class="hint">"Where D rejects G's points (D(G(z)) near 0, on the left), the game's loss is flat: its slope is about −1, against −1/D for −log D. That is why G is trained on −log D(G(z)) (Goodfellow et al. 2014)."</p>
         </figure>
+    }
+}
+
+/// Failures on cue: each sets up a game that goes wrong from a fixed seed, says what to watch,
+/// and offers the change that mends it.
+#[component]
+fn Failures(
+    /// The lab's state.
+    lab: LabState,
+) -> impl IntoView {
+    view! {
+        <div class="lab-failures" data-testid="lab-failures">
+            <h3>"Failures on cue"</h3>
+            <p class="buttons">
+                {Failure::ALL.iter().enumerate().map(|(i, f)| {
+                    let f = *f;
+                    view! {
+                        <button data-testid=format!("lab-failure-{i}") disabled=move || lab.running.get()
+                            on:click=move |_| lab.show_failure(f)>{format!("Show: {}", f.label())}</button>
+                    }
+                }).collect_view()}
+            </p>
+            {move || lab.failure.get().map(|f| view! {
+                <p class="explain" data-testid="lab-failure-text">{f.explanation()}</p>
+                <p class="buttons">
+                    <button data-testid="lab-remedy" on:click=move |_| lab.mend()>{f.remedy_label()}</button>
+                </p>
+            })}
+        </div>
     }
 }
 

@@ -7,11 +7,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::components::browser::draw_rgba;
-use crate::lab_view::{
-    FAKE_RGB, REAL_RGB, arrow_scale, heat_rgba, mean_heat, mean_point, to_canvas, to_plane,
-};
+use crate::lab_view::{FAKE_RGB, REAL_RGB, arrow_scale, heat_rgba, mean_heat, to_canvas, to_plane};
 use model::lab::LabFrame;
-use model::lab::data::Point;
+use model::lab::data::{Point, mean};
 
 /// Side of the plane's canvas in pixels (CSS scales it to the page).
 pub const SIDE: f64 = 480.0;
@@ -167,8 +165,8 @@ pub fn Plane(
     let readings = move || {
         frame.with(|f| {
             f.as_ref().map(|f| {
-                let fake = mean_point(&f.fake);
-                let arrow = mean_point(&f.arrows);
+                let fake = mean(&f.fake);
+                let arrow = mean(&f.arrows);
                 (mean_heat(f, &f.real), mean_heat(f, &f.fake), fake, arrow)
             })
         })
