@@ -167,6 +167,36 @@ impl GanConfig {
     }
 }
 
+/// Checks the settings the image game and the 2-D lab share: the learning rates of G and D,
+/// the named betas, the D steps per G step and WGAN's clip.
+pub(crate) fn check_training(
+    [lr_g, lr_d]: [f64; 2],
+    betas: [(&str, f32); 2],
+    d_steps: usize,
+    clip: f32,
+) -> Result<(), ConfigError> {
+    let fail = |why: String| Err(ConfigError(why));
+    for (name, lr) in [("G", lr_g), ("D", lr_d)] {
+        if !(lr.is_finite() && lr > 0.0 && lr < 1.0) {
+            return fail(format!(
+                "learning rate of {name} must be in (0, 1), not {lr}"
+            ));
+        }
+    }
+    for (name, beta) in betas {
+        if !(beta.is_finite() && (0.0..1.0).contains(&beta)) {
+            return fail(format!("{name} must be in [0, 1), not {beta}"));
+        }
+    }
+    if !(1..=10).contains(&d_steps) {
+        return fail(format!("D steps per G step must be 1..=10, not {d_steps}"));
+    }
+    if !(clip.is_finite() && clip > 0.0) {
+        return fail(format!("WGAN clip must be positive, not {clip}"));
+    }
+    Ok(())
+}
+
 /// A configuration that cannot build a model, with the reason.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("invalid configuration: {0}")]
@@ -199,29 +229,17 @@ impl GanConfig {
                 return fail(format!("{name} width must be 1..=512, not {width}"));
             }
         }
-        for (name, lr) in [("G", self.learning_rate_g), ("D", self.learning_rate_d)] {
-            if !(lr.is_finite() && lr > 0.0 && lr < 1.0) {
-                return fail(format!(
-                    "learning rate of {name} must be in (0, 1), not {lr}"
-                ));
-            }
-        }
-        for (name, beta) in [("β1", self.beta1), ("β2", self.beta2)] {
-            if !(beta.is_finite() && (0.0..1.0).contains(&beta)) {
-                return fail(format!("{name} must be in [0, 1), not {beta}"));
-            }
-        }
+        check_training(
+            [self.learning_rate_g, self.learning_rate_d],
+            [("β1", self.beta1), ("β2", self.beta2)],
+            self.d_steps,
+            self.wgan_clip,
+        )?;
         if !(2..=1024).contains(&self.batch_size) {
             // Batch norm needs at least two samples to have a variance.
             return fail(format!(
                 "batch size must be 2..=1024, not {}",
                 self.batch_size
-            ));
-        }
-        if !(1..=10).contains(&self.d_steps) {
-            return fail(format!(
-                "D steps per G step must be 1..=10, not {}",
-                self.d_steps
             ));
         }
         if !(self.ema_beta.is_finite() && (0.0..1.0).contains(&self.ema_beta)) {
@@ -234,12 +252,6 @@ impl GanConfig {
             return fail(format!(
                 "the DiffAugment probability must be in [0, 1], not {}",
                 self.augment
-            ));
-        }
-        if !(self.wgan_clip.is_finite() && self.wgan_clip > 0.0) {
-            return fail(format!(
-                "WGAN clip must be positive, not {}",
-                self.wgan_clip
             ));
         }
         Ok(())

@@ -5,7 +5,7 @@ use derive_setters::Setters;
 use serde::{Deserialize, Serialize};
 use smart_default::SmartDefault;
 
-use crate::config::{ConfigError, LossKind, OptimizerKind};
+use crate::config::{ConfigError, LossKind, OptimizerKind, check_training};
 
 /// The game's loss in the lab: the image model's three and the game's original one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -151,29 +151,13 @@ impl LabConfig {
                 self.batch_size
             ));
         }
-        for (name, lr) in [("G", self.learning_rate_g), ("D", self.learning_rate_d)] {
-            if !(lr.is_finite() && lr > 0.0 && lr < 1.0) {
-                return fail(format!(
-                    "learning rate of {name} must be in (0, 1), not {lr}"
-                ));
-            }
-        }
-        if !(self.beta1.is_finite() && (0.0..1.0).contains(&self.beta1)) {
-            return fail(format!("β1 must be in [0, 1), not {}", self.beta1));
-        }
-        if !(1..=10).contains(&self.d_steps) {
-            return fail(format!(
-                "D steps per G step must be 1..=10, not {}",
-                self.d_steps
-            ));
-        }
-        if !(self.wgan_clip.is_finite() && self.wgan_clip > 0.0) {
-            return fail(format!(
-                "WGAN clip must be positive, not {}",
-                self.wgan_clip
-            ));
-        }
-        Ok(())
+        // Adam's β2 is fixed at 0.999 here.
+        check_training(
+            [self.learning_rate_g, self.learning_rate_d],
+            [("β1", self.beta1), ("β2", 0.999)],
+            self.d_steps,
+            self.wgan_clip,
+        )
     }
 }
 

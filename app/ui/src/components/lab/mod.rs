@@ -373,7 +373,7 @@ fn GeneratorLosses(
             .map(|d| d as f64)
     };
     view! {
-        <figure class="chart lab-g-losses" data-testid="lab-g-losses">
+        <figure class="lab-g-losses" data-testid="lab-g-losses">
             <figcaption>"G's loss against D(G(z)): "
                 <span class="legend" style="color:#e4572e">"■ log(1 − D) (the game's)"</span>
                 <span class="legend" style="color:#29bf12">"■ −log D (non-saturating)"</span></figcaption>
