@@ -150,6 +150,9 @@ test('every preset trains, and on the ring G comes to cover its eight modes', as
     const later = await lab.numbers();
     assert.ok(Number.isFinite(later.js) && later.js < first.js, `preset ${preset}: JS ${first.js} → ${later.js}`);
     if (preset === 0) {
+      // What the lab shows of its speed while it trained (its worker's own steps, frames between).
+      const speed = await lab.page.textContent('[data-testid="lab-step-count"] + td');
+      console.log(`# lab on the CPU worker, default settings (batch 256, width 64, 3 layers): ${speed} at step ${await lab.step()}`);
       // The default settings (seed 0) cover every mode by 500 steps natively (model/src/lab).
       assert.ok(later.modes >= 6, `modes covered on the ring: ${later.modes}`);
       // The README's picture of the lab (docs/lab.png is a copy of it).

@@ -53,36 +53,7 @@ pub enum LabResponse {
     Refused(String),
 }
 
+/// The lab's worker as the page's spawner names it (see [`crate::link`]): its messages, no
+/// code, so the page links no burn.
 #[cfg(target_arch = "wasm32")]
-pub use link::LabLink;
-
-#[cfg(target_arch = "wasm32")]
-mod link {
-    use std::convert::Infallible;
-
-    use gloo_worker::{HandlerId, Worker, WorkerScope};
-
-    use super::{LabRequest, LabResponse};
-
-    /// The lab's worker as the page's spawner names it (see [`crate::link`]): its messages, no
-    /// code, so the page links no burn.
-    pub enum LabLink {}
-
-    impl Worker for LabLink {
-        type Message = Infallible;
-        type Input = LabRequest;
-        type Output = LabResponse;
-
-        fn create(_scope: &WorkerScope<Self>) -> Self {
-            unreachable!("the page spawns the lab's worker binary; it never hosts a LabLink")
-        }
-
-        fn update(&mut self, _scope: &WorkerScope<Self>, msg: Infallible) {
-            match msg {}
-        }
-
-        fn received(&mut self, _scope: &WorkerScope<Self>, _msg: LabRequest, _id: HandlerId) {
-            match *self {}
-        }
-    }
-}
+pub type LabLink = crate::link::Link<LabRequest, LabResponse>;

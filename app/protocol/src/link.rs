@@ -1,4 +1,5 @@
-//! The training worker as the page names it to `gloo-worker`.
+//! The page's workers as the page names them to `gloo-worker` (the training worker's
+//! [`TrainerLink`] here, the 2-D lab's `LabLink` in [`crate::lab`]).
 //!
 //! gloo-worker's spawner is generic over the worker type, but on the page it uses only that
 //! type's message types and codec: it posts `ToWorker<W>` (our [`Request`]s) and reads
@@ -7,29 +8,33 @@
 //! the real worker (`app/worker`, `TrainerWorker`) has the same `Input` and `Output`.
 
 use std::convert::Infallible;
+use std::marker::PhantomData;
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 
 use crate::messages::{Request, Response};
 
-/// The training worker's messages, for the page's spawner. It has no value (an empty enum), so
-/// it can never run: only the worker binary runs a worker.
-pub enum TrainerLink {}
+/// A worker with the input `I` and output `O` of a real one, and no code: it has no value (its
+/// one field cannot be made), so it can never run; only the worker binaries run workers.
+pub struct Link<I, O>(Infallible, PhantomData<fn() -> (I, O)>);
 
-impl Worker for TrainerLink {
+impl<I, O> Worker for Link<I, O> {
     type Message = Infallible;
-    type Input = Request;
-    type Output = Response;
+    type Input = I;
+    type Output = O;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
-        unreachable!("the page spawns the worker binary; it never hosts a TrainerLink")
+        unreachable!("the page spawns a worker binary; it never hosts a Link")
     }
 
     fn update(&mut self, _scope: &WorkerScope<Self>, msg: Infallible) {
         match msg {}
     }
 
-    fn received(&mut self, _scope: &WorkerScope<Self>, _msg: Request, _id: HandlerId) {
-        match *self {}
+    fn received(&mut self, _scope: &WorkerScope<Self>, _msg: I, _id: HandlerId) {
+        match self.0 {}
     }
 }
+
+/// The training worker's messages, for the page's spawner.
+pub type TrainerLink = Link<Request, Response>;
