@@ -146,13 +146,15 @@ test('every preset trains, and on the ring G comes to cover its eight modes', as
   for (let preset = 0; preset < 6; preset += 1) {
     if (preset > 0) await lab.choose('lab-data', preset);
     const first = await lab.numbers();
+    const [framesBefore, started] = [await lab.frames(), Date.now()];
     await lab.trainTo(500);
+    const framesPerSecond = ((await lab.frames()) - framesBefore) / ((Date.now() - started) / 1000);
     const later = await lab.numbers();
     assert.ok(Number.isFinite(later.js) && later.js < first.js, `preset ${preset}: JS ${first.js} → ${later.js}`);
     if (preset === 0) {
       // What the lab shows of its speed while it trained (its worker's own steps, frames between).
       const speed = await lab.page.textContent('[data-testid="lab-step-count"] + td');
-      console.log(`# lab on the CPU worker, default settings (batch 256, width 64, 3 layers): ${speed} at step ${await lab.step()}`);
+      console.log(`# lab on the CPU worker, default settings (batch 256, width 64, 3 layers): ${speed} at step ${await lab.step()}, ${framesPerSecond.toFixed(1)} frames/s drawn while training`);
       // The default settings (seed 0) cover every mode by 500 steps natively (model/src/lab).
       assert.ok(later.modes >= 6, `modes covered on the ring: ${later.modes}`);
       // The README's picture of the lab (docs/lab.png is a copy of it).
@@ -182,9 +184,10 @@ test('a drawing by mouse or by touch becomes the data; an empty one gets a messa
   await page.waitForFunction(() => document.querySelector('[data-testid="lab-data"]')?.value === '6', null, { timeout: TIMEOUT });
   await page.waitForFunction(() => document.querySelector('[data-testid="lab-step-count"]')?.textContent === '0', null, { timeout: TIMEOUT });
   assert.equal(await page.$('[data-testid="lab-problem"]'), null, 'no message now');
-  // The data's points now lie around the strokes: the upper left and the lower right of the plane.
-  const real = await page.$eval('[data-testid="lab-plane"]', (c) => c.getAttribute('aria-label'));
-  assert.match(real, /averages/);
+  // The data is a mixture around the five drawn points, so its mean is theirs: canvas fractions
+  // (fx, fy) are plane points (−2 + 4·fx, 2 − 4·fy), whose mean is (−0.12, 0.2).
+  const [x, y] = await lab.reading('real-mean');
+  assert.ok(Math.abs(x + 0.12) < 0.15 && Math.abs(y - 0.2) < 0.15, `the data's mean ${x}, ${y}`);
   assert.deepEqual(errors, [], 'no console errors');
   await context.close();
 });

@@ -119,7 +119,7 @@ impl VerdictReport {
         if self.mixed {
             "Scored as one mixed batch: D's batch normalisation used the statistics of the real and the generated images together, so each number depends on both rows. Training never does this; switch back to see D as it trains."
         } else {
-            "Scored row by row, as D trains: each row (64 images, 8 shown) is one batch, and D's batch normalisation uses that batch's own mean and variance, so one image's number depends on the others in its row (Ioffe & Szegedy 2015). Score one mixed batch to see how much."
+            "Scored row by row, as D trains: each row (up to 64 images; 8 shown) is one batch, and D's batch normalisation uses that batch's own mean and variance, so one image's number depends on the others in its row (Ioffe & Szegedy 2015). Score one mixed batch to see how much."
         }
     }
 

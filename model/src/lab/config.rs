@@ -63,6 +63,20 @@ pub enum Activation {
     Tanh,
 }
 
+impl Activation {
+    /// Every activation, in the order a UI lists them.
+    pub const ALL: [Activation; 3] = [Activation::Relu, Activation::LeakyRelu, Activation::Tanh];
+
+    /// A short human name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Activation::Relu => "ReLU",
+            Activation::LeakyRelu => "LeakyReLU",
+            Activation::Tanh => "tanh",
+        }
+    }
+}
+
 /// What G's input z is drawn from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Noise {
@@ -71,6 +85,19 @@ pub enum Noise {
     Normal,
     /// Uniform on [−1, 1] in each dimension.
     Uniform,
+}
+
+impl Noise {
+    /// Both noises, in the order a UI lists them.
+    pub const ALL: [Noise; 2] = [Noise::Normal, Noise::Uniform];
+
+    /// A short human name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Noise::Normal => "Normal",
+            Noise::Uniform => "Uniform on [−1, 1]",
+        }
+    }
 }
 
 /// Everything that defines a 2-D lab run. `LabConfig::new()` gives the defaults beside each field.

@@ -91,12 +91,11 @@ pub fn ControlPanel() -> impl IntoView {
                     <NumberField label="Batch size" testid="batch-size" explain="Images per step. Larger batches give steadier gradients but slower steps."
                         value=Signal::derive(move || draft.with(|c| c.batch_size as f64)) step="1"
                         set=move |v| draft.update(|c| c.batch_size = v as usize)/>
-                    <Field label="Optimiser" explain="Adam is DCGAN's. WGAN's paper used RMSProp: momentum made its critic unstable (Arjovsky et al. 2017).">
-                        <select data-testid="optimizer" on:change=move |ev| draft.update(|c| c.optimizer = OptimizerKind::ALL[event_target_value(&ev).parse::<usize>().unwrap_or(0).min(1)])
-                            prop:value=move || draft.with(|c| OptimizerKind::ALL.iter().position(|k| *k == c.optimizer).unwrap_or(0).to_string())>
-                            {OptimizerKind::ALL.iter().enumerate().map(|(i, k)| view! { <option value=i.to_string()>{k.label()}</option> }).collect_view()}
-                        </select>
-                    </Field>
+                    <ChoiceField label="Optimiser" testid="optimizer"
+                        explain="Adam is DCGAN's. WGAN's paper used RMSProp: momentum made its critic unstable (Arjovsky et al. 2017)."
+                        choices=OptimizerKind::ALL.iter().map(|k| (*k, k.label())).collect()
+                        value=Signal::derive(move || draft.with(|c| c.optimizer))
+                        set=move |k| draft.update(|c| c.optimizer = k)/>
                     <NumberField label="Learning rate G" testid="lr-g" explain="Step size of the generator (DCGAN: 0.0002; WGAN: 0.00005)."
                         value=Signal::derive(move || draft.with(|c| c.learning_rate_g)) step="0.0001"
                         set=move |v| draft.update(|c| c.learning_rate_g = v)/>
@@ -106,15 +105,11 @@ pub fn ControlPanel() -> impl IntoView {
                     <NumberField label="Adam β1" testid="beta1" explain="Adam's momentum; DCGAN lowered it from 0.9 to 0.5 to steady training. RMSProp has none."
                         value=Signal::derive(move || draft.with(|c| c.beta1 as f64)) step="0.05"
                         set=move |v| draft.update(|c| c.beta1 = v as f32)/>
-                    <Field label="Loss" explain="BCE is DCGAN's. Hinge keeps G's gradient linear in D's score, but does not hold D back. WGAN's clipped critic is a Lipschitz constraint on D. Choosing a loss sets its paper's optimiser, learning rates and D steps; change any of them after.">
-                        <select data-testid="loss" on:change=move |ev| {
-                            let loss = LossKind::ALL[event_target_value(&ev).parse::<usize>().unwrap_or(0).min(2)];
-                            draft.update(|c| *c = c.clone().with_loss_recipe(loss));
-                        }
-                            prop:value=move || draft.with(|c| LossKind::ALL.iter().position(|k| *k == c.loss).unwrap_or(0).to_string())>
-                            {LossKind::ALL.iter().enumerate().map(|(i, k)| view! { <option value=i.to_string()>{k.label()}</option> }).collect_view()}
-                        </select>
-                    </Field>
+                    <ChoiceField label="Loss" testid="loss"
+                        explain="BCE is DCGAN's. Hinge keeps G's gradient linear in D's score, but does not hold D back. WGAN's clipped critic is a Lipschitz constraint on D. Choosing a loss sets its paper's optimiser, learning rates and D steps; change any of them after."
+                        choices=LossKind::ALL.iter().map(|k| (*k, k.label())).collect()
+                        value=Signal::derive(move || draft.with(|c| c.loss))
+                        set=move |loss| draft.update(|c| *c = c.clone().with_loss_recipe(loss))/>
                     <p class="explain" data-testid="loss-recipe">{move || draft.with(recipe_text)}</p>
                     <NumberField label="D steps per G step" testid="d-steps" explain="WGAN trains its critic several times per generator step (5 in the paper), so that it is near its optimum when G learns from it."
                         value=Signal::derive(move || draft.with(|c| c.d_steps as f64)) step="1"
@@ -213,6 +208,52 @@ pub(super) fn NumberField(
                         set(v)
                     }
                 }/>
+        </Field>
+    }
+}
+
+/// A labelled menu of `choices` (value, name) bound to a value: the menu shows the value as it
+/// is (also when something else changes it), and a pick calls `set`.
+#[component]
+pub(super) fn ChoiceField<T>(
+    /// The label.
+    label: &'static str,
+    /// What it does.
+    explain: &'static str,
+    /// The menu's `data-testid`.
+    testid: &'static str,
+    /// Each choice and its name, in menu order.
+    choices: Vec<(T, &'static str)>,
+    /// Current value.
+    value: Signal<T>,
+    /// Called with the value picked.
+    set: impl Fn(T) + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let values: Vec<T> = choices.iter().map(|(v, _)| *v).collect();
+    let shown = {
+        let values = values.clone();
+        move || {
+            let now = value.get();
+            values
+                .iter()
+                .position(|v| *v == now)
+                .unwrap_or(0)
+                .to_string()
+        }
+    };
+    view! {
+        <Field label=label explain=explain>
+            <select data-testid=testid prop:value=shown
+                on:change=move |ev| {
+                    if let Some(v) = event_target_value(&ev).parse::<usize>().ok().and_then(|i| values.get(i)) {
+                        set(*v)
+                    }
+                }>
+                {choices.iter().enumerate().map(|(i, (_, name))| view! { <option value=i.to_string()>{*name}</option> }).collect_view()}
+            </select>
         </Field>
     }
 }

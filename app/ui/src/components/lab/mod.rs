@@ -10,7 +10,7 @@ use std::rc::Rc;
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 
-use super::controls::{Field, NumberField};
+use super::controls::{ChoiceField, Field, NumberField};
 use model::OptimizerKind;
 use model::lab::data::{Point, modes_covered};
 use model::lab::theory::{D_EQUILIBRIUM, D_LOSS_EQUILIBRIUM, G_LOSS_EQUILIBRIUM};
@@ -178,6 +178,11 @@ impl LabState {
                 .problem
                 .set(Some(format!("{why}. The data stays as it was."))),
         }
+    }
+
+    /// One setting, as a signal that follows the settings.
+    fn setting<T: Send + Sync + 'static>(self, get: fn(&LabConfig) -> T) -> Signal<T> {
+        Signal::derive(move || self.config.with(get))
     }
 
     /// Changes one setting and starts the game again with it.
@@ -432,7 +437,6 @@ fn Settings(
     /// The lab's state.
     lab: LabState,
 ) -> impl IntoView {
-    let number = move |get: fn(&LabConfig) -> f64| Signal::derive(move || lab.config.with(get));
     view! {
         <details class="lab-settings">
             <summary data-testid="lab-settings">"Data and settings (a change starts the game again)"</summary>
@@ -452,56 +456,35 @@ fn Settings(
                         <option value=DRAWING.to_string()>"Your drawing"</option>
                     </select>
                 </Field>
-                <Field label="Loss" explain="The game's own minimax loss (saturating: G's gradient vanishes when D wins), the non-saturating one DCGAN uses, hinge, or WGAN with a clipped critic.">
-                    <select data-testid="lab-loss" prop:value=move || lab.config.with(|c| LabLoss::ALL.iter().position(|l| *l == c.loss).unwrap_or(1).to_string())
-                        on:change=move |ev| {
-                            let loss = LabLoss::ALL[event_target_value(&ev).parse::<usize>().unwrap_or(1).min(3)];
-                            lab.set(|c| c.loss = loss);
-                        }>
-                        {LabLoss::ALL.iter().enumerate().map(|(i, l)| view! { <option value=i.to_string()>{l.label()}</option> }).collect_view()}
-                    </select>
-                </Field>
-                <Field label="Optimiser" explain="Adam (β1 0.5) or RMSProp (WGAN's).">
-                    <select data-testid="lab-optimizer" prop:value=move || lab.config.with(|c| OptimizerKind::ALL.iter().position(|k| *k == c.optimizer).unwrap_or(0).to_string())
-                        on:change=move |ev| {
-                            let kind = OptimizerKind::ALL[event_target_value(&ev).parse::<usize>().unwrap_or(0).min(1)];
-                            lab.set(|c| c.optimizer = kind);
-                        }>
-                        {OptimizerKind::ALL.iter().enumerate().map(|(i, k)| view! { <option value=i.to_string()>{k.label()}</option> }).collect_view()}
-                    </select>
-                </Field>
+                <ChoiceField label="Loss" testid="lab-loss"
+                    explain="The game's own minimax loss (saturating: G's gradient vanishes when D wins), the non-saturating one DCGAN uses, hinge, or WGAN with a clipped critic."
+                    choices=LabLoss::ALL.iter().map(|l| (*l, l.label())).collect()
+                    value=lab.setting(|c| c.loss) set=move |loss| lab.set(|c| c.loss = loss)/>
+                <ChoiceField label="Optimiser" testid="lab-optimizer" explain="Adam (β1 0.5) or RMSProp (WGAN's)."
+                    choices=OptimizerKind::ALL.iter().map(|k| (*k, k.label())).collect()
+                    value=lab.setting(|c| c.optimizer) set=move |k| lab.set(|c| c.optimizer = k)/>
                 <NumberField label="Learning rate G" testid="lab-lr-g" explain="G's step size."
-                    value=number(|c| c.learning_rate_g) step="0.0001" set=move |v| lab.set(|c| c.learning_rate_g = v)/>
+                    value=lab.setting(|c| c.learning_rate_g) step="0.0001" set=move |v| lab.set(|c| c.learning_rate_g = v)/>
                 <NumberField label="Learning rate D" testid="lab-lr-d" explain="D's step size: lower it to hold back a D that wins."
-                    value=number(|c| c.learning_rate_d) step="0.0001" set=move |v| lab.set(|c| c.learning_rate_d = v)/>
+                    value=lab.setting(|c| c.learning_rate_d) step="0.0001" set=move |v| lab.set(|c| c.learning_rate_d = v)/>
                 <NumberField label="D steps per G step" testid="lab-d-steps" explain="More lets D get near its optimum D* before G moves."
-                    value=number(|c| c.d_steps as f64) step="1" set=move |v| lab.set(|c| c.d_steps = v as usize)/>
+                    value=lab.setting(|c| c.d_steps as f64) step="1" set=move |v| lab.set(|c| c.d_steps = v as usize)/>
                 <NumberField label="Hidden units" testid="lab-width" explain="Width of each hidden layer, both networks."
-                    value=number(|c| c.width as f64) step="1" set=move |v| lab.set(|c| c.width = v as usize)/>
+                    value=lab.setting(|c| c.width as f64) step="1" set=move |v| lab.set(|c| c.width = v as usize)/>
                 <NumberField label="Hidden layers" testid="lab-depth" explain="Depth of both networks."
-                    value=number(|c| c.depth as f64) step="1" set=move |v| lab.set(|c| c.depth = v as usize)/>
-                <Field label="Activation" explain="Between hidden layers.">
-                    <select data-testid="lab-activation" on:change=move |ev| {
-                        let a = [Activation::Relu, Activation::LeakyRelu, Activation::Tanh][event_target_value(&ev).parse::<usize>().unwrap_or(0).min(2)];
-                        lab.set(|c| c.activation = a);
-                    }>
-                        <option value="0">"ReLU"</option><option value="1">"LeakyReLU"</option><option value="2">"tanh"</option>
-                    </select>
-                </Field>
-                <Field label="Noise z" explain="What G's input is drawn from.">
-                    <select data-testid="lab-noise" on:change=move |ev| {
-                        let n = if event_target_value(&ev) == "1" { Noise::Uniform } else { Noise::Normal };
-                        lab.set(|c| c.noise = n);
-                    }>
-                        <option value="0">"Normal"</option><option value="1">"Uniform on [−1, 1]"</option>
-                    </select>
-                </Field>
+                    value=lab.setting(|c| c.depth as f64) step="1" set=move |v| lab.set(|c| c.depth = v as usize)/>
+                <ChoiceField label="Activation" testid="lab-activation" explain="Between hidden layers."
+                    choices=Activation::ALL.iter().map(|a| (*a, a.label())).collect()
+                    value=lab.setting(|c| c.activation) set=move |a| lab.set(|c| c.activation = a)/>
+                <ChoiceField label="Noise z" testid="lab-noise" explain="What G's input is drawn from."
+                    choices=Noise::ALL.iter().map(|n| (*n, n.label())).collect()
+                    value=lab.setting(|c| c.noise) set=move |n| lab.set(|c| c.noise = n)/>
                 <NumberField label="Dimensions of z" testid="lab-noise-size" explain="1 to 8; with 2, the mesh is G's whole manifold."
-                    value=number(|c| c.noise_size as f64) step="1" set=move |v| lab.set(|c| c.noise_size = v as usize)/>
+                    value=lab.setting(|c| c.noise_size as f64) step="1" set=move |v| lab.set(|c| c.noise_size = v as usize)/>
                 <NumberField label="Batch size" testid="lab-batch" explain="Points per step, real and generated each."
-                    value=number(|c| c.batch_size as f64) step="1" set=move |v| lab.set(|c| c.batch_size = v as usize)/>
+                    value=lab.setting(|c| c.batch_size as f64) step="1" set=move |v| lab.set(|c| c.batch_size = v as usize)/>
                 <NumberField label="Seed" testid="lab-seed" explain="Weights, noise and data: the same seed replays the same game."
-                    value=number(|c| c.seed as f64) step="1" set=move |v| lab.set(|c| c.seed = v as u64)/>
+                    value=lab.setting(|c| c.seed as f64) step="1" set=move |v| lab.set(|c| c.seed = v as u64)/>
             </form>
         </details>
     }

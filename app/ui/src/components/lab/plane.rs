@@ -119,6 +119,17 @@ fn draw_arrows(c: &CanvasRenderingContext2d, frame: &LabFrame) {
     c.stroke();
 }
 
+/// What the page reads off a frame.
+struct Readings {
+    /// D's mean output at the data's points and at G's.
+    d_real: f32,
+    d_fake: f32,
+    /// The mean of the data's points, of G's, and of G's arrows.
+    real: Point,
+    fake: Point,
+    arrow: Point,
+}
+
 /// The plane, drawn from the latest frame. In drawing mode a pointer adds points to `drawing`.
 #[component]
 pub fn Plane(
@@ -161,13 +172,15 @@ pub fn Plane(
         drawing.update(|d| d.push(to_plane(x, y, SIDE)));
     };
     // What the page reads off the frame, for a screen reader and for tests: D at the data's
-    // points and at G's, and where G's points are and are pushed.
+    // points and at G's, and where G's points are and are pushed, and where the data's are.
     let readings = move || {
         frame.with(|f| {
-            f.as_ref().map(|f| {
-                let fake = mean(&f.fake);
-                let arrow = mean(&f.arrows);
-                (mean_heat(f, &f.real), mean_heat(f, &f.fake), fake, arrow)
+            f.as_ref().map(|f| Readings {
+                d_real: mean_heat(f, &f.real),
+                d_fake: mean_heat(f, &f.fake),
+                real: mean(&f.real),
+                fake: mean(&f.fake),
+                arrow: mean(&f.arrows),
             })
         })
     };
@@ -175,15 +188,16 @@ pub fn Plane(
         <canvas class="lab-plane" node_ref=canvas width=SIDE height=SIDE data-testid="lab-plane"
             role="img"
             aria-label=move || match readings() {
-                Some((real, fake, _, _)) => format!(
+                Some(Readings { d_real: real, d_fake: fake, .. }) => format!(
                     "The plane: D's output (green: real, purple: generated) averages {real:.2} at the data's points and {fake:.2} at G's points."
                 ),
                 None => "The plane: waiting for the lab's networks.".to_string(),
             }
-            data-heat-real=move || readings().map(|r| r.0.to_string())
-            data-heat-fake=move || readings().map(|r| r.1.to_string())
-            data-fake-mean=move || readings().map(|r| format!("{},{}", r.2[0], r.2[1]))
-            data-arrow-mean=move || readings().map(|r| format!("{},{}", r.3[0], r.3[1]))
+            data-heat-real=move || readings().map(|r| r.d_real.to_string())
+            data-heat-fake=move || readings().map(|r| r.d_fake.to_string())
+            data-real-mean=move || readings().map(|r| format!("{},{}", r.real[0], r.real[1]))
+            data-fake-mean=move || readings().map(|r| format!("{},{}", r.fake[0], r.fake[1]))
+            data-arrow-mean=move || readings().map(|r| format!("{},{}", r.arrow[0], r.arrow[1]))
             data-step=move || frame.with(|f| f.as_ref().map(|f| f.step.to_string()))
             class:drawing=move || drawing_mode.get()
             on:pointerdown=paint on:pointermove=paint></canvas>
