@@ -143,9 +143,10 @@ try {
       if (device === 'webgpu' && !/WebGPU/.test(badge)) throw new Error(`no WebGPU: ${badge}`);
       if (device === 'cpu' && !/relaxed SIMD/.test(badge)) throw new Error(`not the relaxed-SIMD CPU worker: ${badge}`);
       if (device === 'cpu-plain' && /relaxed SIMD/.test(badge)) throw new Error(`not the plain CPU worker: ${badge}`);
-      await page.click('details summary');
-      await page.fill('label:has-text("Batch size") input', String(batch));
-      await page.dispatchEvent('label:has-text("Batch size") input', 'change');
+      // By test id: the 2-D lab's section, above, has a summary and a batch size of its own.
+      await page.click('[data-testid="hyper-parameters"]');
+      await page.fill('[data-testid="batch-size"]', String(batch));
+      await page.dispatchEvent('[data-testid="batch-size"]', 'change');
       await page.click('text=Apply (new model)');
       await page.waitForSelector('[data-testid="step"]:not([disabled])');
       const times = [];
