@@ -9,9 +9,13 @@
 //   loads (the page is shown such a browser).
 // - train: with `--train-s S`, the page's own training loop (Train) for S seconds after its
 //   first two steps: wall ms per step as the user gets them, sample grids included.
+// - lab: the 2-D lab training at its defaults (batch 256, width 64, 3 hidden layers) for
+//   `--lab-s` seconds: steps per second with the plane drawn, frames per second, the worker's
+//   time to compute a frame and the page's to draw it (medians and worst), and the main
+//   thread's long tasks (over 50 ms, Chromium's Long Tasks API) while it trains.
 //
-//   node tests/bench/page-bench.mjs [--only load|steps] [--devices cpu,cpu-plain,webgpu] [--batches 16,64]
-//                                   [--steps 5] [--train-s 0] [--dist dist]
+//   node tests/bench/page-bench.mjs [--only load|steps|lab] [--devices cpu,cpu-plain,webgpu] [--batches 16,64]
+//                                   [--steps 5] [--train-s 0] [--lab-s 15] [--dist dist]
 //
 // Run `trunk build --release` first. One line per measurement, `key=value` pairs.
 import { readdir, readFile } from 'node:fs/promises';
@@ -28,6 +32,7 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '5' },
     only: { type: 'string', default: '' },
     'train-s': { type: 'string', default: '0' },
+    'lab-s': { type: 'string', default: '15' },
     dist: { type: 'string', default: join(root, 'dist') },
   },
 });
@@ -128,8 +133,65 @@ async function measureTraining(page, device, batch) {
   console.log(`burn device=${device} batch=${batch} training_ms_per_step=${ms} steps=${to - from} seconds=${((t1 - t0) / 1000).toFixed(0)}`);
 }
 
+/** The 2-D lab trains for `--lab-s` seconds; what it costs the page, frame by frame. */
+async function measureLab() {
+  const page = await browser.newPage();
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(`${server.url}?cpu`);
+  await page.click('[data-testid="lab-open"]');
+  await page.waitForSelector('[data-testid="lab-plane"][data-step="0"]', { timeout: 600_000 });
+  // Each frame's costs, read as it lands (the section's frame count changes once per frame).
+  await page.evaluate(() => {
+    const lab = document.querySelector('[data-testid="lab"]');
+    const plane = document.querySelector('[data-testid="lab-plane"]');
+    window.__labFrames = [];
+    new MutationObserver(() => {
+      // The drawing follows the frame in the same task; read it a frame later.
+      requestAnimationFrame(() => window.__labFrames.push({
+        compute: Number(lab.dataset.computeMs), draw: Number(plane.dataset.drawMs), step: Number(plane.dataset.step),
+      }));
+    }).observe(lab, { attributes: true, attributeFilter: ['data-frames'] });
+  });
+  await page.click('[data-testid="lab-train"]');
+  await page.waitForFunction(() => window.__labFrames.length >= 5, null, { timeout: 600_000 });
+  const start = await page.evaluate(() => {
+    window.__longTasks = [];
+    const last = window.__labFrames.at(-1);
+    return { t: performance.now(), step: last.step, frames: window.__labFrames.length };
+  });
+  await page.waitForTimeout(Number(args['lab-s']) * 1000);
+  const end = await page.evaluate(() => ({
+    t: performance.now(), frames: window.__labFrames, longTasks: window.__longTasks,
+  }));
+  await page.click('[data-testid="lab-pause"]');
+  const frames = end.frames.slice(start.frames);
+  const seconds = (end.t - start.t) / 1000;
+  const steps = frames.at(-1).step - start.step;
+  const worst = (xs) => Math.max(...xs).toFixed(1);
+  const compute = frames.map((f) => f.compute);
+  const draw = frames.map((f) => f.draw);
+  const both = frames.map((f) => f.compute + f.draw);
+  const speed = await page.textContent('[data-testid="lab-step-count"] + td');
+  console.log(`lab steps_per_s=${(steps / seconds).toFixed(0)} frames_per_s=${(frames.length / seconds).toFixed(1)} `
+    + `frame_compute_ms_median=${median(compute).toFixed(1)} frame_draw_ms_median=${median(draw).toFixed(1)} `
+    + `frame_ms_median=${median(both).toFixed(1)} frame_ms_worst=${worst(both)} `
+    + `long_tasks=${end.longTasks.length} longest_task_ms=${end.longTasks.length ? worst(end.longTasks) : 0} `
+    + `seconds=${seconds.toFixed(0)} worker_says="${speed}"`);
+  await page.close();
+}
+
 try {
-  if (args.only !== 'steps') await measureLoad();
+  if (args.only === 'lab') {
+    await measureLab();
+    args.devices = '';
+  }
+  if (args.only === '') await measureLab();
+  if (args.only !== 'steps' && args.only !== 'lab') await measureLoad();
   if (args.only === 'load') args.devices = '';
   for (const device of args.devices.split(',').filter(Boolean)) {
     for (const batch of args.batches.split(',').map(Number)) {

@@ -26,24 +26,24 @@ async function focused(page, expected) {
 }
 
 test('the lesson opens from its link, walks by arrow keys, and the link follows', async () => {
-  const { page, context, errors } = await openClassroom('#lesson=3');
+  const { page, context, errors } = await openClassroom('#lesson=9');
   await page.waitForSelector('[data-testid="lesson"]', { timeout: TIMEOUT });
-  assert.equal(await lessonStep(page), 3);
-  assert.match(await page.textContent('[data-testid="lesson"]'), /Lesson 3 of 8 · The discriminator D/);
+  assert.equal(await lessonStep(page), 9);
+  assert.match(await page.textContent('[data-testid="lesson"]'), /Lesson 9 of 14 · The discriminator D/);
   assert.equal(await focused(page, 'discriminator'), 'discriminator', 'the step points at its panel');
 
   await page.keyboard.press('ArrowRight');
-  assert.equal(await lessonStep(page), 4);
+  assert.equal(await lessonStep(page), 10);
   assert.equal(await focused(page, 'verdict'), 'verdict');
-  assert.match(page.url(), /[#&]lesson=4(&|$)/);
+  assert.match(page.url(), /[#&]lesson=10(&|$)/);
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowLeft');
-  assert.equal(await lessonStep(page), 2);
+  assert.equal(await lessonStep(page), 8);
   assert.equal(await focused(page, 'generator'), 'generator');
 
   await page.reload();
   await page.waitForSelector('[data-testid="lesson"]', { timeout: TIMEOUT });
-  assert.equal(await lessonStep(page), 2, 'a reload restores the step from the link');
+  assert.equal(await lessonStep(page), 8, 'a reload restores the step from the link');
 
   await page.keyboard.press('Escape');
   assert.equal(await lessonStep(page), null, 'Escape closes it');
@@ -53,8 +53,9 @@ test('the lesson opens from its link, walks by arrow keys, and the link follows'
   await page.focus('[data-testid="lesson-start"]');
   await page.keyboard.press('Enter');
   assert.equal(await lessonStep(page), 1);
-  for (let i = 0; i < 10; i += 1) await page.keyboard.press('ArrowRight');
-  assert.equal(await lessonStep(page), 8, 'stays on the last step');
+  assert.equal(await focused(page, 'lab'), 'lab', 'the lesson begins in the 2-D lab');
+  for (let i = 0; i < 16; i += 1) await page.keyboard.press('ArrowRight');
+  assert.equal(await lessonStep(page), 14, 'stays on the last step');
   assert.equal(await focused(page, 'explorer'), 'explorer');
   assert.deepEqual(errors, [], 'no console errors');
   await context.close();

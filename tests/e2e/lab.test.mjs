@@ -2,7 +2,10 @@
 // after Step D only, D's surface is higher at the data's points than at G's (read from the
 // page's numbers, not pixels); after Step G only, G's points move along their arrows; the
 // ring's modes are counted; a drawing made by mouse or by touch becomes the data, and an empty
-// one gets a message while the data stays.
+// one gets a message while the data stays; each failure on cue fails and its remedy mends it;
+// D* is drawn beside D and D comes closer to it as it trains; the theory card carries the game's
+// numbers; the lesson's 2-D steps drive the lab (predict, then reveal), walk by keyboard and
+// restore from a link and from a hash change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBrowser, screenshot, screenshotOf } from './harness.mjs';
@@ -39,6 +42,16 @@ class Lab {
   async reading(name) {
     const value = await this.page.getAttribute('[data-testid="lab-plane"]', `data-${name}`);
     return value.includes(',') ? value.split(',').map(Number) : Number(value);
+  }
+
+  /** How far D is from D* at the points (the page's own reading). */
+  async gapToOptimum() {
+    return Number(await this.page.getAttribute('[data-testid="lab-optimum"]', 'data-gap'));
+  }
+
+  /** Times the lead changed hands in the chart's last 500 steps. */
+  async turns() {
+    return Number(await this.page.getAttribute('[data-testid="lab-lead"]', 'data-turns'));
   }
 
   /** Frames the section has received. */
@@ -122,7 +135,10 @@ test('the lab loads its own worker when opened and draws its first frame from th
 test('after Step D only, D is higher at the data\'s points than at G\'s; after Step G only, G\'s points follow their arrows', async () => {
   const { context, errors } = await session.freshContext();
   const lab = await Lab.open(context);
+  const gapBefore = await lab.gapToOptimum();
   for (let i = 0; i < 10; i += 1) await lab.click('lab-step-d');
+  const gapAfter = await lab.gapToOptimum();
+  assert.ok(gapAfter < gapBefore, `D comes closer to D* as it trains alone: ${gapBefore} → ${gapAfter}`);
   const real = await lab.reading('heat-real');
   const fake = await lab.reading('heat-fake');
   assert.ok(real > fake + 0.05, `D at the data ${real}, at G's points ${fake}`);
@@ -192,7 +208,7 @@ test('a drawing by mouse or by touch becomes the data; an empty one gets a messa
   await context.close();
 });
 
-test('the failures come on cue and their remedies mend them: mode collapse, and a vanishing gradient', async () => {
+test('the failures come on cue and their remedies mend them: mode collapse, a vanishing gradient, players taking turns', async () => {
   const { context, errors } = await session.freshContext();
   const lab = await Lab.open(context);
   const page = lab.page;
@@ -222,6 +238,87 @@ test('the failures come on cue and their remedies mend them: mode collapse, and 
   await lab.trainTo(step + 250);
   const moved = await lab.reading('fake-mean');
   assert.ok(moved[0] > 1 && moved[1] > 1, `G reached the data: ${moved}`);
+
+  // Taking turns: a single point of data, Adam's β1 0.9; β1 0.5, live, calms it. Natively,
+  // seed 0 changes hands 20 times in its first 500 steps and 51 in the next 1 000 left alone.
+  await page.click('[data-testid="lab-failure-2"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="lab-step-count"]')?.textContent === '0', null, { timeout: TIMEOUT });
+  await lab.trainTo(500);
+  const turning = await lab.turns();
+  assert.ok(turning >= 4, `the lead changed hands ${turning} times in the first 500 steps`);
+  await lab.trainTo(1000);
+  const still = await lab.turns();
+  assert.ok(still >= 4, `left alone, it goes on: ${still} times in the last 500 steps`);
+  await screenshotOf(page, '[data-testid="lab"]', 'lab-turns');
+  const at = await lab.step();
+  await lab.click('lab-remedy');
+  assert.equal(await lab.step(), at, 'the same networks, not a new game');
+  await lab.trainTo(at + 750);
+  const calm = await lab.turns();
+  assert.ok(calm <= 2, `after β1 0.5: ${calm} changes in the last 500 steps`);
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
+});
+
+test('the theory card carries the game\'s numbers, and D* is drawn beside D', async () => {
+  const { context, errors } = await session.freshContext();
+  const lab = await Lab.open(context);
+  const page = lab.page;
+  await lab.click('lab-step');
+  const card = (id) => page.textContent(`[data-testid="${id}"]`);
+  assert.match(await card('theory-value'), /V\(D, G\) ≈ −\d\.\d{3}/);
+  assert.match(await card('theory-best-d'), /D is \d\.\d{3} from D\*/);
+  const js = (await lab.numbers()).js;
+  assert.match(await card('theory-at-best'), new RegExp(`JS ≈ ${js.toFixed(3)}`));
+  assert.match(await card('theory-non-saturating'), /slope of log\(1 − D\) is −\d/);
+  assert.match(await card('theory-wgan'), /choose the WGAN loss/);
+  // WGAN: the critic's estimate appears, and D* is said not to apply.
+  await lab.choose('lab-loss', 3);
+  await lab.click('lab-step');
+  assert.match(await card('theory-wgan'), /E f\(x\) − E f\(G\(z\)\) ≈ −?\d\.\d{3} with clip c = 0\.01/);
+  assert.match(await card('lab-optimum'), /no such optimum/);
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
+});
+
+test('the lesson begins in the lab: predict, then reveal; by keyboard, from a link and from a hash change', async () => {
+  const { context, errors } = await session.freshContext();
+  const page = await context.newPage();
+  await page.goto(`${session.server.url}?cpu#lesson=1`);
+  const lab = new Lab(page);
+  // The first step opens the lab on a fresh game.
+  await lab.waitForStep(0);
+  assert.ok(await page.$('[data-testid="lab"] details[open]'), 'the lab is open');
+  assert.match(await page.textContent('[data-testid="lesson"]'), /Lesson 1 of 14 · Two distributions/);
+  // Step 2 by keyboard: a question first, the lab shows the answer on request.
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('[data-testid="lesson"][data-step="2"]');
+  assert.match(await page.textContent('[data-testid="lesson-prediction"]'), /Predict: D will now train alone/);
+  assert.equal(await page.$('[data-testid="lesson-answer"]'), null, 'not answered before the class predicts');
+  const frames = await lab.frames();
+  await page.click('[data-testid="lesson-reveal"]');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="lab"]')?.dataset.frames) >= n + 20, frames, { timeout: TIMEOUT });
+  assert.match(await page.textContent('[data-testid="lesson-answer"]'), /Green where the data's points are/);
+  assert.ok(await lab.reading('heat-real') > await lab.reading('heat-fake') + 0.05, 'D learned the two sets apart');
+  assert.equal(await lab.step(), 0, 'G held');
+  // Step 3: G steps alone, along its arrows.
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('[data-testid="lesson"][data-step="3"]');
+  await page.click('[data-testid="lesson-reveal"]');
+  await lab.waitForStep(20);
+  // A slide's link changes only the hash of the open page.
+  await page.evaluate(() => { window.location.hash = 'lesson=9'; });
+  await page.waitForSelector('[data-testid="lesson"][data-step="9"]', { timeout: TIMEOUT });
+  assert.match(await page.textContent('[data-testid="lesson"]'), /Lesson 9 of 14 · The discriminator D/);
+  await page.evaluate(() => { window.location.hash = 'lesson=6'; });
+  await page.waitForSelector('[data-testid="lesson"][data-step="6"]', { timeout: TIMEOUT });
+  assert.match(await page.textContent('[data-testid="lesson"]'), /Mode collapse/);
+  // A link restores a 2-D step on a fresh load, the lab open.
+  const other = await context.newPage();
+  await other.goto(`${session.server.url}?cpu#lesson=4`);
+  await other.waitForSelector('[data-testid="lesson"][data-step="4"]', { timeout: TIMEOUT });
+  await other.waitForSelector('[data-testid="lab-plane"][data-step="0"]', { timeout: TIMEOUT });
+  assert.match(await other.textContent('[data-testid="lesson"]'), /D\* and the equilibrium/);
   assert.deepEqual(errors, [], 'no console errors');
   await context.close();
 });

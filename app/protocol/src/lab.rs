@@ -28,11 +28,13 @@ pub enum LabRequest {
     StepG,
 }
 
-/// What one step (or the last of a run of steps) reported.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+/// What the steps since the last frame reported.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LabStep {
-    /// Losses and D's mean outputs (those the step computed).
+    /// The last step's losses and D's mean outputs (those it computed).
     pub values: StepValues,
+    /// D(x) − D(G(z)) of each of those steps that updated D, in order: who was ahead.
+    pub leads: Vec<f32>,
     /// Wall time of the steps since the last frame, per step (ms).
     pub ms_per_step: f64,
 }
@@ -42,10 +44,12 @@ pub struct LabStep {
 pub enum LabResponse {
     /// The plane as it is now, after `step`'s numbers.
     Frame {
-        /// Everything drawn, from the networks.
-        frame: LabFrame,
-        /// The last step's numbers (none before the first).
+        /// Everything drawn, from the networks (boxed: it is most of the message).
+        frame: Box<LabFrame>,
+        /// The steps' numbers since the last frame (none before the first step).
         step: Option<LabStep>,
+        /// Time the worker took to compute this frame from the networks (ms).
+        compute_ms: f64,
     },
     /// Whether it trains continuously.
     Running(bool),

@@ -11,6 +11,11 @@ pub const REAL_RGB: [u8; 3] = [41, 160, 18];
 /// Colour of G's points and of D's "generated" side (purple).
 pub const FAKE_RGB: [u8; 3] = [142, 68, 173];
 
+/// A number to `places` decimals with a true minus sign, as in the formulas beside it.
+pub fn signed(value: f64, places: usize) -> String {
+    format!("{value:.places$}").replace('-', "−")
+}
+
 /// The canvas pixel `(x, y)` of a plane point, on a square canvas of `side` pixels (y up).
 pub fn to_canvas(p: Point, side: f64) -> (f64, f64) {
     let scale = side / (2.0 * PLANE as f64);
@@ -93,6 +98,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn numbers_carry_a_true_minus_sign() {
+        assert_eq!(signed(-1.3862, 3), "−1.386");
+        assert_eq!(signed(0.5, 2), "0.50");
+    }
+
+    #[test]
     fn canvas_and_plane_map_to_each_other() {
         assert_eq!(to_canvas([-PLANE, PLANE], 400.0), (0.0, 0.0));
         assert_eq!(to_canvas([0.0, 0.0], 400.0), (200.0, 200.0));
@@ -137,6 +148,8 @@ mod tests {
                 kl_data_g: 0.0,
                 kl_g_data: 0.0,
             },
+            optimal_side: 1,
+            optimal: vec![0.5],
         };
         assert_eq!(mean_heat(&frame, &frame.real), 0.9);
         assert_eq!(mean_heat(&frame, &frame.fake), 0.1);

@@ -408,7 +408,7 @@ mod tests {
         let (view, problems) = ExplorerView::from_hash("lesson=99&theme=pink&text=7", 8);
         assert_eq!((view.lesson, view.theme, view.text), (None, None, 100));
         assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(problems[0].contains("1 to 8"), "{problems:?}");
+        assert!(problems[0].contains("1 to 14"), "{problems:?}");
         // Only a short link: the rest of the view keeps its defaults.
         assert_eq!(ExplorerView::from_hash("#lesson=2", 8).0.lesson, Some(2));
     }

@@ -13,6 +13,7 @@ use burn::tensor::Device;
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use model::StepStats;
 use model::lab::LabGan;
+use model::lab::training::read_leads;
 use protocol::lab::{LabRequest, LabResponse, LabStep};
 use wasm_bindgen_futures::spawn_local;
 
@@ -38,25 +39,44 @@ pub struct LabWorker {
 }
 
 impl LabWorker {
-    /// Reads `stats` and the networks' frame, and sends them to `id`.
+    /// Reads `steps` (the steps since the last frame, with their time per step) and the
+    /// networks' frame, and sends them to `id`.
     async fn send_frame(
         lab: LabGan,
-        stats: Option<(StepStats, f64)>,
+        steps: Option<(Vec<StepStats>, f64)>,
         scope: &WorkerScope<Self>,
         id: HandlerId,
     ) {
-        let step = match stats {
-            Some((stats, ms_per_step)) => match stats.read().await {
-                Ok(values) => Some(LabStep {
-                    values,
-                    ms_per_step,
-                }),
-                Err(e) => return scope.respond(id, LabResponse::Refused(e.to_string())),
-            },
+        let step = match steps {
+            Some((steps, ms_per_step)) => {
+                let leads = match read_leads(&steps).await {
+                    Ok(leads) => leads,
+                    Err(e) => return scope.respond(id, LabResponse::Refused(e.to_string())),
+                };
+                let Some(last) = steps.into_iter().last() else {
+                    return;
+                };
+                match last.read().await {
+                    Ok(values) => Some(LabStep {
+                        values,
+                        leads,
+                        ms_per_step,
+                    }),
+                    Err(e) => return scope.respond(id, LabResponse::Refused(e.to_string())),
+                }
+            }
             None => None,
         };
+        let start = now();
         match lab.frame(HEAT_SIDE, MESH_SIDE).await {
-            Ok(frame) => scope.respond(id, LabResponse::Frame { frame, step }),
+            Ok(frame) => scope.respond(
+                id,
+                LabResponse::Frame {
+                    frame: Box::new(frame),
+                    step,
+                    compute_ms: now() - start,
+                },
+            ),
             Err(e) => scope.respond(id, LabResponse::Refused(e.to_string())),
         }
     }
@@ -75,20 +95,19 @@ impl LabWorker {
         spawn_local(async move {
             while running.get() {
                 let start = now();
-                let mut last = None;
-                let mut steps = 0u32;
+                let mut steps = Vec::new();
                 while now() - start < STEPS_BUDGET_MS && running.get() {
                     let Some(stats) = lab.borrow_mut().as_mut().map(LabGan::step) else {
                         break;
                     };
-                    last = Some(stats);
-                    steps += 1;
+                    steps.push(stats);
                 }
                 let Some(gan) = lab.borrow().clone() else {
                     break;
                 };
-                let stats = last.map(|s| (s, (now() - start) / f64::from(steps.max(1))));
-                Self::send_frame(gan, stats, &scope, id).await;
+                let ms_per_step = (now() - start) / steps.len().max(1) as f64;
+                let steps = (!steps.is_empty()).then_some((steps, ms_per_step));
+                Self::send_frame(gan, steps, &scope, id).await;
                 // Lets the page's messages (Pause, a new setting) in before the next steps.
                 gloo_timers::future::TimeoutFuture::new(0).await;
             }
@@ -113,7 +132,7 @@ impl LabWorker {
         };
         let scope = scope.clone();
         spawn_local(async move {
-            let stats = stats.map(|s| (s, now() - start));
+            let stats = stats.map(|s| (vec![s], now() - start));
             Self::send_frame(gan, stats, &scope, id).await;
         });
     }

@@ -7,7 +7,9 @@
 //!   optimisers. Burn-free.
 //! - [`data`]: the point sets (presets and the user's drawing). Burn-free.
 //! - [`theory`]: JS and KL estimates, D*, the game's value at D*. Burn-free.
-//! - [`failures`]: failures on cue (mode collapse, a vanishing gradient) with their remedies.
+//! - [`failures`]: failures on cue (mode collapse, a vanishing gradient, players taking turns)
+//!   with their remedies.
+//! - [`turns`]: who is ahead, step by step, and how often the lead changes hands. Burn-free.
 //! - [`frame`]: [`LabFrame`], one picture of the game as host numbers. Burn-free.
 //! - [`networks`], [`training`]: the MLPs and the step, and the frame read from them.
 
@@ -20,6 +22,7 @@ pub mod networks;
 pub mod theory;
 #[cfg(feature = "burn")]
 pub mod training;
+pub mod turns;
 
 pub use config::{Activation, LabConfig, LabLoss, Noise};
 pub use data::{Point, Shape};
@@ -27,3 +30,4 @@ pub use failures::{Failure, Remedy};
 pub use frame::LabFrame;
 #[cfg(feature = "burn")]
 pub use training::LabGan;
+pub use turns::Turns;

@@ -1,13 +1,15 @@
 //! The guided lesson (a card at the foot of the page, Next/Back, arrow keys, `#lesson=3` in
-//! the link), and the page's look for a projector: light or dark theme and text size, kept in
+//! the link; its 2-D steps drive the lab, and ask the class to predict before they show), and
+//! the page's look for a projector: light or dark theme and text size, kept in
 //! the link too.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::explorer::ExplorerState;
+use super::lab::LabState;
 use crate::lesson::{STEPS, back, next};
-use crate::view_state::{TEXT_SIZES, Theme};
+use crate::view_state::{Panel, TEXT_SIZES, Theme};
 
 /// Sets the lesson's step (`None` closes it).
 fn go(explorer: ExplorerState, step: Option<usize>) {
@@ -45,6 +47,25 @@ pub fn LessonCard() -> impl IntoView {
     let explorer = expect_context::<ExplorerState>();
     let step = move || explorer.view.with(|v| v.lesson);
     let page = expect_context::<super::PageState>();
+    let lab = expect_context::<LabState>();
+    // The step whose prediction was revealed (a step opened again asks again).
+    let revealed = RwSignal::new(None::<usize>);
+    // A step that opens sets the lab up (once per opening, not on every highlight).
+    Effect::new(move |previous: Option<Option<usize>>| {
+        let now = step();
+        if previous.is_some_and(|p| p != now) || previous.is_none() {
+            revealed.set(None);
+            if let Some(s) = now {
+                let lesson = STEPS[s - 1];
+                if let Some(cue) = lesson.cue {
+                    lab.cue(cue);
+                } else if lesson.focus == "lab" {
+                    lab.open();
+                }
+            }
+        }
+        now
+    });
     Effect::new(move |_| {
         let focus = step().map(|s| STEPS[s - 1].focus);
         // The panels it points at may render later (the networks come with the worker's first
@@ -74,9 +95,29 @@ pub fn LessonCard() -> impl IntoView {
         ev.prevent_default();
     });
     on_cleanup(move || keys.remove());
+    let lab_hidden = move || explorer.view.with(|v| v.hides(Panel::Lab));
     move || {
         step().map(|s| {
             let lesson = STEPS[s - 1];
+            let prediction = lesson.predict.map(|p| {
+                let shown = move || revealed.get() == Some(s);
+                view! {
+                    <div class="prediction" data-testid="lesson-prediction">
+                        <p><strong>"Predict: "</strong>{p.question}</p>
+                        <Show when=shown fallback=move || view! {
+                            <p class="buttons">
+                                <button class="primary" data-testid="lesson-reveal" on:click=move |_| {
+                                    lab.cue(p.cue);
+                                    revealed.set(Some(s));
+                                }>{p.reveal}</button>
+                                <small>" Ask the class first."</small>
+                            </p>
+                        }>
+                            <p data-testid="lesson-answer"><strong>"What happened: "</strong>{p.answer}</p>
+                        </Show>
+                    </div>
+                }
+            });
             view! {
                 <aside class="lesson" role="region" aria-label="Lesson" aria-live="polite"
                     data-testid="lesson" data-step=s.to_string()>
@@ -84,6 +125,10 @@ pub fn LessonCard() -> impl IntoView {
                         <strong>{format!("Lesson {s} of {} · {}", STEPS.len(), lesson.title)}</strong>
                     </p>
                     <p>{lesson.text}</p>
+                    {move || (lesson.focus == "lab" && lab_hidden()).then(|| view! {
+                        <p class="warning">"This step is about the 2-D lab, which this link hides (hide=lab)."</p>
+                    })}
+                    {prediction}
                     <p class="buttons">
                         <button data-testid="lesson-back" disabled=s == 1
                             on:click=move |_| go(explorer, Some(back(s)))>"← Back"</button>

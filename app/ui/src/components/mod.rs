@@ -625,6 +625,7 @@ pub fn App() -> impl IntoView {
     saved::schedule_autosaves(state, worker);
     provide_context(state);
     provide_context(state.explorer);
+    provide_context(lab::LabState::new());
     provide_context(worker);
     let hidden = move |panel: Panel| state.explorer.view.with(|v| v.hides(panel));
 

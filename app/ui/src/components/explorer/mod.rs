@@ -66,6 +66,18 @@ pub fn ExplorerPanel() -> impl IntoView {
         }
     });
 
+    // A link opened in this page (a teacher's slide jumping to `#lesson=5`) changes only the
+    // hash: the view follows it as it would on a fresh load.
+    let hash_changed = window_event_listener(leptos::ev::hashchange, move |_| {
+        let hash = window().location().hash().unwrap_or_default();
+        let now = state.view.with_untracked(ExplorerView::to_hash);
+        if hash.trim_start_matches('#') != now {
+            let latent = state.view.with_untracked(|v| v.z.len());
+            state.restore_view(&hash, latent);
+        }
+    });
+    on_cleanup(move || hash_changed.remove());
+
     let source = move || state.view.with(|v| v.source);
     let pretrained_label = move |showcase: Showcase| {
         let name = showcase.trained_on();

@@ -3,7 +3,9 @@
 //! point, with the theory's numbers live. Its own section, its own state (nothing of the image
 //! page's), and its own worker (`lab_worker`), loaded when the section is first opened.
 
+mod charts;
 mod plane;
+mod theory;
 
 use std::rc::Rc;
 
@@ -11,12 +13,16 @@ use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 
 use super::controls::{ChoiceField, Field, NumberField};
+use crate::lab_view::signed;
+use crate::lesson::LabCue;
+use charts::{GeneratorLosses, LeadChart};
 use model::OptimizerKind;
 use model::lab::data::{Point, modes_covered};
 use model::lab::theory::{D_EQUILIBRIUM, D_LOSS_EQUILIBRIUM, G_LOSS_EQUILIBRIUM};
 use model::lab::{Activation, Failure, LabConfig, LabFrame, LabLoss, Noise, Remedy, Shape};
-use plane::{Layers, Plane};
+use plane::{Layers, OptimumPlane, Plane};
 use protocol::lab::{LabLink, LabRequest, LabResponse, LabStep};
+use theory::TheoryCard;
 
 /// The lab's worker script (Trunk's loader for `lab_worker`).
 const LOADER: &str = "./lab_worker_loader.js";
@@ -24,15 +30,25 @@ const LOADER: &str = "./lab_worker_loader.js";
 /// The choice in the data menu that stands for the user's drawing (after the presets).
 const DRAWING: usize = Shape::PRESETS.len();
 
-/// Everything the lab section shows and edits.
+/// Steps of who-is-ahead history kept for the chart.
+const HISTORY: usize = 1000;
+
+/// Everything the lab section shows and edits. Made by the page (the lesson drives it too) and
+/// given to the section by context.
 #[derive(Clone, Copy)]
-struct LabState {
+pub struct LabState {
     /// The latest frame.
     frame: RwSignal<Option<LabFrame>>,
     /// Frames received so far (a test waits on it after a step by hand).
     frames: RwSignal<u64>,
     /// The latest step's numbers.
     step: RwSignal<Option<LabStep>>,
+    /// D(x) − D(G(z)) of the last [`HISTORY`] steps that updated D, oldest first.
+    history: RwSignal<Vec<f32>>,
+    /// The worker's time to compute the latest frame (ms).
+    compute_ms: RwSignal<f64>,
+    /// The section is open (by the user, or by the lesson).
+    opened: RwSignal<bool>,
     /// Training continuously.
     running: RwSignal<bool>,
     /// Why the last request was refused, or a drawing that cannot be data.
@@ -56,11 +72,15 @@ struct LabState {
 }
 
 impl LabState {
-    fn new() -> Self {
+    /// A lab not yet opened: no worker until it is.
+    pub fn new() -> Self {
         Self {
             frame: RwSignal::new(None),
             frames: RwSignal::new(0),
             step: RwSignal::new(None),
+            history: RwSignal::new(Vec::new()),
+            compute_ms: RwSignal::new(0.0),
+            opened: RwSignal::new(false),
             running: RwSignal::new(false),
             problem: RwSignal::new(None),
             config: RwSignal::new(LabConfig::new()),
@@ -133,12 +153,16 @@ impl LabState {
         if let Some(shape) = self.shape() {
             self.problem.set(None);
             self.step.set(None);
+            self.history.set(Vec::new());
             self.send(LabRequest::Start(self.config.get_untracked(), shape));
         }
     }
 
-    /// Loads the worker the first time the section opens, and starts the networks.
-    fn open(self) {
+    /// Opens the section; the first time, loads the worker and starts the networks.
+    pub fn open(self) {
+        if !self.opened.get_untracked() {
+            self.opened.set(true);
+        }
         if self.bridge.with_value(Option::is_some) {
             return;
         }
@@ -153,11 +177,21 @@ impl LabState {
 
     fn apply(&self, response: LabResponse) {
         match response {
-            LabResponse::Frame { frame, step } => {
-                if step.is_some() {
-                    self.step.set(step);
+            LabResponse::Frame {
+                frame,
+                step,
+                compute_ms,
+            } => {
+                if let Some(step) = step {
+                    self.history.update(|h| {
+                        h.extend_from_slice(&step.leads);
+                        let over = h.len().saturating_sub(HISTORY);
+                        h.drain(..over);
+                    });
+                    self.step.set(Some(step));
                 }
-                self.frame.set(Some(frame));
+                self.compute_ms.set(compute_ms);
+                self.frame.set(Some(*frame));
                 self.frames.update(|n| *n += 1);
             }
             LabResponse::Running(running) => self.running.set(running),
@@ -180,6 +214,25 @@ impl LabState {
         }
     }
 
+    /// Does what a lesson step asks: the lab opens, and a running game pauses first.
+    pub fn cue(self, cue: LabCue) {
+        self.open();
+        self.send(LabRequest::Pause);
+        match cue {
+            LabCue::Fresh => {
+                self.failure.set(None);
+                self.start(LabConfig::new(), Shape::Ring);
+            }
+            LabCue::StepD(n) => (0..n).for_each(|_| self.send(LabRequest::StepD)),
+            LabCue::StepG(n) => (0..n).for_each(|_| self.send(LabRequest::StepG)),
+            LabCue::Train => self.send(LabRequest::Train),
+            LabCue::Fail(failure) => {
+                self.show_failure(failure);
+                self.send(LabRequest::Train);
+            }
+        }
+    }
+
     /// One setting, as a signal that follows the settings.
     fn setting<T: Send + Sync + 'static>(self, get: fn(&LabConfig) -> T) -> Signal<T> {
         Signal::derive(move || self.config.with(get))
@@ -199,17 +252,26 @@ impl LabState {
     }
 }
 
-/// The lab section: collapsed until opened (its worker loads then).
+impl Default for LabState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The lab section: collapsed until opened (its worker loads then). Its state comes from the
+/// page's context ([`LabState`]), which the lesson shares.
 #[component]
 pub fn LabPanel() -> impl IntoView {
-    let lab = LabState::new();
-    let opened = move |ev: web_sys::Event| {
+    let lab = expect_context::<LabState>();
+    let toggled = move |ev: web_sys::Event| {
         let open = ev
             .target()
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlDetailsElement>(t).ok())
             .is_some_and(|d| d.open());
         if open {
             lab.open();
+        } else {
+            lab.opened.set(false);
         }
     };
     let idle = move || lab.frame.with(Option::is_some) && !lab.running.get();
@@ -218,8 +280,9 @@ pub fn LabPanel() -> impl IntoView {
             .with(|c| matches!(c.loss, LabLoss::Saturating | LabLoss::NonSaturating))
     });
     view! {
-        <section class="panel lab" data-testid="lab" data-lesson="lab" data-frames=move || lab.frames.get().to_string()>
-            <details on:toggle=opened>
+        <section class="panel lab" data-testid="lab" data-lesson="lab" data-frames=move || lab.frames.get().to_string()
+            data-compute-ms=move || lab.compute_ms.get().to_string()>
+            <details on:toggle=toggled prop:open=move || lab.opened.get()>
                 <summary data-testid="lab-open"><h2>"The game in 2-D: two distributions, D's surface, G's pull"</h2></summary>
                 <p class="explain">
                     "Before images, points. The data is a cloud of points in the plane (green); G turns noise z into points (purple) "
@@ -256,9 +319,14 @@ pub fn LabPanel() -> impl IntoView {
                     </div>
                     <div class="lab-side">
                         <Numbers lab=lab/>
-                        <GeneratorLosses lab=lab/>
+                        <OptimumPlane frame=lab.frame probability=probability/>
+                        <LeadChart history=lab.history/>
+                        <GeneratorLosses d_fake=Signal::derive(move || {
+                            lab.step.with(|s| s.as_ref().and_then(|s| s.values.d_fake))
+                        }) probability=probability/>
                     </div>
                 </div>
+                <TheoryCard frame=lab.frame step=lab.step config=lab.config/>
                 <Failures lab=lab/>
                 <Settings lab=lab/>
             </details>
@@ -304,7 +372,7 @@ fn Numbers(
                testid: &'static str| {
         view! { <tr data-testid=testid><th>{name}</th><td>{value}</td><td class="hint">{equilibrium}</td></tr> }
     };
-    let f = |v: Option<f32>| v.map_or("–".to_string(), |v| format!("{v:.3}"));
+    let f = |v: Option<f32>| v.map_or("–".to_string(), |v| signed(v as f64, 3));
     move || {
         let frame = lab.frame.get()?;
         let step = lab.step.get().unwrap_or_default();
@@ -329,7 +397,7 @@ fn Numbers(
                 {row("JS(p_data‖p_g)", format!("{:.3}", d.js), "0 (at most ln 2 ≈ 0.693)", "lab-js")}
                 {row("KL(p_data‖p_g)", format!("{:.2}", d.kl_data_g), "0; large when G misses modes", "lab-kl-data-g")}
                 {row("KL(p_g‖p_data)", format!("{:.2}", d.kl_g_data), "0; large when G puts points off the data", "lab-kl-g-data")}
-                {row("V(D*, G) = −log 4 + 2·JS", format!("{:.3}", d.value_at_optimum()), "−log 4 ≈ −1.386", "lab-value")}
+                {row("V(D*, G) = −log 4 + 2·JS", signed(d.value_at_optimum(), 3), "−log 4 ≈ −1.386", "lab-value")}
                 {modes.map(|(covered, all)| row("Modes covered", format!("{covered} of {all}"), "all", "lab-modes"))}
             </table>
             <p class="hint">
@@ -341,64 +409,6 @@ fn Numbers(
                 )}
             </p>
         })
-    }
-}
-
-/// G's two possible losses against D(G(z)), with the current mean D(G(z)) marked on both:
-/// the game's log(1 − D) is flat where D rejects G's points, −log D is steep there.
-#[component]
-fn GeneratorLosses(
-    /// The lab's state.
-    lab: LabState,
-) -> impl IntoView {
-    const W: f64 = 240.0;
-    const H: f64 = 120.0;
-    // Loss values from −5 (bottom) to 5 (top), D(G(z)) from 0 to 1.
-    let y = |loss: f64| H / 2.0 - loss / 5.0 * (H / 2.0);
-    let curve = |f: &dyn Fn(f64) -> f64| {
-        (1..100)
-            .map(|i| {
-                let d = i as f64 / 100.0;
-                format!("{:.1},{:.1}", d * W, y(f(d)).clamp(0.0, H))
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let saturating = curve(&|d| (1.0 - d).ln());
-    let non_saturating = curve(&|d| -d.ln());
-    let mark = move || {
-        lab.step
-            .with(|s| s.and_then(|s| s.values.d_fake))
-            .filter(|d| {
-                d.is_finite()
-                    && lab
-                        .config
-                        .with(|c| matches!(c.loss, LabLoss::Saturating | LabLoss::NonSaturating))
-            })
-            .map(|d| d as f64)
-    };
-    view! {
-        <figure class="lab-g-losses" data-testid="lab-g-losses">
-            <figcaption>"G's loss against D(G(z)): "
-                <span class="legend" style="color:#e4572e">"■ log(1 − D) (the game's)"</span>
-                <span class="legend" style="color:#29bf12">"■ −log D (non-saturating)"</span></figcaption>
-            <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img"
-                aria-label=move || match mark() {
-                    Some(d) => format!(
-                        "At the current D(G(z)) = {d:.3}, the game's loss log(1 − D) has slope {:.3} and −log D has slope {:.3}: G learns {} from the non-saturating loss.",
-                        -1.0 / (1.0 - d), -1.0 / d, if d < 0.5 { "more" } else { "less" }
-                    ),
-                    None => "G's two losses against D(G(z)); the mark appears after a step with a BCE loss.".to_string(),
-                }>
-                <line x1="0" y1=y(0.0) x2=W y2=y(0.0) stroke="#bbb"/>
-                <polyline points=saturating fill="none" stroke="#e4572e" stroke-width="1.5"/>
-                <polyline points=non_saturating fill="none" stroke="#29bf12" stroke-width="1.5"/>
-                {move || mark().map(|d| view! {
-                    <line x1=d * W y1="0" x2=d * W y2=H stroke="#555" stroke-dasharray="3 3" data-testid="lab-g-mark"/>
-                })}
-            </svg>
-            <p class="hint">"Where D rejects G's points (D(G(z)) near 0, on the left), the game's loss is flat: its slope is about −1, against −1/D for −log D. That is why G is trained on −log D(G(z)) (Goodfellow et al. 2014)."</p>
-        </figure>
     }
 }
 
@@ -467,6 +477,8 @@ fn Settings(
                     value=lab.setting(|c| c.learning_rate_g) step="0.0001" set=move |v| lab.set(|c| c.learning_rate_g = v)/>
                 <NumberField label="Learning rate D" testid="lab-lr-d" explain="D's step size: lower it to hold back a D that wins."
                     value=lab.setting(|c| c.learning_rate_d) step="0.0001" set=move |v| lab.set(|c| c.learning_rate_d = v)/>
+                <NumberField label="Adam's β1" testid="lab-beta1" explain="Adam's momentum: DCGAN's 0.5; the usual 0.9 makes the players overshoot each other."
+                    value=lab.setting(|c| c.beta1 as f64) step="0.05" set=move |v| lab.set(|c| c.beta1 = v as f32)/>
                 <NumberField label="D steps per G step" testid="lab-d-steps" explain="More lets D get near its optimum D* before G moves."
                     value=lab.setting(|c| c.d_steps as f64) step="1" set=move |v| lab.set(|c| c.d_steps = v as usize)/>
                 <NumberField label="Hidden units" testid="lab-width" explain="Width of each hidden layer, both networks."

@@ -119,6 +119,83 @@ fn draw_arrows(c: &CanvasRenderingContext2d, frame: &LabFrame) {
     c.stroke();
 }
 
+/// A monotonic clock (ms).
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Side of D*'s canvas in pixels.
+const OPTIMUM_SIDE: f64 = 240.0;
+
+/// D* beside the trained D: the optimal discriminator for the G of this frame, from kernel
+/// densities of the shown points, with the points on it and how far D is from it.
+#[component]
+pub fn OptimumPlane(
+    /// The latest frame from the worker.
+    frame: RwSignal<Option<LabFrame>>,
+    /// D's output is a probability (BCE losses): D* is the BCE game's optimum.
+    probability: Signal<bool>,
+) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let surface = NodeRef::<leptos::html::Canvas>::new();
+    Effect::new(move |_| {
+        let (Some(canvas), Some(surface)) = (canvas.get(), surface.get()) else {
+            return;
+        };
+        let Some(c) = context(&canvas) else { return };
+        frame.with(|f| {
+            let Some(f) = f else { return };
+            let side = f.optimal_side as u32;
+            draw_rgba(
+                &surface,
+                side,
+                side,
+                &heat_rgba(&f.optimal, f.optimal_side, true),
+            );
+            c.set_image_smoothing_enabled(true);
+            let _ = c.draw_image_with_html_canvas_element_and_dw_and_dh(
+                &surface,
+                0.0,
+                0.0,
+                OPTIMUM_SIDE,
+                OPTIMUM_SIDE,
+            );
+            let dots = |points: &[Point], colour: [u8; 3]| {
+                c.set_fill_style_str(&rgb(colour));
+                for p in points {
+                    let (x, y) = to_canvas(*p, OPTIMUM_SIDE);
+                    c.fill_rect(x - 1.0, y - 1.0, 2.0, 2.0);
+                }
+            };
+            dots(&f.real, REAL_RGB);
+            dots(&f.fake, FAKE_RGB);
+        });
+    });
+    let gap = move || {
+        frame
+            .with(|f| f.as_ref().map(LabFrame::gap_to_optimum))
+            .filter(|_| probability.get())
+    };
+    view! {
+        <figure class="lab-optimum" data-testid="lab-optimum"
+            data-gap=move || gap().map(|g| g.to_string())>
+            <figcaption>"D* = p_data / (p_data + p_g), beside D"</figcaption>
+            <canvas node_ref=canvas width=OPTIMUM_SIDE height=OPTIMUM_SIDE role="img"
+                aria-label="The optimal discriminator D* for the current G, from the shown points."></canvas>
+            <canvas node_ref=surface hidden></canvas>
+            <p class="hint">{move || match gap() {
+                Some(gap) => format!(
+                    "D is {gap:.2} from D* on average at the points (0 would be the best D for this G). \
+                     D* here comes from kernel densities of the shown points (width 0.1): softer than the true one where the sets meet."
+                ),
+                None => "D* = p_data / (p_data + p_g) is the optimum of the BCE game; with hinge or WGAN, D is a score, not a probability, and has no such optimum to compare.".to_string(),
+            }}</p>
+        </figure>
+    }
+}
+
 /// What the page reads off a frame.
 struct Readings {
     /// D's mean output at the data's points and at G's.
@@ -151,9 +228,12 @@ pub fn Plane(
             return;
         };
         let (probability, layers) = (probability.get(), layers.get());
+        let start = now();
         drawing.with(|drawn| {
             frame.with(|f| draw(&canvas, &surface, f.as_ref(), probability, layers, drawn))
         });
+        // The drawing's own time, for the page bench.
+        let _ = canvas.set_attribute("data-draw-ms", &format!("{:.3}", now() - start));
     });
     // A point where the pointer is, while a button (or a finger) is down.
     let paint = move |ev: web_sys::PointerEvent| {
