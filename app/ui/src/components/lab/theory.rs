@@ -70,9 +70,9 @@ pub fn TheoryCard(
     let at_best = Signal::derive(
         move || match frame.with(|f| f.as_ref().map(|f| f.divergences)) {
             Some(d) => format!(
-                "Now: JS ≈ {:.3} (histograms of the shown points), so C(G) ≈ {:.3}; −log 4 ≈ −1.386 at the equilibrium.",
+                "Now: JS ≈ {:.3} (histograms of the shown points), so C(G) ≈ {}; −log 4 ≈ −1.386 at the equilibrium.",
                 d.js,
-                d.value_at_optimum()
+                signed(d.value_at_optimum(), 3)
             ),
             None => "Now: –".to_string(),
         },
