@@ -20,6 +20,7 @@ test('when D wins for good, training pauses with an explanation and goes back on
   }
   await page.click('[data-testid="apply"]');
   await page.waitForFunction(() => !document.querySelector('[data-testid="stats"]')?.textContent, null, { timeout: TIMEOUT });
+  const runs = Number(await page.getAttribute('[data-testid="train-panel"]', 'data-runs-ended'));
   await page.click('[data-testid="train"]');
 
   await page.waitForSelector('[data-testid="alarm"]', { timeout: TIMEOUT });
@@ -27,9 +28,10 @@ test('when D wins for good, training pauses with an explanation and goes back on
   assert.match(alarm, /the discriminator has won \(step \d+\): it gives real images 1\.00 and generated ones 0\.00/);
   assert.match(alarm, /halve D's learning rate/, 'says what to try');
   await page.waitForSelector('[data-testid="train"]'); // paused: Train is offered again
+  // The worker's step loop has ended (it says so): the step shown is the last one.
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-panel"]')?.dataset.runsEnded) > n, runs, { timeout: TIMEOUT });
   const at = await stepShown(page);
-  await page.waitForTimeout(1000);
-  assert.equal(await stepShown(page), at, 'no step after the pause');
+  assert.equal(await page.textContent('[data-testid="train"]'), 'Train', 'paused, not training');
   await screenshot(page, 'collapse-alarm');
 
   const button = await page.textContent('[data-testid="go-back"]');

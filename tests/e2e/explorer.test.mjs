@@ -11,11 +11,14 @@ const TIMEOUT = 120_000;
 
 const drawn = (page) => page.$eval('[data-testid="preview"]', (c) => Number(c.dataset.drawn));
 
-/** Waits until the preview has been drawn more than `count` times and no render is pending. */
+/** Waits until the preview has been drawn more than `count` times and no render is running or
+ * waiting (a coalesced last position may still be on its way when one is drawn). */
 async function waitDrawn(page, count) {
   // Null-safe: a page just opened may not have mounted the preview yet.
-  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="preview"]')?.dataset.drawn) > n, count, { timeout: TIMEOUT });
-  await page.waitForTimeout(150); // a coalesced last position may still be on its way
+  await page.waitForFunction((n) => {
+    const preview = document.querySelector('[data-testid="preview"]');
+    return Number(preview?.dataset.drawn) > n && preview?.dataset.pending === 'false';
+  }, count, { timeout: TIMEOUT });
 }
 
 /** A fresh page on the CPU device, loaded: the pretrained preview drawn, then the training
@@ -52,7 +55,7 @@ test('the pretrained generator is there at once, and a z slider changes the prev
   await context.close();
 });
 
-test('slider latency, and moves during a render are coalesced, not queued', async () => {
+test('each slider move redraws the preview (latency printed, a generous bound), and moves during a render are coalesced, not queued', async () => {
   const { page, context, errors } = await openExplorer();
   for (let i = 0; i < 20; i += 1) {
     const count = await drawn(page);
@@ -61,6 +64,10 @@ test('slider latency, and moves during a render are coalesced, not queued', asyn
   }
   const latencies = (await page.getAttribute('[data-testid="latency"]', 'data-latencies')).split(',').map(Number);
   assert.ok(latencies.length >= 20 && latencies.every(Number.isFinite), `${latencies}`);
+  // The 50 ms target is the page bench's; this bound only catches a broken path (a render per
+  // queued position, or one waiting on a timer): measured 6 ms median here.
+  const median = [...latencies].sort((x, y) => x - y)[latencies.length >> 1];
+  assert.ok(median <= 250, `median slider-to-preview ${median} ms`);
   const sorted = [...latencies].sort((a, b) => a - b);
   console.log(`# slider to preview on the CPU device (pretrained digits, not training): median ${sorted[sorted.length >> 1].toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms over ${sorted.length} moves (target 50 ms)`);
 
@@ -74,7 +81,6 @@ test('slider latency, and moves during a render are coalesced, not queued', asyn
     }
   });
   await waitDrawn(page, count);
-  await page.waitForTimeout(1000);
   const renders = (await drawn(page)) - count;
   assert.ok(renders >= 1 && renders <= 3, `${renders} renders for 40 moves`);
   const last = await canvasFingerprint(page, 'preview');

@@ -216,11 +216,29 @@ export class Playground {
 
   /** Trains until at least `steps`, then pauses; returns the step it stopped at. */
   async trainTo(steps) {
+    const runs = await this.runsEnded();
     await this.page.click('[data-testid="train"]');
     await this.waitForStep({ atLeast: steps });
     await this.page.click('[data-testid="pause"]');
     await this.page.waitForSelector('[data-testid="train"]:not([disabled])', { timeout: TIMEOUT });
-    return this.step();
+    const paused = await this.step();
+    // Steps already under way when Pause came are still reported: wait until the worker's step
+    // loop has ended (it says so), not for a quiet while.
+    await this.waitForIdle(runs);
+    return paused;
+  }
+
+  /** Times the worker's step loop has ended so far (`Response::Idle`). */
+  async runsEnded() {
+    return Number(await this.page.getAttribute('[data-testid="train-panel"]', 'data-runs-ended'));
+  }
+
+  /** Waits until the worker's step loop has ended more than `runs` times: no step runs now. */
+  async waitForIdle(runs) {
+    await this.page.waitForFunction(
+      (n) => Number(document.querySelector('[data-testid="train-panel"]')?.dataset.runsEnded) > n,
+      runs, { timeout: TIMEOUT },
+    );
   }
 
   /** The last step's exact values, as the page keeps them: "step [d_loss, g_loss, …]". */

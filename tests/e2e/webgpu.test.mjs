@@ -92,13 +92,9 @@ test('training on WebGPU, the next step sent before the last one is read: every 
       if (step >= 0 && window.shownSteps.at(-1) !== step) window.shownSteps.push(step);
     }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-exact'] });
   });
+  // Steps already on the device when Pause came are still reported; trainTo waits until the
+  // worker's step loop has ended.
   const paused = await app.trainTo(4);
-  // Steps already on the device when Pause came are still reported: wait until none comes for 4 s.
-  await page.waitForFunction(() => {
-    const [last, now] = [window.shownSteps.at(-1), performance.now()];
-    if (window.lastShown !== last) [window.lastShown, window.lastShownAt] = [last, now];
-    return now - window.lastShownAt > 4000;
-  }, null, { timeout: SOFTWARE_GPU_TIMEOUT, polling: 200 });
   const last = await app.step();
   assert.ok(last >= paused && last <= paused + 2, `at most the step running and the one sent ahead come after Pause: ${paused} → ${last}`);
   // The model is at the last step shown: one more step is the next one.
@@ -134,7 +130,7 @@ test('the game\'s views come from the model on WebGPU too', async () => {
   await context.close();
 });
 
-test('the explorer draws on the WebGPU device; slider latency there', async () => {
+test('the explorer draws on the WebGPU device, each slider move (latency printed, a generous bound)', async () => {
   const { page, context, errors } = await openGpu({ small: false });
   await page.waitForFunction(() => /Pretrained on digits \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: SOFTWARE_GPU_TIMEOUT });
   const drawn = () => page.$eval('[data-testid="preview"]', (c) => Number(c.dataset.drawn));
@@ -154,6 +150,9 @@ test('the explorer draws on the WebGPU device; slider latency there', async () =
   assert.equal(latencies.length, 6);
   assert.ok(latencies.every(Number.isFinite));
   const sorted = [...latencies].sort((a, b) => a - b);
+  // Only a broken path fails this (SwiftShader: 32 ms median measured); the 16 ms target on a real
+  // GPU is the page bench's.
+  assert.ok(sorted[3] <= 1000, `median slider-to-preview ${sorted[3]} ms`);
   console.log(`# slider to preview on WebGPU (${await page.textContent('[data-testid="device"]')}): median ${sorted[3].toFixed(1)} ms, max ${sorted[5].toFixed(1)} ms over 6 moves (target 16 ms on a real GPU)`);
   assert.deepEqual(errors, [], 'no console errors');
   await context.close();
@@ -167,7 +166,7 @@ test('a lost GPU device: the page goes on on the CPU with the model and the imag
   const step = Number(await page.getAttribute('[data-testid="samples"]', 'data-step')) + 1;
   await page.click('[data-testid="step"]');
   await page.waitForSelector(`[data-testid="samples"][data-step="${step}"]`, { timeout: SOFTWARE_GPU_TIMEOUT });
-  await page.waitForTimeout(1000);
+  await page.waitForSelector(`[data-testid="train-panel"][data-snapshot-step="${step}"]`, { state: 'attached', timeout: SOFTWARE_GPU_TIMEOUT });
   await page.click('[data-testid="simulate-loss"]');
   await page.waitForSelector('[data-testid="device-lost"]');
   assert.match(await page.textContent('[data-testid="device-lost"]'), new RegExp(`lost .*last snapshot in memory \\(step ${step}\\)`));

@@ -429,6 +429,9 @@ pub enum Response {
     Config(GanConfig),
     /// Whether training runs continuously.
     Running(bool),
+    /// No step is running or waiting any more: every step asked for (a run of Train, a click)
+    /// has been reported. Sent when the worker's step loop ends.
+    Idle,
     /// A step finished.
     Step(StepReport),
     /// The 8×8 sample grid from fixed z.

@@ -88,6 +88,10 @@ pub struct PageState {
     pub source: RwSignal<Option<Source>>,
     /// The latest in-memory snapshot of the model (WebGPU only): (step, checkpoint bytes).
     pub snapshot: StoredValue<Option<(u64, Vec<u8>)>>,
+    /// The step of [`snapshot`](Self::snapshot), as a signal.
+    pub snapshot_step: RwSignal<Option<u64>>,
+    /// Times the worker's step loop ended ([`Response::Idle`]): nothing is running after it.
+    pub runs_ended: RwSignal<u64>,
     /// The step of the snapshot a new worker is restoring (a hand-over or a lost device): the
     /// same run goes on, so its configuration does not start a new history.
     moving: StoredValue<Option<u64>>,
@@ -139,6 +143,8 @@ impl PageState {
             explorer: ExplorerState::new(training),
             source: RwSignal::new(None),
             snapshot: StoredValue::new(None),
+            snapshot_step: RwSignal::new(None),
+            runs_ended: RwSignal::new(0),
             moving: StoredValue::new(None),
             lost: RwSignal::new(None),
             alarm: RwSignal::new(None),
@@ -196,6 +202,7 @@ impl PageState {
             }
             Response::Snapshot { step, bytes } => {
                 self.snapshot.set_value(Some((step, bytes)));
+                self.snapshot_step.set(Some(step));
                 if let Some(choice) = self.switching.get_untracked() {
                     self.switching.set(None);
                     self.switch_ready.set(Some(choice));
@@ -270,6 +277,7 @@ impl PageState {
                 self.config.set(Some(config));
             }
             Response::Running(running) => self.running.set(running),
+            Response::Idle => self.runs_ended.update(|n| *n += 1),
             Response::Step(report) => {
                 self.history.update(|h| h.push(report.step, report.values));
                 self.last_step.set(Some(report));

@@ -403,6 +403,7 @@ impl TrainerWorker {
                 }
             }
             busy.set(false);
+            Self::respond(&run.scope, id, Response::Idle);
         });
     }
 

@@ -48,7 +48,8 @@ pub fn Preview() -> impl IntoView {
     view! {
         <div class="preview">
             <canvas class="preview-image" data-testid="preview" node_ref=canvas width="32" height="32"
-                data-drawn=move || drawn.get().to_string()></canvas>
+                data-drawn=move || drawn.get().to_string()
+                data-pending=move || state.preview_pending.get().to_string()></canvas>
             <div class="buttons">
                 <button data-testid="randomize" on:click=move |_| { state.touch(); state.randomize(); }>"Randomize"</button>
                 <button data-testid="zero" on:click=zero>"Zero"</button>

@@ -119,6 +119,9 @@ pub struct ExplorerState {
     /// When the last slider move happened (taken by the next preview request).
     pub(super) input_at: StoredValue<Option<f64>>,
     previews: StoredValue<Coalescer<Job>>,
+    /// A preview render is running or waiting (what [`previews`](Self::previews) holds), as a
+    /// signal: the preview says when it has caught up with the sliders.
+    pub preview_pending: RwSignal<bool>,
     strips: StoredValue<Coalescer<Job>>,
     /// The slider move the running preview answers.
     pub(super) preview_input: StoredValue<Option<f64>>,
@@ -159,6 +162,7 @@ impl ExplorerState {
             base: StoredValue::new(base),
             input_at: StoredValue::new(None),
             previews: StoredValue::new(Coalescer::default()),
+            preview_pending: RwSignal::new(false),
             strips: StoredValue::new(Coalescer::default()),
             preview_input: StoredValue::new(None),
             strip_norms: StoredValue::new(Vec::new()),
@@ -180,6 +184,7 @@ impl ExplorerState {
     /// Forgets what the previous worker had in hand (its renders will never answer).
     pub fn restart(self) {
         self.previews.set_value(Coalescer::default());
+        self.preview_pending.set(false);
         self.strips.set_value(Coalescer::default());
         self.pretrained.set(HashMap::new());
         self.requested.set_value(vec![Showcase::Digits]);
@@ -339,7 +344,9 @@ impl ExplorerState {
             zs: vec![z],
             input_at: self.input_at.try_update_value(Option::take).flatten(),
         };
-        if let Some(job) = self.previews.try_update_value(|c| c.submit(job)).flatten() {
+        let start = self.previews.try_update_value(|c| c.submit(job)).flatten();
+        self.preview_pending.set(true);
+        if let Some(job) = start {
             self.start(job, RenderPurpose::Preview);
         }
     }
@@ -415,7 +422,11 @@ impl ExplorerState {
             RenderPurpose::Preview => self.previews,
             RenderPurpose::Strip => self.strips,
         };
-        if let Some(next) = store.try_update_value(Coalescer::finish).flatten() {
+        let next = store.try_update_value(Coalescer::finish).flatten();
+        if purpose == RenderPurpose::Preview {
+            self.preview_pending.set(next.is_some());
+        }
+        if let Some(next) = next {
             self.start(next, purpose);
         }
     }
