@@ -1,6 +1,6 @@
 // The game made visible (issue 8, parts 1–3): the architecture view shows the model's own
 // shapes and parameter counts (checked against `gan-train --print-architecture`, which reads
-// them from the modules), D's verdict moves the right way under Step D only, and the loss
+// them from the modules, and against the DCGAN's layer formulas computed here), D's verdict moves the right way under Step D only, and the loss
 // formulas carry the verdict's numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,6 +57,22 @@ const game = {
   },
 };
 
+/** Learnable parameters of each DCGAN layer from the paper's layer formulas, computed here and
+ * not by the model: convolutions without bias (in·out·4·4), batch norm's γ and β (2·out); the
+ * first row is the input. This is what PyTorch's `sum(p.numel() for p in m.parameters())` gives. */
+function dcganParameters({ size, channels, width, latent }) {
+  const blocks = Math.log2(size) - 2; // 4×4 up to size×size, doubling
+  const widest = width * 2 ** (blocks - 1);
+  const conv = (i, o) => i * o * 16;
+  const generator = [0, conv(latent, widest) + 2 * widest];
+  for (let c = widest; c > width; c /= 2) generator.push(conv(c, c / 2) + c);
+  generator.push(conv(width, channels));
+  const discriminator = [0, conv(channels, width)];
+  for (let c = width; c < widest; c *= 2) discriminator.push(conv(c, 2 * c) + 4 * c);
+  discriminator.push(conv(widest, 1));
+  return { generator, discriminator };
+}
+
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** A small model, for the tests that need many quick steps. */
@@ -82,8 +98,12 @@ test('the architecture view shows the model\'s own shapes and parameter counts',
   for (const [fields, flags] of cases) {
     if (Object.keys(fields).length) await game.configure(page, fields);
     const expected = modelArchitecture(flags);
+    const flag = (name) => Number(flags[flags.indexOf(name) + 1]);
+    const formulas = dcganParameters({ size: flag('--size'), channels: flag('--channels'), width: flag('--width'), latent: flag('--latent') });
     for (const key of ['generator', 'discriminator']) {
       const shown = await game.layers(page, key);
+      // Independently of the model's own summary: the paper's layer formulas.
+      assert.deepEqual(shown.map((l) => l.parameters), formulas[key], `${key}'s parameters by the formulas, ${flags.join(' ')}`);
       assert.deepEqual(shown, expected[key].map(({ output, parameters }) => ({ output, parameters })), `${key} for ${flags.join(' ')}`);
       const total = Number(await page.getAttribute(`[data-testid="${key}-total"]`, 'data-parameters'));
       assert.equal(total, expected[key].reduce((a, l) => a + l.parameters, 0));

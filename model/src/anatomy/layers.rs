@@ -8,9 +8,17 @@ use burn::tensor::activation::{relu, tanh};
 use burn::tensor::module::batch_norm_train;
 
 use super::{Architecture, LayerSummary};
+use burn::nn::BatchNorm;
 use crate::config::LossKind;
 use crate::discriminator::Discriminator;
 use crate::generator::Generator;
+
+/// A block's learnable parameters: its convolution's weights and batch norm's scale and shift
+/// (γ, β) — not batch norm's running mean and variance, which are statistics, not learned (as
+/// PyTorch counts them: `sum(p.numel() for p in m.parameters())`).
+fn learnable(conv: usize, norm: &BatchNorm) -> usize {
+    conv + norm.gamma.val().shape().num_elements() + norm.beta.val().shape().num_elements()
+}
 
 impl Architecture {
     /// The networks of `gan`, with shapes for its batch size.
@@ -81,7 +89,7 @@ impl Generator {
             layers.push(LayerSummary {
                 operation: format!("{} → BatchNorm → ReLU", transposed_label(&block.conv)),
                 output: [batch, block.conv.channels[1], side, side],
-                parameters: block.num_params(),
+                parameters: learnable(block.conv.num_params(), &block.norm),
             });
         }
         side = transposed_side(&self.output, side);
@@ -139,7 +147,7 @@ impl Discriminator {
             layers.push(LayerSummary {
                 operation: format!("{} → BatchNorm → LeakyReLU(0.2)", conv_label(&block.conv)),
                 output: [batch, out_channels(&block.conv), side, side],
-                parameters: block.num_params(),
+                parameters: learnable(block.conv.num_params(), &block.norm),
             });
         }
         side = conv_side(&self.output, side);
@@ -197,6 +205,31 @@ mod tests {
         out
     }
 
+    /// Batch norm's running means and variances in `blocks`: in burn's `num_params`, not learned.
+    fn running_statistics(blocks: &[crate::generator::UpBlock]) -> usize {
+        blocks.iter().map(|b| 2 * b.norm.gamma.val().dims()[0]).sum()
+    }
+
+    #[test]
+    fn parameters_are_counted_as_pytorch_counts_the_dcgan() {
+        // DCGAN-32, z 64, width 64, RGB: G 64→256 (4×4), 256→128, 128→64, 64→3; D 3→64, 64→128,
+        // 128→256, 256→1. Convolutions without bias: in·out·16; batch norm γ and β: 2·out.
+        let device = Device::flex();
+        let config = crate::GanConfig::new();
+        let g = Generator::new(&config, &device).layers(1);
+        let counts: Vec<usize> = g.iter().map(|l| l.parameters).collect();
+        assert_eq!(
+            counts,
+            [0, 64 * 256 * 16 + 512, 256 * 128 * 16 + 256, 128 * 64 * 16 + 128, 64 * 3 * 16]
+        );
+        let d = Discriminator::new(&config, &device).layers(1, 3, 32, config.loss);
+        let counts: Vec<usize> = d.iter().map(|l| l.parameters).collect();
+        assert_eq!(
+            counts,
+            [0, 3 * 64 * 16, 64 * 128 * 16 + 256, 128 * 256 * 16 + 512, 256 * 16]
+        );
+    }
+
     #[test]
     fn generator_layers_have_the_shapes_of_its_forward_pass_and_all_its_parameters() {
         let device = Device::flex();
@@ -211,7 +244,7 @@ mod tests {
             }
             assert_eq!(layers.last().unwrap().output, g.forward(z).dims());
             let total: usize = layers.iter().map(|l| l.parameters).sum();
-            assert_eq!(total, g.num_params());
+            assert_eq!(total, g.num_params() - running_statistics(&g.blocks));
         }
     }
 
@@ -234,7 +267,8 @@ mod tests {
             assert_eq!(layers.last().unwrap().output, d.output.forward(x).dims());
             assert_eq!(layers.len(), d.blocks.len() + 3);
             let total: usize = layers.iter().map(|l| l.parameters).sum();
-            assert_eq!(total, d.num_params());
+            let running: usize = d.blocks.iter().map(|b| 2 * b.norm.gamma.val().dims()[0]).sum();
+            assert_eq!(total, d.num_params() - running);
         }
     }
 
