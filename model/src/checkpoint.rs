@@ -470,6 +470,28 @@ mod tests {
     use burn::tensor::Tensor;
     use rand::{Rng, SeedableRng};
 
+    /// Each value of `a` within `relative` of `b`'s (and the same ones present).
+    fn assert_close(a: crate::StepValues, b: crate::StepValues, relative: f32) {
+        let pairs = [
+            (a.d_loss, b.d_loss),
+            (a.g_loss, b.g_loss),
+            (a.d_real, b.d_real),
+            (a.d_fake, b.d_fake),
+            (a.d_grad_norm, b.d_grad_norm),
+            (a.g_grad_norm, b.g_grad_norm),
+        ];
+        for (x, y) in pairs {
+            match (x, y) {
+                (Some(x), Some(y)) => assert!(
+                    (x - y).abs() <= relative * y.abs().max(1e-6),
+                    "{a:?} vs {b:?}"
+                ),
+                (None, None) => {}
+                _ => panic!("{a:?} vs {b:?}"),
+            }
+        }
+    }
+
     fn trained() -> (Gan, crate::data::Dataset) {
         let device = Device::flex();
         let config = GanConfig::new()
@@ -583,14 +605,19 @@ mod tests {
                 pollster::block_on(gan.train_step(&mut data).read()).unwrap(),
             )
         };
-        assert_eq!(resume(&v3), (3, expected));
-        // Saved again by this build (version 4): the same next step.
+        // The fixture was recorded on another machine: its GEMM kernels may sum in another order
+        // (AVX-512 or AVX2, chosen at run time), so its values agree to a stated tolerance, not
+        // to the bit; a lost optimiser state moves them by far more (below).
+        let (step, values) = resume(&v3);
+        assert_eq!(step, 3);
+        assert_close(values, expected, 1e-4);
+        // Saved again by this build (version 4): the same next step, bit for bit on this machine.
         let again = save(
             &load(&v3, &device).unwrap(),
             data_position(&v3).unwrap().as_ref(),
         )
         .unwrap();
-        assert_eq!(resume(&again), (3, expected));
+        assert_eq!(resume(&again), (3, values));
         // Without the optimiser the next step differs: the state was really restored.
         let mut fresh = load(&v3, &device).unwrap();
         fresh.optim_d = fresh
