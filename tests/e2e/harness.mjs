@@ -170,8 +170,10 @@ export function gifFrames(bytes) {
 
 /** Sets a hyper-parameter as a user types it (fires `change`). */
 export async function setField(page, testid, value) {
-  await page.fill(`[data-testid="${testid}"]`, String(value));
-  await page.dispatchEvent(`[data-testid="${testid}"]`, 'change');
+  const selector = `[data-testid="${testid}"]`;
+  if (await page.$eval(selector, (e) => e.tagName === 'SELECT')) await page.selectOption(selector, String(value));
+  else await page.fill(selector, String(value));
+  await page.dispatchEvent(selector, 'change');
 }
 
 /** Applies a tiny model (width 4, latent 8, batch 4) for tests that need many fast steps. */

@@ -100,8 +100,8 @@ pub fn DataPanel() -> impl IntoView {
                 "PNG, JPEG, GIF, WebP or BMP. Each is cropped to its centre square and shrunk."
             </p>
             <div class="builtin">
-                {Builtin::ALL.iter().map(|&kind| view! {
-                    <button on:click=move |_| worker.send(Request::UseBuiltin(kind))>{kind.label()}</button>
+                {Builtin::ALL.iter().enumerate().map(|(i, &kind)| view! {
+                    <button data-testid=format!("builtin-{i}") on:click=move |_| worker.send(Request::UseBuiltin(kind))>{kind.label()}</button>
                 }).collect_view()}
             </div>
             <p class="current" data-testid="dataset">
@@ -125,8 +125,8 @@ pub fn DataPanel() -> impl IntoView {
             <Show when=move || !state.thumbnails.with(Vec::is_empty)>
                 <p>
                     <span data-testid="image-count">{move || state.thumbnails.with(Vec::len)}</span>" images · "
-                    <button on:click=move |_| worker.send(Request::UseUserImages)>"Train on these"</button>
-                    <button on:click=move |_| worker.send(Request::ClearImages)>"Clear all"</button>
+                    <button data-testid="use-images" on:click=move |_| worker.send(Request::UseUserImages)>"Train on these"</button>
+                    <button data-testid="clear-images" on:click=move |_| worker.send(Request::ClearImages)>"Clear all"</button>
                 </p>
                 <div class="thumbs">
                     <For each=move || state.thumbnails.get() key=|t| t.id let:thumb>
