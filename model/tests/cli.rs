@@ -1,7 +1,8 @@
 //! The native trainer's flags that the benchmark and the shipped generators rely on, run as a
 //! user runs them: `--ship` writes the averaged generator in the generator's place (the same
 //! images as the full file's average, in a smaller file that still loads), and `--score` rates
-//! sample grids against a folder and refuses what is not a grid.
+//! sample grids against a folder and refuses what is not a grid; the built-in sets, `--diffaug`
+//! and `--on-collapse restore` as the README describes them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -168,4 +169,130 @@ fn wgan_trains_with_its_papers_recipe_unless_a_flag_says_otherwise() {
         (model::OptimizerKind::Adam, 2e-4, 1)
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What gan-train printed, on both streams (its progress lines go to standard error).
+fn printed_text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A fresh temporary folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gan-train-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn builtin_sets_train_without_any_files() {
+    for builtin in ["rings", "stripes", "digits"] {
+        let out = scratch(builtin);
+        let printed = gan_train(&[
+            "--builtin",
+            builtin,
+            "--builtin-count",
+            "16",
+            "--out",
+            out.to_str().unwrap(),
+            "--steps",
+            "3",
+            "--width",
+            "4",
+            "--latent",
+            "8",
+            "--batch",
+            "4",
+            "--sample-every",
+            "3",
+            "--quality-every",
+            "0",
+        ]);
+        let said = printed_text(&printed);
+        assert!(said.contains("16 images"), "{builtin}: {said}");
+        let gan = checkpoint::load(
+            &std::fs::read(out.join("checkpoint.gan")).unwrap(),
+            &Device::flex(),
+        )
+        .unwrap();
+        assert_eq!(gan.step, 3, "{builtin}");
+        assert!(
+            out.join("samples_000003.png").exists(),
+            "{builtin}: a sample grid"
+        );
+        std::fs::remove_dir_all(out).unwrap();
+    }
+}
+
+#[test]
+fn diffaug_is_trained_with_and_kept_in_the_checkpoint() {
+    let out = scratch("diffaug");
+    let bytes = train(&out, &["--diffaug", "1"]);
+    let gan = checkpoint::load(&bytes, &Device::flex()).unwrap();
+    assert_eq!(gan.config.augment, 1.0);
+    let plain = checkpoint::load(&train(&out, &[]), &Device::flex()).unwrap();
+    assert_eq!(plain.config.augment, 0.0, "off by default");
+    std::fs::remove_dir_all(out).unwrap();
+}
+
+#[test]
+fn on_collapse_restore_goes_back_to_the_best_state_with_d_slowed() {
+    // D fast, G nearly frozen, five D steps per G step: D wins by step 110 (measured), and the
+    // best state measured so far is step 100.
+    let out = scratch("on-collapse");
+    let data = fixtures();
+    let printed = gan_train(&[
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--steps",
+        "150",
+        "--width",
+        "4",
+        "--latent",
+        "8",
+        "--batch",
+        "4",
+        "--lr-d",
+        "0.002",
+        "--lr-g",
+        "0.000001",
+        "--d-steps",
+        "5",
+        "--quality-every",
+        "20",
+        "--sample-every",
+        "1000",
+        "--seed",
+        "3",
+        "--on-collapse",
+        "restore",
+    ]);
+    let said = printed_text(&printed);
+    assert!(
+        said.contains("Training is falling apart: the discriminator has won"),
+        "{said}"
+    );
+    assert!(
+        said.contains(
+            "Went back to step 100 (the best quality so far) and halved D's learning rate to 1.0e-3"
+        ),
+        "{said}"
+    );
+    let gan = checkpoint::load(
+        &std::fs::read(out.join("checkpoint.gan")).unwrap(),
+        &Device::flex(),
+    )
+    .unwrap();
+    assert_eq!(gan.step, 150, "it went on from step 100 to the end");
+    assert!(
+        (gan.config.learning_rate_d - 1e-3).abs() < 1e-12,
+        "{}",
+        gan.config.learning_rate_d
+    );
+    std::fs::remove_dir_all(out).unwrap();
 }

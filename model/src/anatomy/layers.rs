@@ -8,10 +8,10 @@ use burn::tensor::activation::{relu, tanh};
 use burn::tensor::module::batch_norm_train;
 
 use super::{Architecture, LayerSummary};
-use burn::nn::BatchNorm;
 use crate::config::LossKind;
 use crate::discriminator::Discriminator;
 use crate::generator::Generator;
+use burn::nn::BatchNorm;
 
 /// A block's learnable parameters: its convolution's weights and batch norm's scale and shift
 /// (γ, β) — not batch norm's running mean and variance, which are statistics, not learned (as
@@ -207,7 +207,10 @@ mod tests {
 
     /// Batch norm's running means and variances in `blocks`: in burn's `num_params`, not learned.
     fn running_statistics(blocks: &[crate::generator::UpBlock]) -> usize {
-        blocks.iter().map(|b| 2 * b.norm.gamma.val().dims()[0]).sum()
+        blocks
+            .iter()
+            .map(|b| 2 * b.norm.gamma.val().dims()[0])
+            .sum()
     }
 
     #[test]
@@ -220,13 +223,25 @@ mod tests {
         let counts: Vec<usize> = g.iter().map(|l| l.parameters).collect();
         assert_eq!(
             counts,
-            [0, 64 * 256 * 16 + 512, 256 * 128 * 16 + 256, 128 * 64 * 16 + 128, 64 * 3 * 16]
+            [
+                0,
+                64 * 256 * 16 + 512,
+                256 * 128 * 16 + 256,
+                128 * 64 * 16 + 128,
+                64 * 3 * 16
+            ]
         );
         let d = Discriminator::new(&config, &device).layers(1, 3, 32, config.loss);
         let counts: Vec<usize> = d.iter().map(|l| l.parameters).collect();
         assert_eq!(
             counts,
-            [0, 3 * 64 * 16, 64 * 128 * 16 + 256, 128 * 256 * 16 + 512, 256 * 16]
+            [
+                0,
+                3 * 64 * 16,
+                64 * 128 * 16 + 256,
+                128 * 256 * 16 + 512,
+                256 * 16
+            ]
         );
     }
 
@@ -267,7 +282,11 @@ mod tests {
             assert_eq!(layers.last().unwrap().output, d.output.forward(x).dims());
             assert_eq!(layers.len(), d.blocks.len() + 3);
             let total: usize = layers.iter().map(|l| l.parameters).sum();
-            let running: usize = d.blocks.iter().map(|b| 2 * b.norm.gamma.val().dims()[0]).sum();
+            let running: usize = d
+                .blocks
+                .iter()
+                .map(|b| 2 * b.norm.gamma.val().dims()[0])
+                .sum();
             assert_eq!(total, d.num_params() - running);
         }
     }
