@@ -1,5 +1,7 @@
 // Failure modes named when they happen (issue 8, part 4): losses that turn NaN stop training,
-// say so, and go back to the last good state (issue 9, part 6). The weights are made NaN by a test hook; what follows
+// say so, and go back to the last good state (issue 9, part 6). That a broken model is never
+// autosaved is tested where one stays in memory (no kept state yet): recovery.test.mjs, which
+// fails with the worker's guards removed. The weights are made NaN by a test hook; what follows
 // (the step's read-back, the alarm, going back) is the page's real path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +12,7 @@ const TIMEOUT = 180_000;
 
 const stepShown = (page) => page.$eval('[data-testid="stats"]', (p) => Number(/step (\d+) /.exec(p.textContent)?.[1] ?? -1));
 
-test('non-finite losses stop training, say so, go back to the last good state at once and never autosave the broken one', async () => {
+test('non-finite losses stop training, say so, go back to the newest kept state at once, and the autosave then holds that state', async () => {
   const { page } = session;
   await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: TIMEOUT });
   await applyTinyModel(page);
