@@ -8,7 +8,9 @@ TRUNK_VERSION=0.21.14        # trunk 0.22 needs a newer rustc than these machine
 BINARYEN_VERSION=132.0.0     # Debian's wasm-opt 108 breaks the externref table
 export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Each stage's line carries the wall time since the script started (bash's SECONDS), so the
+# command's own output gives the time of every stage (the README's figures come from it).
+say() { printf '\033[1m==> [%d:%02d] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 
 # The wasm-bindgen version that Cargo.lock resolved: the CLI must match it exactly.
 wasm_bindgen_version() {
