@@ -79,7 +79,12 @@ impl Failure {
             Failure::VanishingGradient => {
                 Remedy::Live(self.config().with_loss(LabLoss::NonSaturating))
             }
-            Failure::TakingTurns => Remedy::Live(self.config().with_beta1(0.5)),
+            Failure::TakingTurns => Remedy::Live(
+                self.config()
+                    .with_beta1(0.5)
+                    .with_learning_rate_g(1e-3)
+                    .with_learning_rate_d(1e-3),
+            ),
         }
     }
 
@@ -88,7 +93,9 @@ impl Failure {
         match self {
             Failure::ModeCollapse => "Start again with D's learning rate equal to G's",
             Failure::VanishingGradient => "Switch G to the non-saturating loss, now",
-            Failure::TakingTurns => "Lower Adam's momentum β1 to 0.5 (DCGAN's), now",
+            Failure::TakingTurns => {
+                "Adam as DCGAN sets it — β1 0.5 — and the default rates, now"
+            }
         }
     }
 
@@ -114,8 +121,9 @@ impl Failure {
                  gradient steps circle around the equilibrium of this game rather than reaching it (Mescheder et al. 2018, \
                  the Dirac-GAN); momentum keeps each player moving the way that paid off a few steps ago, after the other has \
                  answered. DCGAN's authors saw it on images: β1 at 0.9 “resulted in training oscillation and instability \
-                 while reducing it to 0.5 helped stabilize training” (Radford et al. 2016, §4). Lower β1 to 0.5 with the same \
-                 networks and the turns stop (WGAN's recipe calms it too)."
+                 while reducing it to 0.5 helped stabilize training” (Radford et al. 2016, §4). Lower β1 to 0.5 and the rates \
+                 back to 10⁻³ with the same networks and the turns stop (β1 alone calms it most of the time; WGAN's \
+                 recipe calms it too)."
             }
         }
     }

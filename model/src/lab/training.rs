@@ -520,7 +520,9 @@ mod tests {
 
         // Taking turns: with β1 0.9 the lead changes hands again and again (measured: 20 times
         // in the first 500 steps, 51 in the next 1 000 left as they are); the same game with
-        // β1 0.5 applied live at step 500 calms (measured: none from step 750 to 1 500).
+        // β1 0.5 and the default rates applied live at step 500 calms (measured: none from step
+        // 750 to 1 500; applied at any of 14 steps from 950 to 1 145, none either — β1 alone
+        // left up to 5 changes at some of them).
         let failure = Failure::TakingTurns;
         let mut gan = LabGan::new(failure.config(), failure.shape(), &device).unwrap();
         let leads = |gan: &mut LabGan, n: usize| {
