@@ -128,13 +128,7 @@ test('the explorer\'s Zero, A ← / B ←, Play and Random walk', async () => {
 
 test('a saved run: Start fresh leaves it saved, Delete saved run removes it', async () => {
   const { context, errors } = await session.freshContext();
-  const app = await Playground.open(context, `${session.server.url}?cpu`);
-  await app.ready();
-  await app.savedRunsChecked();
-  await app.useTinyModel();
-  await app.stepOnce();
-  await app.stepOnce();
-  await app.autosaved(2);
+  const app = await Playground.tinyRunSavedAt(context, `${session.server.url}?cpu`, 2);
   const page = app.page;
   // A new tab: the first tab's run is in use there, so close it first.
   const url = page.url();
@@ -153,11 +147,13 @@ test('a saved run: Start fresh leaves it saved, Delete saved run removes it', as
   assert.match(await third.resumeOffer(), /Resume your run from step 2/, 'Start fresh left it saved');
   await third.page.click('[data-testid="delete-saved"]');
   await third.page.waitForSelector('[data-testid="resume-offer"]', { state: 'detached', timeout: TIMEOUT });
+  // The page says so once the run is gone from the browser's storage.
+  assert.match(await third.page.textContent('[data-testid="deleted"]', { timeout: TIMEOUT }), /The saved run from step 2 was deleted/);
   await third.page.close();
   const fourth = await Playground.open(context, url);
   await fourth.ready();
   await fourth.savedRunsChecked();
-  assert.equal(await fourth.page.$('[data-testid="resume-offer"]'), null, 'deleted: nothing to offer');
+  assert.equal(await fourth.resumeOffer(), null, 'deleted: nothing to offer');
   assert.deepEqual(errors, [], 'no console errors');
   await context.close();
 });

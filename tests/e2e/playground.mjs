@@ -20,6 +20,18 @@ export class Playground {
     return new Playground(page);
   }
 
+  /** A page at `url` with a tiny model (see `useTinyModel`) stepped by hand to `steps` and
+   * autosaved there. */
+  static async tinyRunSavedAt(context, url, steps) {
+    const app = await Playground.open(context, url);
+    await app.ready();
+    await app.savedRunsChecked();
+    await app.useTinyModel();
+    for (let i = 0; i < steps; i += 1) await app.stepOnce();
+    await app.autosaved(steps);
+    return app;
+  }
+
   /** Waits for the device and the first sample grid. */
   async ready() {
     await this.page.waitForSelector('[data-testid="samples"][data-step]', { timeout: TIMEOUT });

@@ -11,13 +11,7 @@ const TIMEOUT = 300_000;
 
 test('NaN before any kept state: the page offers the autosave, and going back to it trains on', async () => {
   const { context, errors } = await session.freshContext();
-  const app = await Playground.open(context, `${session.server.url}?cpu&test-hooks`);
-  await app.ready();
-  await app.savedRunsChecked();
-  await app.useTinyModel();
-  await app.stepOnce();
-  await app.stepOnce();
-  await app.autosaved(2);
+  const app = await Playground.tinyRunSavedAt(context, `${session.server.url}?cpu&test-hooks`, 2);
   const page = app.page;
   // Every autosave from now on, by the step it saved.
   await page.evaluate(() => {

@@ -93,9 +93,7 @@ impl Failure {
         match self {
             Failure::ModeCollapse => "Start again with D's learning rate equal to G's",
             Failure::VanishingGradient => "Switch G to the non-saturating loss, now",
-            Failure::TakingTurns => {
-                "Adam as DCGAN sets it — β1 0.5 — and the default rates, now"
-            }
+            Failure::TakingTurns => "Adam as DCGAN sets it — β1 0.5 — and the default rates, now",
         }
     }
 

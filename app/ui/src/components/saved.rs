@@ -54,6 +54,8 @@ pub struct SavedState {
     /// The run resumed here is another open tab's (a duplicated tab): it goes on here as a
     /// copy, saved under this tab's own run.
     pub forked: RwSignal<bool>,
+    /// The step of the saved run the user deleted here, once it is gone.
+    pub deleted: RwSignal<Option<u64>>,
 }
 
 impl SavedState {
@@ -74,6 +76,7 @@ impl SavedState {
             checked: RwSignal::new(false),
             resuming: RwSignal::new(None),
             forked: RwSignal::new(false),
+            deleted: RwSignal::new(None),
         };
         hold_lock(&lock_name(&run_id));
         state.adopt(run_id);
@@ -292,10 +295,11 @@ pub fn ResumeBanner() -> impl IntoView {
                     ));
                     return;
                 }
-                if let Err(e) = browser_store::delete(&run.run_id).await {
-                    state
+                match browser_store::delete(&run.run_id).await {
+                    Ok(()) => saved.deleted.set(Some(run.step)),
+                    Err(e) => state
                         .error
-                        .set(Some(format!("the saved run was not deleted: {e}")));
+                        .set(Some(format!("the saved run was not deleted: {e}"))),
                 }
                 saved.refresh_storage().await;
             });
@@ -308,6 +312,12 @@ pub fn ResumeBanner() -> impl IntoView {
                 <button on:click=move |_| saved.forked.set(false)>"Dismiss"</button>
             </p>
         </Show>
+        {move || saved.deleted.get().map(|step| view! {
+            <p class="notice" role="status" data-testid="deleted">
+                {format!("The saved run from step {} was deleted.", grouped(step as usize))}
+                <button on:click=move |_| saved.deleted.set(None)>"Dismiss"</button>
+            </p>
+        })}
         {move || saved.offer.get().map(|run| {
             let age = age_text(js_sys::Date::now() - run.saved_at_ms);
             let images = match run.images {

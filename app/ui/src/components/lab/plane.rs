@@ -51,31 +51,45 @@ fn draw(
     c.set_fill_style_str("#fff");
     c.fill_rect(0.0, 0.0, SIDE, SIDE);
     if let Some(frame) = frame {
-        let side = frame.heat_side as u32;
-        draw_rgba(
-            surface,
-            side,
-            side,
-            &heat_rgba(&frame.heat, frame.heat_side, probability),
-        );
-        c.set_image_smoothing_enabled(true);
-        let _ = c.draw_image_with_html_canvas_element_and_dw_and_dh(surface, 0.0, 0.0, SIDE, SIDE);
+        paint_surface(&c, surface, &frame.heat, frame.heat_side, probability, SIDE);
         if layers.mesh {
             draw_mesh(&c, frame);
         }
-        dots(&c, &frame.real, &rgb(REAL_RGB), 2.0);
-        dots(&c, &frame.fake, &rgb(FAKE_RGB), 2.0);
+        dots(&c, &frame.real, &rgb(REAL_RGB), 2.0, SIDE);
+        dots(&c, &frame.fake, &rgb(FAKE_RGB), 2.0, SIDE);
         if layers.arrows {
             draw_arrows(&c, frame);
         }
     }
-    dots(&c, drawing, "#111", 3.0);
+    dots(&c, drawing, "#111", 3.0, SIDE);
 }
 
-fn dots(c: &CanvasRenderingContext2d, points: &[Point], colour: &str, radius: f64) {
+/// Draws a surface of `side × side` values over a `canvas_side`-pixel canvas, through the
+/// scratch canvas `surface` at the values' own resolution, scaled up smoothly.
+fn paint_surface(
+    c: &CanvasRenderingContext2d,
+    surface: &HtmlCanvasElement,
+    values: &[f32],
+    side: usize,
+    probability: bool,
+    canvas_side: f64,
+) {
+    let n = side as u32;
+    draw_rgba(surface, n, n, &heat_rgba(values, side, probability));
+    c.set_image_smoothing_enabled(true);
+    let _ = c.draw_image_with_html_canvas_element_and_dw_and_dh(
+        surface,
+        0.0,
+        0.0,
+        canvas_side,
+        canvas_side,
+    );
+}
+
+fn dots(c: &CanvasRenderingContext2d, points: &[Point], colour: &str, radius: f64, side: f64) {
     c.set_fill_style_str(colour);
     for p in points {
-        let (x, y) = to_canvas(*p, SIDE);
+        let (x, y) = to_canvas(*p, side);
         c.fill_rect(x - radius, y - radius, 2.0 * radius, 2.0 * radius);
     }
 }
@@ -147,30 +161,9 @@ pub fn OptimumPlane(
         let Some(c) = context(&canvas) else { return };
         frame.with(|f| {
             let Some(f) = f else { return };
-            let side = f.optimal_side as u32;
-            draw_rgba(
-                &surface,
-                side,
-                side,
-                &heat_rgba(&f.optimal, f.optimal_side, true),
-            );
-            c.set_image_smoothing_enabled(true);
-            let _ = c.draw_image_with_html_canvas_element_and_dw_and_dh(
-                &surface,
-                0.0,
-                0.0,
-                OPTIMUM_SIDE,
-                OPTIMUM_SIDE,
-            );
-            let dots = |points: &[Point], colour: [u8; 3]| {
-                c.set_fill_style_str(&rgb(colour));
-                for p in points {
-                    let (x, y) = to_canvas(*p, OPTIMUM_SIDE);
-                    c.fill_rect(x - 1.0, y - 1.0, 2.0, 2.0);
-                }
-            };
-            dots(&f.real, REAL_RGB);
-            dots(&f.fake, FAKE_RGB);
+            paint_surface(&c, &surface, &f.optimal, f.optimal_side, true, OPTIMUM_SIDE);
+            dots(&c, &f.real, &rgb(REAL_RGB), 1.0, OPTIMUM_SIDE);
+            dots(&c, &f.fake, &rgb(FAKE_RGB), 1.0, OPTIMUM_SIDE);
         });
     });
     let gap = move || {
