@@ -37,6 +37,15 @@ pub struct StepStats {
 impl StepStats {
     /// Reads every present value with one asynchronous device read.
     pub async fn read(self) -> Result<StepValues, ExecutionError> {
+        Ok(self.read_with(Vec::new()).await?.0)
+    }
+
+    /// Reads every present value and the numbers of `extra` (each `[n]`) with one asynchronous
+    /// device read: the values, then `extra`'s numbers in order.
+    pub async fn read_with(
+        self,
+        extra: Vec<Tensor<1>>,
+    ) -> Result<(StepValues, Vec<f32>), ExecutionError> {
         let slots = [
             self.d_loss,
             self.g_loss,
@@ -45,21 +54,22 @@ impl StepStats {
             self.d_grad_norm,
             self.g_grad_norm,
         ];
-        let present: Vec<Tensor<1>> = slots.iter().flatten().cloned().collect();
+        let present: Vec<Tensor<1>> = slots.iter().flatten().cloned().chain(extra).collect();
         if present.is_empty() {
-            return Ok(StepValues::default());
+            return Ok((StepValues::default(), Vec::new()));
         }
         let data = Tensor::cat(present, 0).into_data_async().await?;
         let mut values = data.iter::<f32>();
         let mut next = |slot: &Option<Tensor<1>>| slot.as_ref().and_then(|_| values.next());
-        Ok(StepValues {
+        let read = StepValues {
             d_loss: next(&slots[0]),
             g_loss: next(&slots[1]),
             d_real: next(&slots[2]),
             d_fake: next(&slots[3]),
             d_grad_norm: next(&slots[4]),
             g_grad_norm: next(&slots[5]),
-        })
+        };
+        Ok((read, values.collect()))
     }
 }
 

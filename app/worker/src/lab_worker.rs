@@ -13,7 +13,7 @@ use burn::tensor::Device;
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use model::StepStats;
 use model::lab::LabGan;
-use model::lab::training::read_leads;
+use model::lab::training::read_steps;
 use protocol::lab::{LabRequest, LabResponse, LabStep};
 use wasm_bindgen_futures::spawn_local;
 
@@ -48,23 +48,14 @@ impl LabWorker {
         id: HandlerId,
     ) {
         let step = match steps {
-            Some((steps, ms_per_step)) => {
-                let leads = match read_leads(&steps).await {
-                    Ok(leads) => leads,
-                    Err(e) => return scope.respond(id, LabResponse::Refused(e.to_string())),
-                };
-                let Some(last) = steps.into_iter().last() else {
-                    return;
-                };
-                match last.read().await {
-                    Ok(values) => Some(LabStep {
-                        values,
-                        leads,
-                        ms_per_step,
-                    }),
-                    Err(e) => return scope.respond(id, LabResponse::Refused(e.to_string())),
-                }
-            }
+            Some((steps, ms_per_step)) => match read_steps(steps).await {
+                Ok(read) => read.map(|(values, leads)| LabStep {
+                    values,
+                    leads,
+                    ms_per_step,
+                }),
+                Err(e) => return scope.respond(id, LabResponse::Refused(e.to_string())),
+            },
             None => None,
         };
         let start = now();

@@ -50,7 +50,7 @@ pub fn ControlPanel() -> impl IntoView {
     view! {
         <section class="panel controls" data-testid="train-panel"
             data-runs-ended=move || state.runs_ended.get().to_string()
-            data-snapshot-step=move || state.snapshot_step.get().map(|s| s.to_string())>
+            data-snapshot-step=move || state.snapshot.with(|s| s.as_ref().map(|(step, _)| step.to_string()))>
             <h2>"2 · Train"</h2>
             <div class="buttons">
                 <Show when=move || state.running.get() fallback=move || view! {

@@ -53,7 +53,7 @@ pub fn LessonCard() -> impl IntoView {
     // A step that opens sets the lab up (once per opening, not on every highlight).
     Effect::new(move |previous: Option<Option<usize>>| {
         let now = step();
-        if previous.is_some_and(|p| p != now) || previous.is_none() {
+        if previous != Some(now) {
             revealed.set(None);
             if let Some(s) = now {
                 let lesson = STEPS[s - 1];

@@ -87,9 +87,7 @@ pub struct PageState {
     /// What the model trains on, as the worker last said.
     pub source: RwSignal<Option<Source>>,
     /// The latest in-memory snapshot of the model (WebGPU only): (step, checkpoint bytes).
-    pub snapshot: StoredValue<Option<(u64, Vec<u8>)>>,
-    /// The step of [`snapshot`](Self::snapshot), as a signal.
-    pub snapshot_step: RwSignal<Option<u64>>,
+    pub snapshot: RwSignal<Option<(u64, Vec<u8>)>>,
     /// Times the worker's step loop ended ([`Response::Idle`]): nothing is running after it.
     pub runs_ended: RwSignal<u64>,
     /// The step of the snapshot a new worker is restoring (a hand-over or a lost device): the
@@ -142,8 +140,7 @@ impl PageState {
             error: RwSignal::new(None),
             explorer: ExplorerState::new(training),
             source: RwSignal::new(None),
-            snapshot: StoredValue::new(None),
-            snapshot_step: RwSignal::new(None),
+            snapshot: RwSignal::new(None),
             runs_ended: RwSignal::new(0),
             moving: StoredValue::new(None),
             lost: RwSignal::new(None),
@@ -201,8 +198,7 @@ impl PageState {
                 self.source.set(Some(source));
             }
             Response::Snapshot { step, bytes } => {
-                self.snapshot.set_value(Some((step, bytes)));
-                self.snapshot_step.set(Some(step));
+                self.snapshot.set(Some((step, bytes)));
                 if let Some(choice) = self.switching.get_untracked() {
                     self.switching.set(None);
                     self.switch_ready.set(Some(choice));
@@ -481,7 +477,7 @@ fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
         .into_iter()
         .map(|t| (t.name.clone(), t.rgba.clone()))
         .collect();
-    let snapshot = state.snapshot.get_value();
+    let snapshot = state.snapshot.get_untracked();
     let source = state.source.get_untracked();
     let ready = (choice == DeviceChoice::Gpu)
         .then(|| worker.take_ready_webgpu())
@@ -714,10 +710,7 @@ fn DeviceBadge() -> impl IntoView {
 fn DeviceLostBanner() -> impl IntoView {
     let state = expect_context::<PageState>();
     let worker = expect_context::<Worker>();
-    let restored = move || match state
-        .snapshot
-        .with_value(|s| s.as_ref().map(|(step, _)| *step))
-    {
+    let restored = move || match state.snapshot.with(|s| s.as_ref().map(|(step, _)| *step)) {
         Some(step) => format!(
             "The model goes on from its last snapshot in memory (step {step}); your images are kept."
         ),

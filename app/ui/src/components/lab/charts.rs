@@ -19,7 +19,10 @@ pub fn LeadChart(
     const H: f64 = 80.0;
     // A lead of +1 at the top, −1 at the bottom.
     let y = |lead: f64| H / 2.0 - lead.clamp(-1.0, 1.0) * (H / 2.0 - 2.0);
-    let turns = move || history.with(|h| Turns::of(&h[h.len().saturating_sub(TURNS_WINDOW)..]));
+    // Counted once per new history, read by the caption, the label and the test attribute.
+    let turns =
+        Memo::new(move |_| history.with(|h| Turns::of(&h[h.len().saturating_sub(TURNS_WINDOW)..])));
+    let turns = move || turns.get();
     let line = move || {
         history.with(|h| {
             let n = h.len().max(2) as f64 - 1.0;

@@ -326,7 +326,7 @@ pub fn LabPanel() -> impl IntoView {
                         }) probability=probability/>
                     </div>
                 </div>
-                <TheoryCard frame=lab.frame step=lab.step config=lab.config/>
+                <TheoryCard frame=lab.frame step=lab.step config=lab.config probability=probability/>
                 <Failures lab=lab/>
                 <Settings lab=lab/>
             </details>

@@ -44,9 +44,11 @@ pub fn TheoryCard(
     step: RwSignal<Option<LabStep>>,
     /// The game's settings.
     config: RwSignal<LabConfig>,
+    /// D's output is a probability (the BCE losses): V, D* and the slopes are the BCE game's.
+    probability: Signal<bool>,
 ) -> impl IntoView {
     let loss = move || config.with(|c| c.loss);
-    let bce = move || matches!(loss(), LabLoss::Saturating | LabLoss::NonSaturating);
+    let bce = move || probability.get();
     let values = move || step.with(|s| s.as_ref().map(|s| s.values).unwrap_or_default());
     let value = Signal::derive(move || {
         if !bce() {
