@@ -28,7 +28,10 @@ test('Step D only moves D and not G\'s step; Step G only takes G one step; Reset
   const { app, page, context, errors } = await openPage();
   await app.useTinyModel();
   await page.waitForSelector('[data-testid="step"]:not([disabled])', { timeout: TIMEOUT });
+  // The first step's loop must have ended before Step D only's is counted.
+  const before = await app.runsEnded();
   await app.stepOnce();
+  await app.waitForIdle(before);
   const runs = await app.runsEnded();
   await page.click('[data-testid="step-d"]');
   await app.waitForIdle(runs);
