@@ -1,19 +1,29 @@
 // A run that falls apart, as a class would meet it on the CPU device (`?cpu`): D is made to win
 // (fast D, nearly frozen G, five D steps per G step), the page pauses training, says what
-// happened and why, and goes back to an earlier state on request.
+// happened and why, and goes back to an earlier state on request. And the two warnings that do
+// not pause: samples that look alike (mode collapse) and samples that copy the training images.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePage, screenshot, setField } from './harness.mjs';
+import { join } from 'node:path';
+import { useBrowser, screenshot, setField, fixtures } from './harness.mjs';
+import { Playground } from './playground.mjs';
 
-const session = usePage('?cpu');
+const session = useBrowser();
 const TIMEOUT = 180_000;
+
+/** A fresh page on the CPU device, its own storage, ready to train. */
+async function openPage() {
+  const { context, errors } = await session.freshContext();
+  const app = await Playground.open(context, `${session.server.url}?cpu`);
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="device"]')?.textContent.includes('CPU'));
+  await app.ready();
+  return { app, page: app.page, context, errors };
+}
 
 const stepShown = (page) => page.$eval('[data-testid="stats"]', (p) => Number(/step (\d+) /.exec(p.textContent)?.[1]));
 
 test('when D wins for good, training pauses with an explanation and goes back on request', async () => {
-  const { page } = session;
-  await page.waitForFunction(() => document.querySelector('[data-testid="device"]')?.textContent.includes('CPU'));
-  await page.waitForSelector('[data-testid="samples"][data-step="0"]', { timeout: TIMEOUT });
+  const { page, context } = await openPage();
   await page.click('[data-testid="hyper-parameters"]');
   for (const [field, value] of [['width', 8], ['latent-size', 16], ['batch-size', 8], ['lr-d', 0.002], ['lr-g', 0.000001], ['d-steps', 5]]) {
     await setField(page, field, value);
@@ -44,4 +54,45 @@ test('when D wins for good, training pauses with an explanation and goes back on
   // Training goes on from there.
   await page.click('[data-testid="step"]');
   await page.waitForFunction((t) => new RegExp(`step ${t + 1} `).test(document.querySelector('[data-testid="stats"]').textContent), target, { timeout: TIMEOUT });
+  await context.close();
+});
+
+test('when G sends every z to a few images, the page warns that the samples look alike and trains on', async () => {
+  const { app, page, context, errors } = await openPage();
+  // G's rate 1 000 times DCGAN's, its average off: G's last layer saturates and most z give the
+  // same image within a few hundred steps (measured: diversity 0.09–0.30 of the data's by step
+  // 600 at rates 0.05–0.2). The quality line measures diversity every 200 steps.
+  await app.newModel({ width: 4, 'latent-size': 8, 'batch-size': 8, 'ema-beta': 0, 'lr-g': 0.2 });
+  await app.train();
+  await page.waitForSelector('[data-testid="collapse-warning"]', { timeout: TIMEOUT });
+  const warning = await page.textContent('[data-testid="collapse-warning"]');
+  const diversity = Number(await page.getAttribute('[data-testid="collapse-warning"]', 'data-diversity'));
+  assert.ok(diversity < 0.35, `diversity ${diversity} is below the warning's 0.35`);
+  assert.match(warning, new RegExp(`Samples look alike \\(diversity ${diversity.toFixed(2)} of the data's\\)`));
+  assert.match(warning, /chase each other from mode to mode/, 'explains the chase');
+  assert.match(warning, /lower learning rates/, 'says what to try');
+  // A warning, not an alarm: training goes on.
+  const at = await app.step();
+  await app.waitForStep({ atLeast: at + 20 });
+  assert.equal(await page.$('[data-testid="alarm"][data-pauses="true"]'), null);
+  await app.pause();
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
+});
+
+test('when the samples sit on the training images, the page warns of copying', async () => {
+  const { app, page, context, errors } = await openPage();
+  // Two images are learnt by heart within a few hundred steps of a small model.
+  await app.addImages(['red-ring.png', 'green-square.jpg'].map((f) => join(fixtures, f)), 2);
+  await app.newModel({ width: 8, 'latent-size': 8, 'batch-size': 8, 'lr-g': 0.002, 'lr-d': 0.002 });
+  await app.train();
+  await page.waitForSelector('[data-testid="copying-warning"]', { timeout: TIMEOUT });
+  await app.pause();
+  const ratio = Number(await page.getAttribute('[data-testid="memorisation"]', 'data-ratio'));
+  assert.ok(ratio < 0.5, `samples ${ratio}× as far from the data as its images from each other`);
+  const warning = await page.textContent('[data-testid="copying-warning"]');
+  assert.match(warning, /the generator may be copying its data/);
+  assert.match(warning, /With only 2 images, copying them is what a perfect GAN would do/);
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
 });

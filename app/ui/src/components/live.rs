@@ -177,7 +177,7 @@ pub fn LivePanel() -> impl IntoView {
                                 m.samples, m.training
                             )}</span>
                             {(ratio < COPY_RATIO).then(|| view! {
-                                <strong class="warning">{format!(
+                                <strong class="warning" data-testid="copying-warning">{format!(
                                     " The samples sit much nearer the training images than those are to each other: the generator may be copying its data rather than making new images. Click a generated image under “What D says” to see its nearest training images.{}",
                                     if m.images <= FEW_IMAGES {
                                         format!(" With only {} images, copying them is what a perfect GAN would do: the data's distribution is those images. More images, not another setting, is the remedy.", m.images)
@@ -189,7 +189,7 @@ pub fn LivePanel() -> impl IntoView {
                         }
                     })}
                     <Show when=move || diversity < COLLAPSE_DIVERSITY>
-                        <strong class="warning">{format!(
+                        <strong class="warning" data-testid="collapse-warning" data-diversity=diversity.to_string()>{format!(
                             " Samples look alike (diversity {diversity:.2} of the data's): the generator may be collapsing to a few modes. It found a few images that fool D and sends most z there; D learns to reject them, G moves to others where D is weak, and the two can chase each other from mode to mode (Goodfellow 2016, NIPS tutorial §5.1.1; Metz et al. 2017). The chase may end with variety back, or not. Try going back or Reset, lower learning rates, or more D steps per G step."
                         )}</strong>
                     </Show>
