@@ -23,7 +23,8 @@ cargo test --release -p model --no-default-features
 "$ROOT/target/release/gan-train" --help >/dev/null
 # The wasm size report (scripts/wasm-sizes.sh): its crate attribution, and the script parses.
 node --test tests/bench/wasm-crates.test.mjs
-bash -n scripts/wasm-sizes.sh
+# Every script the README names parses (the benches that need PyTorch, perf or a GPU run elsewhere).
+for script in scripts/*.sh tests/bench/*/*.sh; do bash -n "$script"; done
 
 # Two jobs run beside others: the native tests beside the page's build, the GPU backends'
 # type-check beside the end-to-end tests. Each in a process group of its own (set -m), so that
