@@ -1,9 +1,6 @@
-//! Which compute device to train on: the user's choice, and whether a WebGPU adapter is a real
-//! GPU or a software emulation that the CPU path beats (issue 13 measured, on this project's
-//! machines, SwiftShader at 7 661 ms per step against the CPU path's 316 ms, batch 16).
-//!
-//! Plain Rust so the classification is tested natively; the worker reads the adapter's
-//! `GPUAdapterInfo` and `isFallbackAdapter` and asks here.
+//! Which compute device trains: the user's choice, and both devices' timing, which the worker
+//! measures and the page shows. The page's side (which worker build, the choice in the address)
+//! is `ui::worker_build`; the worker's (is the adapter a real GPU) is `worker::adapter`.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,39 +19,6 @@ pub enum DeviceChoice {
     Measure,
 }
 
-/// The builds of the training worker (`app/worker`): the page starts with a small CPU one and
-/// loads the WebGPU one only where it may train.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WorkerBuild {
-    /// burn's CPU backend only, WebAssembly SIMD (`worker_cpu`): runs in every browser.
-    Cpu,
-    /// The same with relaxed SIMD's multiply-add in its GEMM (`worker_cpu_relaxed`), ≈9 %
-    /// faster per step; a browser without relaxed SIMD cannot even compile it.
-    CpuRelaxedSimd,
-    /// burn's WebGPU backend and the CPU one, for a lost device (`worker`).
-    WebGpu,
-}
-
-impl WorkerBuild {
-    /// The script that loads it, relative to the page.
-    pub fn loader(self) -> &'static str {
-        match self {
-            WorkerBuild::Cpu => "./worker_cpu_loader.js",
-            WorkerBuild::CpuRelaxedSimd => "./worker_cpu_relaxed_loader.js",
-            WorkerBuild::WebGpu => "./worker_loader.js",
-        }
-    }
-
-    /// The CPU worker for a browser that has relaxed SIMD (`RELAXED_SIMD_PROBE` validates) or not.
-    pub fn cpu(relaxed_simd: bool) -> Self {
-        if relaxed_simd {
-            WorkerBuild::CpuRelaxedSimd
-        } else {
-            WorkerBuild::Cpu
-        }
-    }
-}
-
 /// The smallest WebAssembly module that uses relaxed SIMD: `(func (param v128 v128 v128)
 /// (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd)`. Where
 /// `WebAssembly.validate` accepts it, the engine has the relaxed-SIMD worker's instructions.
@@ -67,118 +31,6 @@ pub const RELAXED_SIMD_PROBE: [u8; 37] = [
     0x20, 0x00, 0x20, 0x01, 0x20, 0x02, // local.get 0, 1, 2
     0xfd, 0x85, 0x02, 0x0b, // f32x4.relaxed_madd (0xfd 0x105), end
 ];
-
-impl DeviceChoice {
-    /// The worker that starts this choice: the WebGPU one where WebGPU was asked for; otherwise
-    /// the small CPU one (with relaxed SIMD where the browser has it), which trains at once and
-    /// says whether the WebGPU one is worth loading (`DeviceInfo::Cpu::webgpu_next`).
-    pub fn worker(self, relaxed_simd: bool) -> WorkerBuild {
-        match self {
-            DeviceChoice::Gpu => WorkerBuild::WebGpu,
-            DeviceChoice::Cpu | DeviceChoice::Auto | DeviceChoice::Measure => {
-                WorkerBuild::cpu(relaxed_simd)
-            }
-        }
-    }
-
-    /// The choice a page address asks for: `cpu` or `gpu` among its query words.
-    pub fn from_query(query: &str) -> Self {
-        let words: Vec<&str> = query.trim_start_matches('?').split('&').collect();
-        if words.contains(&"cpu") {
-            DeviceChoice::Cpu
-        } else if words.contains(&"gpu") {
-            DeviceChoice::Gpu
-        } else if words.contains(&"measure") {
-            DeviceChoice::Measure
-        } else {
-            DeviceChoice::Auto
-        }
-    }
-
-    /// `query` with this choice in place of any earlier one (`Auto` drops it), other words kept.
-    pub fn in_query(self, query: &str) -> String {
-        let mut words: Vec<&str> = query
-            .trim_start_matches('?')
-            .split('&')
-            .filter(|w| !w.is_empty() && !["cpu", "gpu", "measure"].contains(w))
-            .collect();
-        match self {
-            DeviceChoice::Cpu => words.push("cpu"),
-            DeviceChoice::Gpu => words.push("gpu"),
-            DeviceChoice::Measure => words.push("measure"),
-            DeviceChoice::Auto => {}
-        }
-        if words.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", words.join("&"))
-        }
-    }
-}
-
-/// What the browser says about its WebGPU adapter.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct AdapterInfo {
-    /// `GPUAdapterInfo.vendor`, e.g. "nvidia", "google".
-    pub vendor: String,
-    /// `GPUAdapterInfo.architecture`, e.g. "ampere", "swiftshader".
-    pub architecture: String,
-    /// `GPUAdapterInfo.description` (often empty).
-    pub description: String,
-    /// `isFallbackAdapter`: the browser itself calls it a fallback (software or limited).
-    pub is_fallback: bool,
-}
-
-/// Names of software rasterisers and emulations that report themselves as adapters.
-const SOFTWARE: [&str; 6] = [
-    "swiftshader",
-    "llvmpipe",
-    "lavapipe",
-    "softpipe",
-    "microsoft basic render",
-    "warp",
-];
-
-impl AdapterInfo {
-    /// "vendor / architecture / description", the parts that are known.
-    pub fn label(&self) -> String {
-        let parts: Vec<&str> = [&self.vendor, &self.architecture, &self.description]
-            .into_iter()
-            .map(String::as_str)
-            .filter(|s| !s.is_empty())
-            .collect();
-        if parts.is_empty() {
-            "unnamed adapter".into()
-        } else {
-            parts.join(" / ")
-        }
-    }
-
-    /// Why this adapter is a software emulation, or `None` for a real GPU.
-    pub fn software(&self) -> Option<String> {
-        let text = self.label().to_lowercase();
-        let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
-        // Whole words ("warp" is not "hardwarp"); names of several words as they stand.
-        let named = SOFTWARE.iter().find(|name| {
-            if name.contains(' ') {
-                text.contains(*name)
-            } else {
-                words.contains(name)
-            }
-        });
-        match (named, self.is_fallback) {
-            (Some(name), _) => Some(format!(
-                "the only WebGPU adapter ({}) is a software emulation ({name})",
-                self.label()
-            )),
-            (None, true) => Some(format!(
-                "the browser calls its only WebGPU adapter ({}) a fallback adapter",
-                self.label()
-            )),
-            (None, false) => None,
-        }
-    }
-}
 
 /// How long one device took per training step of the page's default model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -284,92 +136,6 @@ impl DeviceMeasurement {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn adapter(vendor: &str, architecture: &str, description: &str) -> AdapterInfo {
-        AdapterInfo {
-            vendor: vendor.into(),
-            architecture: architecture.into(),
-            description: description.into(),
-            is_fallback: false,
-        }
-    }
-
-    #[test]
-    fn software_adapters_are_recognised() {
-        for info in [
-            adapter("google", "swiftshader", ""),
-            adapter("mesa", "", "llvmpipe (LLVM 15.0.6, 256 bits)"),
-            adapter("", "", "lavapipe"),
-            adapter("microsoft", "", "Microsoft Basic Render Driver"),
-            adapter("microsoft", "warp", ""),
-            AdapterInfo {
-                is_fallback: true,
-                ..adapter("google", "swiftshader", "")
-            },
-            AdapterInfo {
-                is_fallback: true,
-                ..adapter("apple", "common-3", "")
-            },
-        ] {
-            let reason = info.software();
-            assert!(reason.is_some(), "{info:?} is software");
-            assert!(reason.unwrap().contains(&info.label()));
-        }
-    }
-
-    #[test]
-    fn hardware_adapters_are_not() {
-        for info in [
-            adapter("nvidia", "ampere", ""),
-            adapter("intel", "gen-12lp", "Intel(R) UHD Graphics 770"),
-            adapter("amd", "rdna-3", ""),
-            adapter("apple", "metal-3", "Apple M2"),
-            adapter("qualcomm", "adreno-7xx", ""),
-            adapter("", "", ""),
-        ] {
-            assert_eq!(info.software(), None, "{info:?}");
-        }
-    }
-
-    #[test]
-    fn the_choice_reads_from_and_writes_to_the_address() {
-        assert_eq!(DeviceChoice::from_query(""), DeviceChoice::Auto);
-        assert_eq!(DeviceChoice::from_query("?cpu"), DeviceChoice::Cpu);
-        assert_eq!(
-            DeviceChoice::from_query("?test-hooks&gpu"),
-            DeviceChoice::Gpu
-        );
-        assert_eq!(DeviceChoice::from_query("?gpux"), DeviceChoice::Auto);
-        assert_eq!(
-            DeviceChoice::Gpu.in_query("?test-hooks&cpu"),
-            "?test-hooks&gpu"
-        );
-        assert_eq!(DeviceChoice::Cpu.in_query(""), "?cpu");
-        assert_eq!(DeviceChoice::Auto.in_query("?cpu"), "");
-        assert_eq!(
-            DeviceChoice::from_query("?measure&test-hooks"),
-            DeviceChoice::Measure
-        );
-        assert_eq!(DeviceChoice::Cpu.in_query("?measure"), "?cpu");
-    }
-
-    #[test]
-    fn only_a_choice_of_webgpu_starts_the_webgpu_worker() {
-        for relaxed in [false, true] {
-            assert_eq!(DeviceChoice::Gpu.worker(relaxed), WorkerBuild::WebGpu);
-        }
-        for choice in [DeviceChoice::Cpu, DeviceChoice::Auto, DeviceChoice::Measure] {
-            assert_eq!(choice.worker(false), WorkerBuild::Cpu);
-            assert_eq!(choice.worker(true), WorkerBuild::CpuRelaxedSimd);
-        }
-        let loaders = [
-            WorkerBuild::Cpu,
-            WorkerBuild::CpuRelaxedSimd,
-            WorkerBuild::WebGpu,
-        ]
-        .map(WorkerBuild::loader);
-        assert!(loaders[0] != loaders[1] && loaders[1] != loaders[2] && loaders[0] != loaders[2]);
-    }
 
     /// The service worker keeps the CPU worker the page will load only if both ask the same
     /// question: `app/sw.js` must hold this probe byte for byte.

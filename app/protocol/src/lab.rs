@@ -56,8 +56,3 @@ pub enum LabResponse {
     /// A request that could not be carried out, and why; the networks are as they were.
     Refused(String),
 }
-
-/// The lab's worker as the page's spawner names it (see [`crate::link`]): its messages, no
-/// code, so the page links no burn.
-#[cfg(target_arch = "wasm32")]
-pub type LabLink = crate::link::Link<LabRequest, LabResponse>;

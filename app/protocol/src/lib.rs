@@ -6,19 +6,17 @@
 //! - [`data`]: the data sources, the grid's geometry and its fixed latent vectors.
 //! - [`device`]: which device trains (the worker measures, the page shows why).
 //! - [`verdict`]: D's verdict on a row of images and the loss formulas the page explains.
-//! - [`charts`]: the loss history both keep (the worker saves it with a run).
+//! - [`history`]: each step's numbers and the run's history (the page charts it, a saved run
+//!   keeps it).
 //! - [`saved_runs`]: the runs autosaved in the browser; [`store`]: their IndexedDB.
-//! - [`link`]: the worker's type as the page's spawner names it.
 //! - [`lab`]: the 2-D lab's own messages (its own worker, its own section of the page).
 //! - [`bytes`]: byte buffers in messages as one block.
 
 pub mod bytes;
-pub mod charts;
 pub mod data;
 pub mod device;
+pub mod history;
 pub mod lab;
-#[cfg(target_arch = "wasm32")]
-pub mod link;
 pub mod messages;
 pub mod saved_runs;
 #[cfg(target_arch = "wasm32")]

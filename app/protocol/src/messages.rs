@@ -1,7 +1,8 @@
 //! Messages between the page (main thread) and the training worker.
 
 pub use crate::device::{DeviceChoice, DeviceMeasurement};
-use model::{GanConfig, StepValues};
+pub use crate::history::StepReport;
+use model::GanConfig;
 use serde::{Deserialize, Serialize};
 
 /// What the page asks of the worker.
@@ -341,19 +342,6 @@ pub struct Thumbnail {
     /// train any model size again after a lost device.
     #[serde(with = "serde_bytes")]
     pub rgba: Vec<u8>,
-}
-
-/// One training step's numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct StepReport {
-    /// Generator updates so far.
-    pub step: u64,
-    /// Passes over the data so far.
-    pub epoch: usize,
-    /// Losses and mean D outputs.
-    pub values: StepValues,
-    /// Wall time of the step, including the read-back.
-    pub ms: f64,
 }
 
 /// A run falling apart, as the page shows it.

@@ -1,14 +1,18 @@
 //! GAN Playground's page, on the main thread: the Leptos UI ([`components`], browser only) and
 //! its plain state, tested natively: the explorer's link ([`view_state`]), slider moves
-//! ([`coalesce`]), the architecture view's numbers ([`architecture`]), the guided [`lesson`],
-//! the [`timelapse`] of the sample grid and the 2-D lab's picture ([`lab_view`]). It links no burn: training runs in the worker
-//! (`app/worker`), reached through `protocol`'s messages.
+//! ([`coalesce`]), the architecture view's numbers ([`architecture`]), the guided [`lesson`], the charts' geometry ([`chart_geometry`]),
+//! the [`timelapse`] of the sample grid, the 2-D lab's picture ([`lab_view`]), the saved runs offered and pruned ([`saved_runs`]), which worker
+//! build starts and the device choice in the address ([`worker_build`]). It links no burn:
+//! training runs in the worker (`app/worker`), reached through `protocol`'s messages.
 
 pub mod architecture;
+pub mod chart_geometry;
 pub mod coalesce;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 pub mod lab_view;
 pub mod lesson;
+pub mod saved_runs;
 pub mod timelapse;
 pub mod view_state;
+pub mod worker_build;

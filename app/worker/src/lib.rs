@@ -3,9 +3,11 @@
 //!
 //! - [`web_worker`]: the Web Worker itself, which answers the page's requests (browser only).
 //! - [`lab_worker`]: the 2-D lab's own Web Worker (its own program, `bin/lab_worker.rs`).
+//! - [`adapter`]: whether the WebGPU adapter is a real GPU (the worker decides; plain, tested).
 //! - [`trainer`]: a run's model, data and bookkeeping; [`explorer`]: drawing from a generator.
 //!   Both are plain state, tested natively; [`error`]: why a request failed.
 
+pub mod adapter;
 pub mod error;
 pub mod explorer;
 #[cfg(target_arch = "wasm32")]

@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use protocol::charts::{History, Series};
+use crate::chart_geometry;
+use protocol::history::{History, Series};
 
 const WIDTH: f32 = 320.0;
 const HEIGHT: f32 = 120.0;
@@ -18,12 +19,12 @@ pub fn Chart(
     series: Vec<(Series, &'static str, &'static str)>,
 ) -> impl IntoView {
     let kinds: Vec<Series> = series.iter().map(|s| s.0).collect();
-    let range = Memo::new(move |_| history.with(|h| h.range(&kinds)));
+    let range = Memo::new(move |_| history.with(|h| chart_geometry::range(h, &kinds)));
     let lines = series.clone();
     let labelled: Vec<(Series, &'static str)> = series.iter().map(|(s, _, l)| (*s, *l)).collect();
     let text = Memo::new(move |_| {
         history
-            .with(|h| h.describe(&labelled))
+            .with(|h| chart_geometry::describe(h, &labelled))
             .unwrap_or_else(|| "No steps yet.".into())
     });
     view! {
@@ -39,7 +40,7 @@ pub fn Chart(
                 {move || {
                     let Some(range) = range.get() else { return Vec::new() };
                     lines.iter().map(|(s, colour, _)| {
-                        let points = history.with(|h| h.polyline(*s, range, WIDTH, HEIGHT));
+                        let points = history.with(|h| chart_geometry::polyline(h, *s, range, WIDTH, HEIGHT));
                         view! { <polyline points=points fill="none" stroke=*colour stroke-width="1.5"/> }
                     }).collect::<Vec<_>>()
                 }}

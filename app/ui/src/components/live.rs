@@ -9,7 +9,7 @@ use super::browser::{download_png, draw_rgba, files_of, read_bytes};
 use super::charts::Chart;
 use super::{PageState, Worker};
 use model::health::Alarm;
-use protocol::charts::Series;
+use protocol::history::Series;
 use protocol::messages::{AlarmReport, EarlierState, QUALITY_SEEDS, Request};
 
 /// Below this ratio of the samples' nearest-image distance to the data's own spacing, the

@@ -8,6 +8,7 @@ mod explorer;
 mod game;
 mod lab;
 mod lesson;
+mod link;
 mod live;
 mod offline;
 mod saved;
@@ -23,11 +24,11 @@ use model::GanConfig;
 
 use crate::timelapse::Timelapse;
 use crate::view_state::Panel;
+use crate::worker_build::{self, WorkerBuild};
 use explorer::{Directions, ExplorerPanel, ExplorerState, TrainingSignals};
-use protocol::charts::History;
+use link::TrainerLink;
 use protocol::data::Source;
-use protocol::device::WorkerBuild;
-use protocol::link::TrainerLink;
+use protocol::history::History;
 use protocol::messages::{
     AlarmReport, DeviceChoice, DeviceInfo, FeatureMaps, Memorisation, NearestReport, Request,
     Response, SampleGrid, StepReport, Thumbnail,
@@ -491,13 +492,13 @@ fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
             (resume, true)
         }
         None => {
-            browser::set_query(&choice.in_query(&query()));
+            browser::set_query(&worker_build::query_with_choice(choice, &query()));
             // Until its `Device` (its last message of its start), the new worker speaks of its
             // own default model: that `Config` would wipe the run's history and step line
             // before the run's checkpoint, sent below, arrives.
             let started = Cell::new(false);
             let bridge = spawn_worker(
-                choice.worker(browser::has_relaxed_simd()),
+                worker_build::worker_for(choice, browser::has_relaxed_simd()),
                 move |response| {
                     match response {
                         Response::Device(_) => started.set(true),
@@ -602,9 +603,9 @@ pub fn App() -> impl IntoView {
     // `?cpu` / `?gpu` / `?measure` in the address choose the device; by default a hardware GPU,
     // else the CPU. Only `?gpu` starts on the WebGPU worker: otherwise the small CPU worker
     // trains at once, and says whether the WebGPU one is worth loading.
-    let choice = DeviceChoice::from_query(&query());
+    let choice = worker_build::choice_from_query(&query());
     let bridge = spawn_worker(
-        choice.worker(browser::has_relaxed_simd()),
+        worker_build::worker_for(choice, browser::has_relaxed_simd()),
         move |response| state.apply(response),
     );
     let worker = Worker {

@@ -14,10 +14,9 @@ use super::browser::{
 };
 use super::{PageState, Worker};
 use crate::architecture::grouped;
+use crate::saved_runs::{age_text, run_to_offer, runs_to_prune, size_text};
 use protocol::messages::{Request, SavePurpose};
-use protocol::saved_runs::{
-    PageSnapshot, SavedRun, age_text, run_to_offer, runs_to_prune, size_text,
-};
+use protocol::saved_runs::{PageSnapshot, SavedRun};
 use protocol::store as browser_store;
 
 /// Milliseconds of training between two autosaves.

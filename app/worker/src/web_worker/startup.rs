@@ -11,9 +11,10 @@ use model::GanConfig;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::adapter::AdapterInfo;
 #[cfg(feature = "webgpu")]
 use protocol::device::Timing;
-use protocol::device::{AdapterInfo, DeviceChoice, DeviceMeasurement};
+use protocol::device::{DeviceChoice, DeviceMeasurement};
 use protocol::messages::DeviceInfo;
 
 #[cfg(feature = "webgpu")]

@@ -13,6 +13,7 @@ use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 
 use super::controls::{ChoiceField, Field, NumberField};
+use super::link::LabLink;
 use crate::lab_view::signed;
 use crate::lesson::LabCue;
 use charts::{GeneratorLosses, LeadChart};
@@ -21,7 +22,7 @@ use model::lab::data::{Point, modes_covered};
 use model::lab::theory::{D_EQUILIBRIUM, D_LOSS_EQUILIBRIUM, G_LOSS_EQUILIBRIUM};
 use model::lab::{Activation, Failure, LabConfig, LabFrame, LabLoss, Noise, Remedy, Shape};
 use plane::{Layers, OptimumPlane, Plane};
-use protocol::lab::{LabLink, LabRequest, LabResponse, LabStep};
+use protocol::lab::{LabRequest, LabResponse, LabStep};
 use theory::TheoryCard;
 
 /// The lab's worker script (Trunk's loader for `lab_worker`).

@@ -1,5 +1,5 @@
-//! The page's workers as the page names them to `gloo-worker` (the training worker's
-//! [`TrainerLink`] here, the 2-D lab's `LabLink` in [`crate::lab`]).
+//! The page's workers as the page names them to `gloo-worker`: the training worker's
+//! [`TrainerLink`] and the 2-D lab's [`LabLink`].
 //!
 //! gloo-worker's spawner is generic over the worker type, but on the page it uses only that
 //! type's message types and codec: it posts `ToWorker<W>` (our [`Request`]s) and reads
@@ -12,7 +12,8 @@ use std::marker::PhantomData;
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 
-use crate::messages::{Request, Response};
+use protocol::lab::{LabRequest, LabResponse};
+use protocol::messages::{Request, Response};
 
 /// A worker with the input `I` and output `O` of a real one, and no code: it has no value (its
 /// one field cannot be made), so it can never run; only the worker binaries run workers.
@@ -38,3 +39,6 @@ impl<I, O> Worker for Link<I, O> {
 
 /// The training worker's messages, for the page's spawner.
 pub type TrainerLink = Link<Request, Response>;
+
+/// The 2-D lab's worker's messages, for the page's spawner.
+pub type LabLink = Link<LabRequest, LabResponse>;
