@@ -33,6 +33,8 @@ pub mod digits;
 pub mod discriminator;
 #[cfg(feature = "burn")]
 pub mod generator;
+#[cfg(feature = "burn")]
+pub mod guard;
 pub mod health;
 #[cfg(feature = "burn")]
 pub mod images;

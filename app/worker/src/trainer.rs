@@ -5,7 +5,8 @@ use burn::tensor::{Device, Tensor};
 use image::RgbaImage;
 use model::anatomy::Architecture;
 use model::data::DataPosition;
-use model::health::{Alarm, RunWatch, WatchConfig};
+use model::guard::{Fallback, RunGuard};
+use model::health::Alarm;
 use model::images::{self, grid, prepare, to_rgba};
 use model::procedural::Procedural;
 use model::project::{Project, ProjectData, ProjectImage};
@@ -23,10 +24,6 @@ const BUILTIN_COUNT: usize = 512;
 pub const NEAREST: usize = 3;
 /// Training images whose spacing [`Trainer::memorisation`] measures.
 const SPACING_IMAGES: usize = 256;
-
-/// Steps between the states kept to go back to when a run falls apart before its quality was
-/// first measured.
-const KEEP_EVERY: u64 = 100;
 
 /// Which step to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,14 +65,9 @@ pub struct Trainer {
     training_pixels: Vec<f32>,
     /// The last verdict's real and generated rows, one image's pixels each.
     verdict_pixels: [Vec<Vec<f32>>; 2],
-    /// Watches the run for D winning or the samples falling apart.
-    watch: RunWatch,
-    /// The state with the best quality so far (a clone holds tensor handles: no copy is made
-    /// while it is current, and an old one costs one model's weights and Adam state).
-    best: Option<Gan>,
-    /// The two most recent states kept every [`KEEP_EVERY`] steps: where to go back to when
-    /// no quality was measured yet.
-    kept: [Option<Gan>; 2],
+    /// Watches the run for D winning or the samples falling apart, and keeps the states to go
+    /// back to.
+    guard: RunGuard,
     /// Where the data stood in the checkpoint or project last opened: applied when the
     /// dataset is next built, so a resumed run draws the same batches.
     resumed_position: Option<DataPosition>,
@@ -91,12 +83,9 @@ impl Trainer {
         // The page charts both gradient norms: "G's gradient vanishes" is something to watch.
         gan.measure_gradients = true;
         let fixed_z = grid_latents(gan.config.latent_size);
-        let watch = RunWatch::new(gan.config.loss, WatchConfig::default());
         Ok(Self {
             device,
-            watch,
-            best: None,
-            kept: [None, None],
+            guard: RunGuard::new(gan.config.loss),
             gan,
             user: Vec::new(),
             next_id: 0,
@@ -280,9 +269,7 @@ impl Trainer {
         let resized = !gan.config.same_architecture(&self.gan.config)
             || gan.config.seed != self.gan.config.seed;
         self.fixed_z = grid_latents(gan.config.latent_size);
-        self.watch = RunWatch::new(gan.config.loss, WatchConfig::default());
-        self.best = None;
-        self.kept = [None, None];
+        self.guard = RunGuard::new(gan.config.loss);
         self.gan = gan;
         self.generation += 1;
         self.healthy = true;
@@ -292,83 +279,43 @@ impl Trainer {
         }
     }
 
-    /// Takes full step `step`'s read-back values; says when the discriminator has won for good.
-    /// Also keeps a state every [`KEEP_EVERY`] steps to go back to, if the model is still at
-    /// `step`: a state kept must be one whose losses were seen (a later step may already be on
-    /// the device, see [`keeps_state_at`](Self::keeps_state_at)).
+    /// Takes full step `step`'s read-back values; says when the discriminator has won for good
+    /// (see [`RunGuard::observe_step`], which also keeps a state every `KEEP_EVERY` steps).
     pub fn observe_step(&mut self, step: u64, values: &StepValues) -> Option<Alarm> {
-        if step == self.gan.step && step.is_multiple_of(KEEP_EVERY) {
-            let older = self.kept[1].take();
-            self.kept = [older, Some(self.gan.deep_clone())];
-        }
-        self.watch.observe_step(step, values)
+        self.guard.observe_step(&self.gan, step, values)
     }
 
     /// Whether observing `step` keeps a state of the model (so no later step may be dispatched
     /// before it is observed).
     pub fn keeps_state_at(step: u64) -> bool {
-        step.is_multiple_of(KEEP_EVERY)
+        RunGuard::keeps_state_at(step)
     }
 
     /// Takes a quality measurement (SWD ×10³); keeps the best state; says when the samples got
     /// much worse than the best.
     pub fn observe_quality(&mut self, swd: f32) -> Option<Alarm> {
-        let before = self.watch.best();
-        let alarm = self.watch.observe_quality(self.gan.step, swd);
-        if self.watch.best() != before {
-            self.best = Some(self.gan.deep_clone());
-        }
-        alarm
+        self.guard.observe_quality(&self.gan, swd).0
     }
 
-    /// The state "go back" would restore: the best by quality, else the older kept one.
-    ///
-    /// With `newest`, the most recent kept state first (after non-finite losses, where the
+    /// The state [`Trainer::go_back`] would restore: the best by quality, else the older kept
+    /// one; with `newest`, the most recent kept state first (after non-finite losses, where the
     /// best state by quality can be thousands of steps older than the last good one).
-    fn fallback(&self, newest: bool) -> Option<&Gan> {
-        let kept_newest = self.kept[1].as_ref().or(self.kept[0].as_ref());
-        let candidates = if newest {
-            [kept_newest, self.best.as_ref()]
-        } else {
-            [
-                self.best.as_ref(),
-                self.kept[0].as_ref().or(self.kept[1].as_ref()),
-            ]
-        };
-        candidates
-            .into_iter()
-            .flatten()
-            .find(|g| g.step < self.gan.step)
-    }
-
-    /// The state [`Trainer::go_back`] would restore (see [`Trainer::fallback`]).
     pub fn fallback_step(&self, newest: bool) -> Option<EarlierState> {
-        let best = self.watch.best();
-        self.fallback(newest).map(|g| EarlierState {
-            step: g.step,
-            swd: best.filter(|(step, _)| *step == g.step).map(|(_, swd)| swd),
-        })
+        self.guard
+            .fallback_step(self.gan.step, newest)
+            .map(|Fallback { step, swd }| EarlierState { step, swd })
     }
 
     /// Goes back to [`Trainer::fallback_step`]'s state (networks, Adam state, step), with the
     /// training noise going on; the samples and data stay. Returns the step gone back to.
     pub fn go_back(&mut self, newest: bool) -> Result<u64, String> {
-        let earlier = self
-            .fallback(newest)
-            .cloned()
+        let to = self
+            .guard
+            .go_back(&mut self.gan, newest)
             .ok_or("there is no earlier state to go back to")?;
-        self.gan.restore_from(&earlier);
         self.healthy = true;
-        self.watch.forget_steps();
-        // Kept states after it belong to the abandoned run.
-        let step = self.gan.step;
-        for kept in &mut self.kept {
-            if kept.as_ref().is_some_and(|g| g.step > step) {
-                *kept = None;
-            }
-        }
         self.generation += 1;
-        Ok(step)
+        Ok(to.step)
     }
 
     /// The first `limit` training images as `count × channels × size × size` pixels for the
@@ -396,8 +343,7 @@ impl Trainer {
     fn dataset(&mut self) -> &mut Dataset {
         if self.dataset.is_none() {
             // Other images: quality measured so far compared the samples with other data.
-            self.watch.reset();
-            self.best = None;
+            self.guard.forget_quality();
             let config = &self.gan.config;
             let (channels, size, seed) = (config.channels, config.image_size, config.seed);
             let pixels = self.pixels(usize::MAX);
@@ -762,6 +708,7 @@ fn diversity(pixels: &[f32], per: usize) -> f32 {
 mod tests {
     use super::*;
     use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
+    use model::guard::KEEP_EVERY;
     use std::io::Cursor;
 
     fn tiny() -> GanConfig {

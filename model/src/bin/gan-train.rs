@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::backend::Backend;
-use model::health::{RunWatch, WatchConfig};
+use model::guard::RunGuard;
 use model::latent::grid_latents;
 use model::procedural::Procedural;
 use model::swd::{SwdConfig, sliced_wasserstein};
@@ -468,9 +468,9 @@ fn main() -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let mut watch = RunWatch::new(config.loss, WatchConfig::default());
-    // The best state seen (by quality): what `best.gan` holds and what Restore goes back to.
-    let mut best: Option<Gan> = None;
+    // Watches the run and keeps the states to go back to: the best by quality (what `best.gan`
+    // holds) and those kept every 100 steps, as the page does.
+    let mut guard = RunGuard::new(config.loss);
     let bar = ProgressBar::new(args.steps);
     bar.set_position(start_step);
     bar.set_style(ProgressStyle::with_template(
@@ -488,7 +488,7 @@ fn main() -> anyhow::Result<()> {
                 bar.abandon_with_message(format!("training diverged: {v:?}"));
                 bail!("losses became NaN or infinite at step {}", gan.step);
             }
-            alarm = alarm.or(watch.observe_step(i, &v));
+            alarm = alarm.or(guard.observe_step(&gan, i, &v));
             if let Some(file) = csv.as_mut() {
                 let cell = |v: Option<f32>| v.map(|v| format!("{v:.6}")).unwrap_or_default();
                 let mut line = vec![gan.step.to_string()];
@@ -528,19 +528,16 @@ fn main() -> anyhow::Result<()> {
         }
         if args.quality_every > 0 && i % args.quality_every == 0 {
             let swd = quality(&gan);
-            let was_best = watch.best();
-            alarm = alarm.or(watch.observe_quality(i, swd));
-            if watch.best() != was_best {
-                // Its own batch-norm statistics: a plain clone shares them (burn's
-                // `RunningState`), so the best state would follow every later step.
-                best = Some(gan.deep_clone());
+            let (quality_alarm, improved) = guard.observe_quality(&gan, swd);
+            alarm = alarm.or(quality_alarm);
+            if improved {
                 write_checkpoint(&gan, &data, "best.gan")?;
             }
             say(
                 &bar,
                 format!(
                     "step {i}: SWD×10³ {swd:.1} (best {:.1})",
-                    watch.best().map_or(swd, |b| b.1)
+                    guard.best().map_or(swd, |b| b.1)
                 ),
             );
         }
@@ -555,19 +552,26 @@ fn main() -> anyhow::Result<()> {
                 &bar,
                 format!("Training is falling apart: {}.", alarm.describe()),
             );
-            match (&best, args.on_collapse) {
-                (Some(good), OnCollapse::Restore) => {
+            let best = guard.best().map(|(step, _)| step);
+            match (guard.fallback_step(gan.step, false), args.on_collapse) {
+                (Some(_), OnCollapse::Restore) => {
                     let lr_d = gan.config.learning_rate_d / 2.0;
-                    gan.restore_from(good);
+                    let to = guard
+                        .go_back(&mut gan, false)
+                        .expect("a state to go back to");
                     gan.config.learning_rate_d = lr_d;
-                    watch.forget_steps();
                     bar.set_position(gan.step);
+                    let which = if to.swd.is_some() {
+                        "the best quality so far"
+                    } else {
+                        "a state kept every 100 steps: no quality measured yet"
+                    };
                     say(
                         &bar,
                         format!(
-                            "Went back to step {} (the best quality so far) and halved D's learning \
-                         rate to {lr_d:.1e}.",
-                            gan.step
+                            "Went back to step {} ({which}) and halved D's learning rate to \
+                             {lr_d:.1e}.",
+                            to.step
                         ),
                     );
                 }
@@ -575,13 +579,12 @@ fn main() -> anyhow::Result<()> {
                     say(&bar, "Stopping (--on-collapse stop).");
                     break;
                 }
-                (best, _) => say(
+                _ => say(
                     &bar,
                     match best {
-                        Some(good) => format!(
-                            "The best state so far (step {}) is in {}: continue from it with \
+                        Some(step) => format!(
+                            "The best state so far (step {step}) is in {}: continue from it with \
                          --resume, and a lower --lr-d or --diffaug 1 (or --on-collapse restore).",
-                            good.step,
                             out.join("best.gan").display()
                         ),
                         // A constraint on D, not another loss: hinge alone does not stop a D
@@ -613,7 +616,7 @@ fn main() -> anyhow::Result<()> {
             out.join("project.ganproj").display()
         );
     }
-    if let Some((step, swd)) = watch.best() {
+    if let Some((step, swd)) = guard.best() {
         eprintln!(
             "final SWD×10³ {:.1}; best {swd:.1} at step {step} ({})",
             quality(&gan),

@@ -1,0 +1,211 @@
+//! Guarding a run against falling apart: [`RunWatch`] says when it does, and [`RunGuard`] keeps
+//! the states to go back to — the best by quality, and the two most recent of those kept every
+//! [`KEEP_EVERY`] steps (where to go before the first quality measure, or after non-finite
+//! losses, where the best can be thousands of steps older than the last good state). The page's
+//! worker and `gan-train` both guard their runs with it.
+
+use crate::config::LossKind;
+use crate::health::{Alarm, RunWatch, WatchConfig};
+use crate::step_values::StepValues;
+use crate::training::Gan;
+
+/// Steps between the states kept to go back to when a run falls apart before its quality was
+/// first measured.
+pub const KEEP_EVERY: u64 = 100;
+
+/// A state [`RunGuard::go_back`] would restore.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fallback {
+    /// Its step.
+    pub step: u64,
+    /// Its quality (SWD ×10³), where it was measured: the best state's.
+    pub swd: Option<f32>,
+}
+
+/// The states of one run kept to go back to, and the watch that says when to.
+///
+/// A kept state is a [`Gan::deep_clone`]: its own batch-norm statistics (a plain clone shares
+/// them, so it would follow every later step) and Adam's state; an old one costs one model's
+/// weights and Adam state.
+pub struct RunGuard {
+    watch: RunWatch,
+    best: Option<Gan>,
+    kept: [Option<Gan>; 2],
+}
+
+impl RunGuard {
+    /// A fresh guard for a run trained with `loss`, with the default thresholds.
+    pub fn new(loss: LossKind) -> Self {
+        Self {
+            watch: RunWatch::new(loss, WatchConfig::default()),
+            best: None,
+            kept: [None, None],
+        }
+    }
+
+    /// Whether observing `step` keeps a state of the model (so no later step may run before it
+    /// is observed).
+    pub fn keeps_state_at(step: u64) -> bool {
+        step.is_multiple_of(KEEP_EVERY)
+    }
+
+    /// Takes full step `step`'s read-back values; says when the run falls apart or swings.
+    /// Keeps a state every [`KEEP_EVERY`] steps, if `gan` is still at `step`: a state kept
+    /// must be one whose losses were seen (a later step may already be running).
+    pub fn observe_step(&mut self, gan: &Gan, step: u64, values: &StepValues) -> Option<Alarm> {
+        if step == gan.step && Self::keeps_state_at(step) {
+            let older = self.kept[1].take();
+            self.kept = [older, Some(gan.deep_clone())];
+        }
+        self.watch.observe_step(step, values)
+    }
+
+    /// Takes a quality measurement (SWD ×10³) of `gan` at its step; keeps it when it is the
+    /// best so far. Returns the alarm, if the samples got much worse than the best, and whether
+    /// this state is the new best.
+    pub fn observe_quality(&mut self, gan: &Gan, swd: f32) -> (Option<Alarm>, bool) {
+        let before = self.watch.best();
+        let alarm = self.watch.observe_quality(gan.step, swd);
+        let improved = self.watch.best() != before;
+        if improved {
+            self.best = Some(gan.deep_clone());
+        }
+        (alarm, improved)
+    }
+
+    /// Forgets the quality measured so far, and the best state with it: the run trains on other
+    /// images now, which those measures did not compare with. The kept states stay.
+    pub fn forget_quality(&mut self) {
+        self.watch.reset();
+        self.best = None;
+    }
+
+    /// The best quality measured so far: (step, SWD ×10³).
+    pub fn best(&self) -> Option<(u64, f32)> {
+        self.watch.best()
+    }
+
+    /// The state to go back to from step `now`: the best by quality, else the older kept one;
+    /// with `newest`, the most recent kept state first.
+    fn fallback(&self, now: u64, newest: bool) -> Option<&Gan> {
+        let kept_newest = self.kept[1].as_ref().or(self.kept[0].as_ref());
+        let candidates = if newest {
+            [kept_newest, self.best.as_ref()]
+        } else {
+            [
+                self.best.as_ref(),
+                self.kept[0].as_ref().or(self.kept[1].as_ref()),
+            ]
+        };
+        candidates.into_iter().flatten().find(|g| g.step < now)
+    }
+
+    /// The state [`RunGuard::go_back`] would restore from step `now`, if there is one.
+    pub fn fallback_step(&self, now: u64, newest: bool) -> Option<Fallback> {
+        let best = self.watch.best();
+        self.fallback(now, newest).map(|g| Fallback {
+            step: g.step,
+            swd: best.filter(|(step, _)| *step == g.step).map(|(_, swd)| swd),
+        })
+    }
+
+    /// Puts `gan` back to [`RunGuard::fallback_step`]'s state (networks, Adam's state, step;
+    /// the training noise goes on) and forgets what the watch saw since. `None` (and `gan`
+    /// unchanged) when there is no earlier state.
+    pub fn go_back(&mut self, gan: &mut Gan, newest: bool) -> Option<Fallback> {
+        let to = self.fallback_step(gan.step, newest)?;
+        let earlier = self.fallback(gan.step, newest)?.clone();
+        gan.restore_from(&earlier);
+        self.watch.forget_steps();
+        // Kept states after it belong to the abandoned run.
+        for kept in &mut self.kept {
+            if kept.as_ref().is_some_and(|g| g.step > to.step) {
+                *kept = None;
+            }
+        }
+        Some(to)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::Device;
+
+    fn gan() -> Gan {
+        let config = crate::GanConfig::new()
+            .with_generator_width(4)
+            .with_discriminator_width(4)
+            .with_latent_size(8)
+            .with_batch_size(4);
+        Gan::new(config, &Device::flex()).unwrap()
+    }
+
+    fn weights(gan: &Gan) -> Vec<f32> {
+        gan.raw_generator()
+            .output
+            .weight
+            .val()
+            .into_data()
+            .iter::<f32>()
+            .collect()
+    }
+
+    /// A step's values that ring nothing.
+    fn calm() -> StepValues {
+        StepValues {
+            d_real: Some(0.6),
+            d_fake: Some(0.3),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn it_goes_back_to_the_best_state_else_to_the_newest_kept_one() {
+        let mut gan = gan();
+        let mut guard = RunGuard::new(LossKind::Bce);
+        assert_eq!(guard.go_back(&mut gan, false), None, "nothing kept yet");
+        for _ in 0..3 {
+            gan.generator_step();
+        }
+        assert_eq!(
+            guard.observe_quality(&gan, 60.0),
+            (None, true),
+            "the first is the best"
+        );
+        let best = weights(&gan);
+        while gan.step < 2 * KEEP_EVERY {
+            gan.generator_step();
+            assert_eq!(guard.observe_step(&gan, gan.step, &calm()), None);
+        }
+        let (alarm, improved) = guard.observe_quality(&gan, 150.0);
+        assert!(matches!(alarm, Some(Alarm::QualityFell { best_step: 3, .. })) && !improved);
+        assert_eq!(
+            guard.fallback_step(gan.step + 1, true),
+            Some(Fallback {
+                step: 200,
+                swd: None
+            }),
+            "newest: the state kept at step 200"
+        );
+        gan.generator_step();
+        let to = guard.go_back(&mut gan, false).unwrap();
+        assert_eq!(
+            to,
+            Fallback {
+                step: 3,
+                swd: Some(60.0)
+            }
+        );
+        assert_eq!(
+            (gan.step, weights(&gan)),
+            (3, best),
+            "the best state, its weights"
+        );
+        assert_eq!(
+            guard.fallback_step(gan.step, true),
+            None,
+            "the states kept after it belong to the abandoned run"
+        );
+    }
+}
