@@ -4,7 +4,9 @@
 //! - [`web_worker`]: the Web Worker itself, which answers the page's requests (browser only).
 //! - [`lab_worker`]: the 2-D lab's own Web Worker (its own program, `bin/lab_worker.rs`).
 //! - [`adapter`]: whether the WebGPU adapter is a real GPU (the worker decides; plain, tested).
-//! - [`trainer`]: a run's model, data and bookkeeping; [`explorer`]: drawing from a generator.
+//! - [`trainer`]: a run's model and data (its folder: the user's image `library`, `inspection` —
+//!   verdict, nearest images, feature maps, quality — and project `files`; going back is
+//!   `model::guard`'s); [`explorer`]: drawing from a generator.
 //!   Both are plain state, tested natively; [`error`]: why a request failed.
 
 pub mod adapter;

@@ -1,22 +1,25 @@
 //! The worker's state: the model, the training images and what trains on what. Plain Rust over
 //! a burn device, so it is tested natively; the worker only adds messaging and async reads.
+//!
+//! One concern per file: here the model's lifecycle and the training step; [`library`] the
+//! user's images; [`inspection`] what the page asks about the model (verdict, nearest images,
+//! feature maps, quality); [`files`] project files. The states kept to go back to are
+//! `model::guard`'s, shared with `gan-train`.
+
+mod files;
+mod inspection;
+mod library;
 
 use burn::tensor::{Device, Tensor};
-use image::RgbaImage;
+use library::{ImageLibrary, Rejected};
 use model::anatomy::Architecture;
 use model::data::DataPosition;
 use model::guard::{Fallback, RunGuard};
 use model::health::Alarm;
-use model::images::{self, grid, prepare, to_rgba};
 use model::procedural::Procedural;
-use model::project::{Project, ProjectData, ProjectImage};
-use model::swd::{SwdConfig, SwdSpread, sliced_wasserstein_spread};
 use model::{Dataset, Gan, GanConfig, StepStats, StepValues, checkpoint};
 pub use protocol::data::{Builtin, GRID_SAMPLES, STORED_SIZE, Source, grid_latents};
-use protocol::messages::{
-    EarlierState, Memorisation, NearestReport, Neighbour, QUALITY_SEEDS, Thumbnail,
-};
-use protocol::verdict::{self, Judged, VerdictReport};
+use protocol::messages::{EarlierState, Thumbnail};
 
 /// Images drawn for a built-in dataset.
 const BUILTIN_COUNT: usize = 512;
@@ -36,18 +39,12 @@ pub enum StepKind {
     Generator,
 }
 
-struct UserImage {
-    id: u64,
-    name: String,
-    image: RgbaImage,
-}
-
 /// Model, data and their bookkeeping.
 pub struct Trainer {
     device: Device,
     gan: Gan,
-    user: Vec<UserImage>,
-    next_id: u64,
+    /// The user's images.
+    library: ImageLibrary,
     source: Source,
     dataset: Option<Dataset>,
     fixed_z: Vec<Vec<f32>>,
@@ -87,8 +84,7 @@ impl Trainer {
             device,
             guard: RunGuard::new(gan.config.loss),
             gan,
-            user: Vec::new(),
-            next_id: 0,
+            library: ImageLibrary::default(),
             source: Source::Builtin(Builtin::Drawn(Procedural::Rings)),
             dataset: None,
             fixed_z,
@@ -144,7 +140,7 @@ impl Trainer {
 
     /// Number of user images.
     pub fn user_count(&self) -> usize {
-        self.user.len()
+        self.library.len()
     }
 
     /// What trains now, for the page.
@@ -159,83 +155,48 @@ impl Trainer {
                 (Builtin::Digits.label().to_string(), model::digits::COUNT)
             }
             Source::Builtin(b) => (b.label().to_string(), BUILTIN_COUNT),
-            Source::User => ("Your images".to_string(), self.user.len()),
+            Source::User => ("Your images".to_string(), self.library.len()),
         }
     }
 
-    /// Decodes files; returns the thumbnails of the good ones and (name, reason) of the others.
-    pub fn add_files(
-        &mut self,
-        files: Vec<(String, Vec<u8>)>,
-    ) -> (Vec<Thumbnail>, Vec<(String, String)>) {
-        self.admit(files, |name, bytes| {
-            let decoded = images::decode(name, &bytes).map_err(|e| e.kind.to_string())?;
-            Ok(to_rgba(&prepare(&decoded, STORED_SIZE, 3), 3, STORED_SIZE))
-        })
-    }
-
-    /// Takes back images that another worker kept (after a lost GPU device): each a name and
-    /// the RGBA8 of a [`Thumbnail`]; malformed ones are refused with a reason.
-    pub fn restore(
-        &mut self,
-        images: Vec<(String, Vec<u8>)>,
-    ) -> (Vec<Thumbnail>, Vec<(String, String)>) {
-        let side = STORED_SIZE as u32;
-        self.admit(images, |_, rgba| {
-            RgbaImage::from_raw(side, side, rgba)
-                .ok_or_else(|| "not a kept image of this page".into())
-        })
-    }
-
-    /// Keeps each (name, bytes) that `make` turns into a stored image; lists the others with
-    /// the reason.
-    fn admit(
-        &mut self,
-        files: Vec<(String, Vec<u8>)>,
-        make: impl Fn(&str, Vec<u8>) -> Result<RgbaImage, String>,
-    ) -> (Vec<Thumbnail>, Vec<(String, String)>) {
-        let mut added = Vec::new();
-        let mut rejected = Vec::new();
-        for (name, bytes) in files {
-            match make(&name, bytes) {
-                Ok(image) => added.push(self.keep(name, image)),
-                Err(reason) => rejected.push((name, reason)),
-            }
-        }
-        if self.source == Source::User && !added.is_empty() {
-            self.dataset = None;
-        }
+    /// Decodes files into the user's images; returns the thumbnails of the good ones and
+    /// (name, reason) of the others.
+    pub fn add_files(&mut self, files: Vec<(String, Vec<u8>)>) -> (Vec<Thumbnail>, Rejected) {
+        let (added, rejected) = self.library.add_files(files);
+        self.images_added(!added.is_empty());
         (added, rejected)
     }
 
-    fn keep(&mut self, name: String, image: RgbaImage) -> Thumbnail {
-        let id = self.next_id;
-        self.next_id += 1;
-        let rgba = image.as_raw().clone();
-        self.user.push(UserImage {
-            id,
-            name: name.clone(),
-            image,
-        });
-        Thumbnail { id, name, rgba }
+    /// Takes back images that another worker kept (after a lost GPU device); see
+    /// [`ImageLibrary::restore`].
+    pub fn restore(&mut self, images: Vec<(String, Vec<u8>)>) -> (Vec<Thumbnail>, Rejected) {
+        let (added, rejected) = self.library.restore(images);
+        self.images_added(!added.is_empty());
+        (added, rejected)
+    }
+
+    fn images_added(&mut self, any: bool) {
+        if self.source == Source::User && any {
+            self.dataset = None;
+        }
     }
 
     /// Removes one user image (no-op for an unknown id).
     pub fn remove(&mut self, id: u64) {
-        self.user.retain(|u| u.id != id);
+        self.library.remove(id);
         self.user_changed();
     }
 
     /// Removes every user image.
     pub fn clear(&mut self) {
-        self.user.clear();
+        self.library.clear();
         self.user_changed();
     }
 
     fn user_changed(&mut self) {
         if self.source == Source::User {
             self.dataset = None;
-            if self.user.is_empty() {
+            if self.library.is_empty() {
                 self.source = Source::Builtin(Builtin::Drawn(Procedural::Rings));
             }
         }
@@ -249,7 +210,7 @@ impl Trainer {
 
     /// Trains on the user's images from now on.
     pub fn use_user(&mut self) -> Result<(), String> {
-        if self.user.is_empty() {
+        if self.library.is_empty() {
             return Err("add some images first".into());
         }
         self.source = Source::User;
@@ -334,7 +295,7 @@ impl Trainer {
             }
             // The project file's function: a resumed project trains on the same pixels.
             Source::User => model::project::images_pixels(
-                self.user.iter().take(limit).map(|u| &u.image),
+                self.library.images().take(limit).map(|u| &u.image),
                 config,
             ),
         }
@@ -429,172 +390,6 @@ impl Trainer {
         Architecture::of(&self.gan)
     }
 
-    /// D's logits on up to [`GRID_SAMPLES`] fixed training images and on `fake` (the raw
-    /// generator's drawings of the grid's z: what D sees in training), and the first
-    /// [`verdict::ROW`] of those training images, all to be read back by the caller; `None` with
-    /// fewer than two training images.
-    pub fn judge(&mut self, fake: Tensor<4>) -> Option<(Tensor<1>, Tensor<1>, Tensor<4>)> {
-        let data = self.dataset();
-        let n = data.len().min(GRID_SAMPLES);
-        if n < 2 {
-            return None;
-        }
-        let real = data.images().clone().narrow(0, 0, n); // [n, c, s, s]
-        let (real_logits, fake_logits) = if self.mixed_verdict {
-            self.gan.judge_mixed(real.clone(), fake)
-        } else {
-            self.gan.judge(real.clone(), fake)
-        };
-        Some((
-            real_logits,
-            fake_logits,
-            real.narrow(0, 0, n.min(verdict::ROW)),
-        ))
-    }
-
-    /// A verdict report from read-back logits and images (see [`judge`](Self::judge)), its
-    /// version one more than the last one's.
-    pub fn verdict_report(
-        &mut self,
-        logits: (&[f32], &[f32]),
-        pixels: (&[f32], &[f32]),
-        judged: Judged,
-    ) -> VerdictReport {
-        let config = &self.gan.config;
-        let (c, size) = (config.channels, config.image_size);
-        let per = c * size * size;
-        for (kept, pixels) in self.verdict_pixels.iter_mut().zip([pixels.0, pixels.1]) {
-            *kept = pixels
-                .chunks_exact(per)
-                .take(verdict::ROW)
-                .map(<[f32]>::to_vec)
-                .collect();
-        }
-        let rows = |logits: &[f32], pixels: &[f32]| {
-            let n = verdict::ROW.min(logits.len()).min(pixels.len() / per);
-            let images = pixels
-                .chunks_exact(per)
-                .take(n)
-                .map(|p| to_rgba(p, c, size).into_raw())
-                .collect();
-            (logits[..n].to_vec(), images)
-        };
-        let mut report = VerdictReport::new(
-            config.loss,
-            rows(logits.0, pixels.0),
-            rows(logits.1, pixels.1),
-            size as u32,
-        );
-        self.verdicts += 1;
-        report.version = self.verdicts;
-        report.step = self.step_count();
-        report.judged = judged;
-        report.mixed = self.mixed_verdict;
-        report
-    }
-
-    /// The [`NEAREST`] training images nearest to image `index` of the last verdict's real
-    /// (`real`) or generated row, by pixel distance at training resolution.
-    pub fn nearest(&mut self, real: bool, index: usize) -> Result<NearestReport, String> {
-        let query = self.verdict_pixels[usize::from(!real)]
-            .get(index)
-            .cloned()
-            .ok_or("that image is no longer shown")?;
-        let layout = self.layout();
-        let (c, size, per) = (layout.channels, layout.side, layout.per_image());
-        self.dataset();
-        let found = model::nearest::nearest(&query, &self.training_pixels, layout, NEAREST);
-        let image = |p: &[f32]| to_rgba(p, c, size).into_raw();
-        Ok(NearestReport {
-            real,
-            index,
-            size: size as u32,
-            query: image(&query),
-            neighbours: found
-                .into_iter()
-                .map(|m| Neighbour {
-                    index: m.index,
-                    distance: m.distance,
-                    mirrored: m.mirrored,
-                    rgba: image(&self.training_pixels[m.index * per..(m.index + 1) * per]),
-                })
-                .collect(),
-        })
-    }
-
-    /// How the model's images are laid out.
-    fn layout(&self) -> model::nearest::Layout {
-        model::nearest::Layout {
-            channels: self.gan.config.channels,
-            side: self.gan.config.image_size,
-        }
-    }
-
-    /// Median distance of `samples` (read-back pixels) to their nearest training image, and the
-    /// training images' own median nearest-neighbour distance (on at most [`SPACING_IMAGES`] of
-    /// them), each training image compared as it is and mirrored (training flips them): samples
-    /// much nearer the data than the data is to itself are copies.
-    pub fn memorisation(&mut self, samples: &[f32]) -> Option<Memorisation> {
-        let layout = self.layout();
-        let per = layout.per_image();
-        self.dataset();
-        let data = &self.training_pixels;
-        let some = &data[..data.len().min(SPACING_IMAGES * per)];
-        Some(Memorisation {
-            samples: model::nearest::median_nearest(samples, data, layout, false)?,
-            training: model::nearest::median_nearest(some, some, layout, true)?,
-            images: data.len() / per,
-        })
-    }
-
-    /// The generator's feature maps at `layer` of its [`architecture`](Self::architecture)
-    /// (1 = the first block, the last = the image) for the live grid's first latent vector,
-    /// at most `maps` of them: `[1, k, side, side]`, to be read back. `None` for z (layer 0)
-    /// or past the end.
-    pub fn activations(&self, layer: usize, maps: usize) -> Option<Tensor<4>> {
-        let latent = self.gan.config.latent_size;
-        let device = self.device.clone();
-        let z = Tensor::<2>::from_data(
-            burn::tensor::TensorData::new(self.fixed_z.concat(), [self.fixed_z.len(), latent]),
-            &device,
-        );
-        let outputs = self.gan.inference_generator().activations(z);
-        let output = outputs.into_iter().nth(layer.checked_sub(1)?)?; // [64, k, side, side]
-        let [_, k, _, _] = output.dims();
-        Some(output.slice([0..1, 0..k.min(maps)]))
-    }
-
-    /// The 8×8 grid of read-back sample pixels: (width, height, RGBA8).
-    pub fn grid_rgba(&self, pixels: &[f32]) -> (u32, u32, Vec<u8>) {
-        let config = &self.gan.config;
-        let image = grid(pixels, config.channels, config.image_size, 8, 8, 2);
-        (image.width(), image.height(), image.into_raw())
-    }
-
-    /// SWD (×10³) of read-back samples to the training images, measured with
-    /// [`QUALITY_SEEDS`] seeds of its patches and projections (their mean and range: on 64
-    /// samples the measure is noisy), and the samples' diversity relative to the data's (mean
-    /// pairwise distance ratio; near 0 means mode collapse).
-    pub fn quality(&self, samples: &[f32]) -> (SwdSpread, f32) {
-        let config = &self.gan.config;
-        let per = config.channels * config.image_size * config.image_size;
-        // Only as many real images as samples are compared: prepare no more than that.
-        let real = self.pixels(GRID_SAMPLES);
-        let count = (real.len() / per)
-            .min(samples.len() / per)
-            .min(GRID_SAMPLES);
-        let (real, fake) = (&real[..count * per], &samples[..count * per]);
-        let swd = sliced_wasserstein_spread(
-            real,
-            fake,
-            config.channels,
-            config.image_size,
-            &SwdConfig::quick(),
-            QUALITY_SEEDS,
-        );
-        (swd, diversity(fake, per) / diversity(real, per).max(1e-6))
-    }
-
     /// A handle on the model to save from without holding the trainer (see
     /// [`checkpoint::save_async`]).
     pub fn gan(&self) -> Gan {
@@ -622,96 +417,17 @@ impl Trainer {
     pub fn healthy(&self) -> bool {
         self.healthy
     }
-
-    /// What a project file holds besides the model: the data source and the user's images.
-    pub fn project_data(&self) -> (ProjectData, Vec<ProjectImage>) {
-        let data = match self.source {
-            Source::Builtin(Builtin::Drawn(kind)) => ProjectData::Drawn {
-                kind,
-                count: BUILTIN_COUNT,
-            },
-            Source::Builtin(Builtin::Digits) => ProjectData::Digits,
-            Source::User => ProjectData::Images,
-        };
-        let images = self
-            .user
-            .iter()
-            .map(|u| ProjectImage {
-                name: u.name.clone(),
-                image: u.image.clone(),
-            })
-            .collect();
-        (data, images)
-    }
-
-    /// Where the data stands now (for a checkpoint that resumes exactly).
-    pub fn data_position(&self) -> Option<DataPosition> {
-        match &self.dataset {
-            Some(dataset) => Some(dataset.position()),
-            None => self.resumed_position.clone(),
-        }
-    }
-
-    /// Replaces the model, the images and the data source with a project's; returns the
-    /// images' thumbnails. On error nothing changes.
-    pub fn open_project(&mut self, project: Project) -> Result<Vec<Thumbnail>, String> {
-        let side = STORED_SIZE as u32;
-        if let Some(image) = project
-            .images
-            .iter()
-            .find(|i| i.image.dimensions() != (side, side))
-        {
-            return Err(format!(
-                "its image {} is {}×{}, not {side}×{side}",
-                image.name,
-                image.image.width(),
-                image.image.height()
-            ));
-        }
-        let gan = checkpoint::load(&project.checkpoint, &self.device).map_err(|e| e.to_string())?;
-        let position = checkpoint::data_position(&project.checkpoint).map_err(|e| e.to_string())?;
-        self.user.clear();
-        let thumbnails = project
-            .images
-            .into_iter()
-            .map(|i| self.keep(i.name, i.image))
-            .collect();
-        self.source = match project.data {
-            ProjectData::Drawn { kind, .. } => Source::Builtin(Builtin::Drawn(kind)),
-            ProjectData::Digits => Source::Builtin(Builtin::Digits),
-            ProjectData::Images => Source::User,
-        };
-        self.install(gan);
-        self.resumed_position = position;
-        self.dataset = None;
-        Ok(thumbnails)
-    }
 }
 
-/// Mean Euclidean distance between consecutive pairs of images.
-fn diversity(pixels: &[f32], per: usize) -> f32 {
-    let images: Vec<&[f32]> = pixels.chunks_exact(per).collect();
-    let pairs: Vec<f32> = images
-        .windows(2)
-        .map(|w| {
-            w[0].iter()
-                .zip(w[1])
-                .map(|(a, b)| (a - b).powi(2))
-                .sum::<f32>()
-                .sqrt()
-        })
-        .collect();
-    pairs.iter().sum::<f32>() / pairs.len().max(1) as f32
-}
-
+/// What the trainer's tests share (each file's tests use it).
 #[cfg(test)]
-mod tests {
+pub(crate) mod test_support {
     use super::*;
     use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
-    use model::guard::KEEP_EVERY;
+    use protocol::verdict::{Judged, VerdictReport};
     use std::io::Cursor;
 
-    fn tiny() -> GanConfig {
+    pub(crate) fn tiny() -> GanConfig {
         GanConfig::new()
             .with_generator_width(4)
             .with_discriminator_width(4)
@@ -720,7 +436,7 @@ mod tests {
     }
 
     /// A step's values where neither player is winning.
-    fn balanced_values() -> StepValues {
+    pub(crate) fn balanced_values() -> StepValues {
         StepValues {
             d_real: Some(0.7),
             d_fake: Some(0.3),
@@ -728,7 +444,7 @@ mod tests {
         }
     }
 
-    fn png(colour: [u8; 3]) -> Vec<u8> {
+    pub(crate) fn png(colour: [u8; 3]) -> Vec<u8> {
         let mut out = Cursor::new(Vec::new());
         DynamicImage::ImageRgb8(RgbImage::from_pixel(10, 12, Rgb(colour)))
             .write_to(&mut out, ImageFormat::Png)
@@ -737,7 +453,7 @@ mod tests {
     }
 
     /// The generator's output weights, to tell states apart.
-    fn g_weights(t: &Trainer) -> Vec<f32> {
+    pub(crate) fn g_weights(t: &Trainer) -> Vec<f32> {
         t.gan()
             .generator
             .output
@@ -749,7 +465,7 @@ mod tests {
     }
 
     /// D's verdict as the worker makes it, read back synchronously.
-    fn verdict(t: &mut Trainer, judged: Judged) -> VerdictReport {
+    pub(crate) fn verdict(t: &mut Trainer, judged: Judged) -> VerdictReport {
         let read = |x: Tensor<1>| x.into_data().iter::<f32>().collect::<Vec<f32>>();
         let samples = t.samples();
         let pixels: Vec<f32> = samples.clone().into_data().iter::<f32>().collect();
@@ -757,75 +473,13 @@ mod tests {
         let real: Vec<f32> = real.into_data().iter::<f32>().collect();
         t.verdict_report((&read(r), &read(f)), (&real, &pixels), judged)
     }
+}
 
-    #[test]
-    fn d_steps_teach_d_to_tell_the_rows_apart() {
-        let mut t = Trainer::new(Device::flex(), tiny().with_learning_rate_d(2e-3)).unwrap();
-        let first = verdict(&mut t, Judged::Refresh);
-        assert_eq!(first.real.len(), verdict::ROW);
-        assert_eq!(first.fake.len(), verdict::ROW);
-        assert!(
-            first
-                .real
-                .iter()
-                .chain(&first.fake)
-                .all(|s| (0.0..=1.0).contains(&s.shown))
-        );
-        for _ in 0..10 {
-            t.step(StepKind::Discriminator);
-        }
-        let after = verdict(&mut t, Judged::AfterStepD);
-        assert_eq!(after.version, first.version + 1);
-        let (real0, fake0) = first.means();
-        let (real1, fake1) = after.means();
-        assert!(
-            real1 > real0 && fake1 < fake0,
-            "{real0}→{real1}, {fake0}→{fake1}"
-        );
-        let (real, _) = after.changes(&first).unwrap();
-        assert_eq!(real.len(), verdict::ROW);
-        assert_eq!(after.step, 0, "D steps do not count as generator updates");
-    }
-
-    #[test]
-    fn a_training_image_is_its_own_nearest_and_samples_are_measured_against_the_data() {
-        let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
-        verdict(&mut t, Judged::Refresh);
-        let own = t.nearest(true, 2).unwrap();
-        assert_eq!(
-            (own.neighbours[0].index, own.neighbours[0].distance),
-            (2, 0.0)
-        );
-        assert_eq!(own.neighbours.len(), NEAREST);
-        let generated = t.nearest(false, 0).unwrap();
-        assert!(generated.neighbours[0].distance > 0.0);
-        assert!(
-            generated
-                .neighbours
-                .windows(2)
-                .all(|w| w[0].distance <= w[1].distance)
-        );
-        assert!(t.nearest(false, 99).is_err());
-        let samples: Vec<f32> = t.samples().into_data().iter::<f32>().collect();
-        let m = t.memorisation(&samples).unwrap();
-        assert!(m.samples > 0.0 && m.training > 0.0, "{m:?}");
-        // The training images themselves, as samples, sit at distance 0 from the data.
-        let copies = t.training_pixels[..samples.len()].to_vec();
-        assert_eq!(t.memorisation(&copies).unwrap().samples, 0.0);
-    }
-
-    #[test]
-    fn feature_maps_come_from_each_generator_layer() {
-        let t = Trainer::new(Device::flex(), tiny()).unwrap();
-        let layers = t.architecture().generator;
-        assert!(t.activations(0, 8).is_none(), "z has no feature maps");
-        assert!(t.activations(layers.len(), 8).is_none());
-        for (i, layer) in layers.iter().enumerate().skip(1) {
-            let maps = t.activations(i, 3).unwrap();
-            let [_, c, h, w] = layer.output;
-            assert_eq!(maps.dims(), [1, c.min(3), h, w], "{}", layer.operation);
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+    use model::guard::KEEP_EVERY;
 
     #[test]
     fn after_non_finite_losses_the_newest_good_state_is_chosen_not_the_best() {
@@ -928,37 +582,6 @@ mod tests {
     }
 
     #[test]
-    fn good_and_bad_files_are_sorted_out() {
-        let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
-        let (added, rejected) = t.add_files(vec![
-            ("red.png".into(), png([255, 0, 0])),
-            ("notes.txt".into(), b"hello".to_vec()),
-            ("empty.jpg".into(), vec![]),
-            ("blue.png".into(), png([0, 0, 255])),
-        ]);
-        assert_eq!(
-            added.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
-            ["red.png", "blue.png"]
-        );
-        assert_eq!(added[0].rgba.len(), STORED_SIZE * STORED_SIZE * 4);
-        assert_eq!(&added[0].rgba[..4], &[255, 0, 0, 255]);
-        assert_eq!(rejected.len(), 2);
-        assert_eq!(rejected[0].0, "notes.txt");
-        assert!(rejected[1].1.contains("empty"));
-        t.use_user().unwrap();
-        assert_eq!(t.dataset_summary().1, 2);
-        t.remove(added[0].id);
-        assert_eq!(t.user_count(), 1);
-        t.clear();
-        assert_eq!(
-            t.source(),
-            Source::Builtin(Builtin::Drawn(Procedural::Rings)),
-            "falls back to a built-in set"
-        );
-        assert!(t.use_user().is_err());
-    }
-
-    #[test]
     fn the_digits_set_trains() {
         let mut t = Trainer::new(Device::flex(), tiny().with_channels(1)).unwrap();
         t.use_builtin(Builtin::Digits);
@@ -1000,80 +623,5 @@ mod tests {
         t.load(&saved).unwrap();
         assert_eq!((t.step_count(), t.config().image_size), (2, 32));
         pollster::block_on(t.step(StepKind::Full).read()).unwrap();
-    }
-
-    #[test]
-    fn kept_images_come_back_in_another_trainer() {
-        let mut first = Trainer::new(Device::flex(), tiny()).unwrap();
-        let (added, _) = first.add_files(vec![
-            ("red.png".into(), png([255, 0, 0])),
-            ("blue.png".into(), png([0, 0, 255])),
-        ]);
-        // What the page keeps of each image, handed to a new worker after a lost device.
-        let mut kept: Vec<(String, Vec<u8>)> =
-            added.into_iter().map(|t| (t.name, t.rgba)).collect();
-        kept.push(("forged".into(), vec![1, 2, 3]));
-        let mut second = Trainer::new(Device::flex(), tiny()).unwrap();
-        let (back, rejected) = second.restore(kept);
-        assert_eq!(back.len(), 2);
-        assert_eq!(
-            rejected,
-            vec![(
-                "forged".to_string(),
-                "not a kept image of this page".to_string()
-            )]
-        );
-        second.use_user().unwrap();
-        let pixels = second.pixels(2);
-        assert_eq!(pixels.len(), 2 * 3 * 32 * 32);
-        assert!(
-            (pixels[0] - 1.0).abs() < 1e-6,
-            "red survives: {}",
-            pixels[0]
-        );
-        pollster::block_on(second.step(StepKind::Full).read()).unwrap();
-    }
-
-    #[test]
-    fn a_project_resumes_the_same_run_in_another_trainer() {
-        let mut first = Trainer::new(Device::flex(), tiny()).unwrap();
-        first.add_files(vec![
-            ("red.png".into(), png([255, 0, 0])),
-            ("blue.png".into(), png([0, 0, 255])),
-            ("green.png".into(), png([0, 255, 0])),
-        ]);
-        first.use_user().unwrap();
-        for _ in 0..3 {
-            pollster::block_on(first.step(StepKind::Full).read()).unwrap();
-        }
-        let (data, images) = first.project_data();
-        let checkpoint = checkpoint::save(&first.gan(), first.data_position().as_ref()).unwrap();
-        let bytes = Project {
-            data,
-            images,
-            checkpoint,
-            page: serde_json::Value::Null,
-        }
-        .to_bytes();
-
-        let mut second = Trainer::new(Device::flex(), tiny().with_latent_size(8)).unwrap();
-        let opened = Project::from_bytes(&bytes).unwrap();
-        let thumbnails = second.open_project(opened).unwrap();
-        let names: Vec<_> = thumbnails.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["red.png", "blue.png", "green.png"]);
-        assert_eq!(second.source(), Source::User);
-        assert_eq!(second.step_count(), 3);
-        assert_eq!(second.config(), first.config());
-        // Same weights, Adam state, noise and batch order: the same next steps.
-        for _ in 0..2 {
-            let a = pollster::block_on(first.step(StepKind::Full).read()).unwrap();
-            let b = pollster::block_on(second.step(StepKind::Full).read()).unwrap();
-            assert_eq!(a, b);
-        }
-        // A project whose images are not the page's kept size is refused; nothing changes.
-        let mut odd = Project::from_bytes(&bytes).unwrap();
-        odd.images[0].image = RgbaImage::new(8, 8);
-        assert!(second.open_project(odd).is_err());
-        assert_eq!((second.step_count(), second.user_count()), (5, 3));
     }
 }
