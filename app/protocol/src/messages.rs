@@ -122,6 +122,109 @@ pub enum Request {
     OpenSaved(String),
 }
 
+/// What a request is about: the page resets only what the failed request was about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Concern {
+    /// Starting the device, moving the run to another one.
+    Device,
+    /// The training data: built-in sets and the user's images.
+    Data,
+    /// The model and its training: new models, steps, going back.
+    Training,
+    /// Checkpoints and project files, saved or opened.
+    Files,
+    /// What the page asks about the model: the verdict, nearest images, feature maps.
+    Inspection,
+    /// The latent explorer: drawing, exporting, principal directions, shipped generators.
+    Explorer,
+}
+
+impl Request {
+    /// What this request is about.
+    pub fn concern(&self) -> Concern {
+        match self {
+            Request::Init { .. }
+            | Request::TakeSnapshot
+            | Request::SimulateDeviceLoss
+            | Request::RestoreImages(_) => Concern::Device,
+            Request::UseBuiltin(_)
+            | Request::AddFiles(_)
+            | Request::RemoveImage(_)
+            | Request::ClearImages
+            | Request::UseUserImages => Concern::Data,
+            Request::Configure(_)
+            | Request::Train
+            | Request::Pause
+            | Request::Step
+            | Request::StepD
+            | Request::StepG
+            | Request::GoBack
+            | Request::ShowRaw(_)
+            | Request::SimulateNonFinite => Concern::Training,
+            Request::SaveCheckpoint
+            | Request::LoadCheckpoint(_)
+            | Request::SaveProject { .. }
+            | Request::OpenProject(_)
+            | Request::OpenSaved(_)
+            | Request::TimelapseGif { .. } => Concern::Files,
+            Request::MixedVerdict(_) | Request::Nearest { .. } | Request::Activations { .. } => {
+                Concern::Inspection
+            }
+            Request::LoadPretrained(_)
+            | Request::Render { .. }
+            | Request::Export { .. }
+            | Request::ComputeDirections(_) => Concern::Explorer,
+        }
+    }
+
+    /// Whether it replaces the run with a saved one (a project file or an autosave): if that
+    /// fails, the page's offer to resume stays as it was.
+    pub fn opens_a_run(&self) -> bool {
+        matches!(self, Request::OpenProject(_) | Request::OpenSaved(_))
+    }
+}
+
+/// The page's number for one request it sent: a failure names the request it answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Ticket(pub u64);
+
+/// A request as the page sends it: with its ticket.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ticketed {
+    /// Named again in a [`Response::Failed`] for this request.
+    pub ticket: Ticket,
+    /// What is asked.
+    pub request: Request,
+}
+
+/// Why the worker could not do what it was asked; the model and data are as they were.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum WorkerError {
+    /// A request that needs the model came before the device was up (or after it was lost).
+    #[error("the device is not ready")]
+    NotReady,
+    /// The compute device failed: on WebGPU, how a lost device shows up.
+    #[error("the device failed: {0}")]
+    Device(String),
+    /// A file of the page's could not be fetched.
+    #[error("{url} could not be fetched: {reason}")]
+    Fetch {
+        /// Relative to the worker's script.
+        url: String,
+        /// The browser's reason, or the HTTP status.
+        reason: String,
+    },
+    /// Anything the trainer, the explorer or a file reader refused, in their words.
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl From<String> for WorkerError {
+    fn from(reason: String) -> Self {
+        WorkerError::Refused(reason)
+    }
+}
+
 /// Where a project file goes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum SavePurpose {
@@ -443,8 +546,13 @@ pub enum Response {
     WentBack(u64),
     /// A saved checkpoint.
     Checkpoint(#[serde(with = "serde_bytes")] Vec<u8>),
-    /// Something failed; the model and data are as they were.
-    Error(String),
+    /// The request with this ticket failed; the model and data are as they were.
+    Failed {
+        /// The request's ticket.
+        ticket: Ticket,
+        /// Why.
+        error: WorkerError,
+    },
     /// A shipped generator is ready, or why it could not be loaded.
     Pretrained(Showcase, Result<PretrainedInfo, String>),
     /// Images for the explorer.

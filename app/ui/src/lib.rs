@@ -1,7 +1,7 @@
 //! GAN Playground's page, on the main thread: the Leptos UI ([`components`], browser only) and
 //! its plain state, tested natively: the explorer's link ([`view_state`]), slider moves
 //! ([`coalesce`]), the architecture view's numbers ([`architecture`]), the guided [`lesson`], the charts' geometry ([`chart_geometry`]),
-//! the [`timelapse`] of the sample grid, the 2-D lab's picture ([`lab_view`]), the saved runs offered and pruned ([`saved_runs`]), which worker
+//! the [`timelapse`] of the sample grid, the 2-D lab's picture ([`lab_view`]), the saved runs offered and pruned ([`saved_runs`]), the requests' [`tickets`], which worker
 //! build starts and the device choice in the address ([`worker_build`]). It links no burn:
 //! training runs in the worker (`app/worker`), reached through `protocol`'s messages.
 
@@ -13,6 +13,7 @@ pub mod components;
 pub mod lab_view;
 pub mod lesson;
 pub mod saved_runs;
+pub mod tickets;
 pub mod timelapse;
 pub mod view_state;
 pub mod worker_build;

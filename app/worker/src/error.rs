@@ -1,53 +1,25 @@
-//! Why a worker's request failed, as one type: the page gets its text ([`Response::Error`] or, for the
-//! compute device, [`Response::DeviceLost`]).
+//! Why a worker's request failed: [`WorkerError`] (shared with the page, in `protocol`), and what
+//! the page is told — a [`Response::Failed`] naming the request's ticket or, for the compute
+//! device on WebGPU, a [`Response::DeviceLost`].
 
 use std::cell::RefCell;
 
-use protocol::messages::Response;
+pub use protocol::messages::WorkerError;
+use protocol::messages::{Response, Ticket};
 
 use crate::trainer::Trainer;
 
-/// Why the worker could not do what it was asked.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum WorkerError {
-    /// A request that needs the model came before the device was up (or after it was lost).
-    #[error("the device is not ready")]
-    NotReady,
-    /// The compute device failed: on WebGPU, how a lost device shows up.
-    #[error("the device failed: {0}")]
-    Device(String),
-    /// A file of the page's could not be fetched.
-    #[error("{url} could not be fetched: {reason}")]
-    Fetch {
-        /// Relative to the worker's script.
-        url: String,
-        /// The browser's reason, or the HTTP status.
-        reason: String,
-    },
-    /// Anything the trainer or the explorer refused, in their words.
-    #[error("{0}")]
-    Refused(String),
+/// A failure of the compute device (burn's read-back or execution error).
+pub fn device_error(e: impl std::fmt::Display) -> WorkerError {
+    WorkerError::Device(e.to_string())
 }
 
-impl WorkerError {
-    /// A failure of the compute device (burn's read-back or execution error).
-    pub fn device(e: impl std::fmt::Display) -> Self {
-        WorkerError::Device(e.to_string())
-    }
-
-    /// What the page is told: a lost device on WebGPU (`gpu`) is recovered from; anything else
-    /// is shown as an error.
-    pub fn into_response(self, gpu: bool) -> Response {
-        match self {
-            WorkerError::Device(_) if gpu => Response::DeviceLost(self.to_string()),
-            e => Response::Error(e.to_string()),
-        }
-    }
-}
-
-impl From<String> for WorkerError {
-    fn from(reason: String) -> Self {
-        WorkerError::Refused(reason)
+/// What the page is told when the request with `ticket` failed: a lost device on WebGPU (`gpu`)
+/// is recovered from; anything else is that request's failure.
+pub fn failure(error: WorkerError, gpu: bool, ticket: Ticket) -> Response {
+    match error {
+        WorkerError::Device(_) if gpu => Response::DeviceLost(error.to_string()),
+        error => Response::Failed { ticket, error },
     }
 }
 
@@ -69,14 +41,24 @@ mod tests {
 
     #[test]
     fn only_a_device_failure_on_webgpu_is_a_lost_device() {
-        let failed = WorkerError::device("Device lost");
+        let failed = device_error("Device lost");
         let text = "the device failed: Device lost";
-        assert!(matches!(failed.clone().into_response(true), Response::DeviceLost(e) if e == text));
-        assert!(matches!(failed.into_response(false), Response::Error(e) if e == text));
+        let ticket = Ticket(7);
+        assert!(
+            matches!(failure(failed.clone(), true, ticket), Response::DeviceLost(e) if e == text)
+        );
         assert!(matches!(
-            WorkerError::NotReady.into_response(true),
-            Response::Error(e) if e == "the device is not ready"
+            failure(failed.clone(), false, ticket),
+            Response::Failed { ticket: Ticket(7), error } if error == failed && error.to_string() == text
         ));
+        assert!(matches!(
+            failure(WorkerError::NotReady, true, ticket),
+            Response::Failed {
+                error: WorkerError::NotReady,
+                ..
+            }
+        ));
+        assert_eq!(WorkerError::NotReady.to_string(), "the device is not ready");
     }
 
     #[test]

@@ -14,7 +14,10 @@ use burn::tensor::Device;
 use gloo_worker::{Bincode, Codec};
 use model::GanConfig;
 use model::latent::seeded_normal;
-use protocol::messages::{GeneratorSource, RenderPurpose, Rendered, Request, Response, StepReport};
+use protocol::messages::{
+    GeneratorSource, RenderPurpose, Rendered, Request, Response, StepReport, Ticket, Ticketed,
+    WorkerError,
+};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use worker::explorer::Explorer;
 use worker::trainer::{StepKind, Trainer};
@@ -169,6 +172,13 @@ fn protocol_messages_cross_the_worker_codec() {
     for request in &requests {
         assert_eq!(format!("{:?}", through(request)), format!("{request:?}"));
     }
+    // As the page sends them: with their ticket.
+    let ticketed = |t: &Ticketed| -> Ticketed { Bincode::decode(Bincode::encode(t)) };
+    let sent = Ticketed {
+        ticket: Ticket(41),
+        request: requests[1].clone(),
+    };
+    assert_eq!(format!("{:?}", ticketed(&sent)), format!("{sent:?}"));
     let back = |r: &Response| -> Response { Bincode::decode(Bincode::encode(r)) };
     let responses = [
         Response::Rendered(Rendered {
@@ -185,7 +195,10 @@ fn protocol_messages_cross_the_worker_codec() {
             ms: 12.0,
         }),
         Response::Config(tiny()),
-        Response::Error("the device failed".into()),
+        Response::Failed {
+            ticket: Ticket(41),
+            error: WorkerError::Device("the device failed".into()),
+        },
     ];
     for response in &responses {
         assert_eq!(format!("{:?}", back(response)), format!("{response:?}"));

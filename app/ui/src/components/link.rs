@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 
 use protocol::lab::{LabRequest, LabResponse};
-use protocol::messages::{Request, Response};
+use protocol::messages::{Response, Ticketed};
 
 /// A worker with the input `I` and output `O` of a real one, and no code: it has no value (its
 /// one field cannot be made), so it can never run; only the worker binaries run workers.
@@ -38,7 +38,7 @@ impl<I, O> Worker for Link<I, O> {
 }
 
 /// The training worker's messages, for the page's spawner.
-pub type TrainerLink = Link<Request, Response>;
+pub type TrainerLink = Link<Ticketed, Response>;
 
 /// The 2-D lab's worker's messages, for the page's spawner.
 pub type LabLink = Link<LabRequest, LabResponse>;

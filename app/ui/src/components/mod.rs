@@ -22,6 +22,7 @@ use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 use model::GanConfig;
 
+use crate::tickets::Tickets;
 use crate::timelapse::Timelapse;
 use crate::view_state::Panel;
 use crate::worker_build::{self, WorkerBuild};
@@ -30,8 +31,8 @@ use link::TrainerLink;
 use protocol::data::Source;
 use protocol::history::History;
 use protocol::messages::{
-    AlarmReport, DeviceChoice, DeviceInfo, FeatureMaps, Memorisation, NearestReport, Request,
-    Response, SampleGrid, StepReport, Thumbnail,
+    AlarmReport, Concern, DeviceChoice, DeviceInfo, FeatureMaps, Memorisation, NearestReport,
+    Request, Response, SampleGrid, StepReport, Thumbnail, Ticketed,
 };
 use protocol::verdict::VerdictReport;
 
@@ -104,6 +105,8 @@ pub struct PageState {
     pub alarm: RwSignal<Option<AlarmReport>>,
     /// The autosave: this tab's run, the offer to resume, the last save.
     pub saved: saved::SavedState,
+    /// The requests sent, by ticket: a failure resets only what its request was about.
+    tickets: StoredValue<Tickets>,
 }
 
 impl PageState {
@@ -149,6 +152,7 @@ impl PageState {
             switching: RwSignal::new(None),
             switch_ready: RwSignal::new(None),
             saved: saved::SavedState::start(),
+            tickets: StoredValue::new(Tickets::default()),
         }
     }
 
@@ -327,10 +331,15 @@ impl PageState {
                     self.error.set(Some(format!("download failed: {e}")));
                 }
             }
-            Response::Error(message) => {
-                self.explorer.computing.set(false);
-                self.saved.on_open_failed();
-                self.error.set(Some(message));
+            Response::Failed { ticket, error } => {
+                let issued = self.tickets.with_value(|t| t.issued(ticket));
+                if issued.is_some_and(|i| i.concern == Concern::Explorer) {
+                    self.explorer.computing.set(false);
+                }
+                if issued.is_some_and(|i| i.opens_a_run) {
+                    self.saved.on_open_failed();
+                }
+                self.error.set(Some(error.to_string()));
             }
         }
     }
@@ -342,6 +351,8 @@ impl PageState {
 pub struct Worker {
     bridge: StoredValue<Rc<WorkerBridge<TrainerLink>>, LocalStorage>,
     next: StoredValue<Option<NextWorker>, LocalStorage>,
+    /// The page's book of tickets ([`PageState`]'s).
+    tickets: StoredValue<Tickets>,
 }
 
 /// The WebGPU worker, loading (and choosing its device) while the CPU worker trains.
@@ -356,9 +367,19 @@ struct NextWorker {
 }
 
 impl Worker {
-    /// Sends one request.
+    /// Sends one request, with a new ticket.
     pub fn send(&self, request: Request) {
-        self.bridge.with_value(|bridge| bridge.send(request));
+        let ticketed = self.ticketed(request);
+        self.bridge.with_value(|bridge| bridge.send(ticketed));
+    }
+
+    /// `request` with a new ticket, remembered in the page's book.
+    fn ticketed(&self, request: Request) -> Ticketed {
+        let ticket = self
+            .tickets
+            .try_update_value(|t| t.issue(&request))
+            .expect("the page's tickets live as long as the page");
+        Ticketed { ticket, request }
     }
 
     /// Talks to a new worker from now on; the old one ends when its bridge is dropped.
@@ -388,8 +409,9 @@ impl Worker {
             ready: None,
             resume: false,
         }));
+        let init = self.ticketed(init(choice));
         self.next
-            .with_value(|next| next.as_ref().map(|n| n.bridge.send(init(choice))));
+            .with_value(|next| next.as_ref().map(|n| n.bridge.send(init)));
     }
 
     /// A message of the WebGPU worker before it takes over: only its device counts (its own
@@ -611,6 +633,7 @@ pub fn App() -> impl IntoView {
     let worker = Worker {
         bridge: StoredValue::new_local(Rc::new(bridge)),
         next: StoredValue::new_local(None),
+        tickets: state.tickets,
     };
     worker.send(init(first_choice(choice)));
     Effect::new(move |_| {

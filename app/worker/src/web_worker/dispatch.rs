@@ -1,16 +1,17 @@
 //! The page's requests, each answered from the trainer or the explorer (the training loop is
 //! in `training`, project files in `projects`).
 
-use gloo_worker::{HandlerId, WorkerScope};
+use gloo_worker::WorkerScope;
 use model::checkpoint;
 use protocol::data::Source;
 use protocol::messages::{FeatureMaps, Rendered, Request, Response, SavePurpose};
 use protocol::store as browser_store;
 use wasm_bindgen_futures::spawn_local;
 
+use super::Caller;
 use super::training::read_floats;
 use super::{TrainerWorker, now};
-use crate::error::WorkerError;
+use crate::error::device_error;
 use crate::explorer::export;
 use crate::trainer::StepKind;
 
@@ -18,12 +19,12 @@ use crate::trainer::StepKind;
 const FEATURE_MAPS: usize = 8;
 
 impl TrainerWorker {
-    pub(super) fn handle(&mut self, scope: &WorkerScope<Self>, request: Request, id: HandlerId) {
-        let reply = |r: Response| Self::respond(scope, id, r);
+    pub(super) fn handle(&mut self, scope: &WorkerScope<Self>, request: Request, to: Caller) {
+        let reply = |r: Response| Self::respond(scope, to, r);
         let mut guard = self.trainer.borrow_mut();
         let Some(t) = guard.as_mut() else {
             // Not ready yet: keep the request for when the device is.
-            self.pending.push((request, id));
+            self.pending.push((request, to));
             return;
         };
         match request {
@@ -49,18 +50,18 @@ impl TrainerWorker {
                         mime: "image/gif".into(),
                         bytes,
                     },
-                    Err(e) => Response::Error(format!("the timelapse GIF failed: {e}")),
+                    Err(e) => to.failed(format!("the timelapse GIF failed: {e}")),
                 });
             }
             Request::ShowRaw(raw) => {
                 t.set_show_raw(raw);
                 drop(guard);
-                self.refresh_samples(scope, id);
+                self.refresh_samples(scope, to);
             }
             Request::MixedVerdict(mixed) => {
                 t.set_mixed_verdict(mixed);
                 drop(guard);
-                self.refresh_samples(scope, id);
+                self.refresh_samples(scope, to);
             }
             Request::Nearest { real, index } => reply(Response::Nearest(t.nearest(real, index))),
             Request::Activations { layer } => {
@@ -87,13 +88,13 @@ impl TrainerWorker {
                             }
                         }
                     };
-                    Self::respond(&scope, id, Response::Activations(report));
+                    Self::respond(&scope, to, Response::Activations(report));
                 });
             }
-            Request::LoadPretrained(showcase) => self.load_pretrained(scope, showcase, id),
+            Request::LoadPretrained(showcase) => self.load_pretrained(scope, showcase, to),
             Request::TakeSnapshot => {
                 drop(guard);
-                Self::snapshot(&self.trainer, scope, id);
+                Self::snapshot(&self.trainer, scope, to);
             }
             Request::UseBuiltin(kind) => {
                 t.use_builtin(kind);
@@ -121,7 +122,7 @@ impl TrainerWorker {
             }
             Request::UseUserImages => match t.use_user() {
                 Ok(()) => reply(Self::describe_data(t)),
-                Err(e) => reply(Response::Error(e)),
+                Err(e) => reply(to.failed(e)),
             },
             Request::Configure(config) => {
                 self.stop_all();
@@ -131,20 +132,20 @@ impl TrainerWorker {
                         reply(Response::Config(t.config().clone()));
                         reply(Response::Architecture(t.architecture()));
                         drop(guard);
-                        self.refresh_samples(scope, id);
+                        self.refresh_samples(scope, to);
                     }
-                    Err(e) => reply(Response::Error(e)),
+                    Err(e) => reply(to.failed(e)),
                 }
             }
             Request::Train => {
                 if t.source() == Source::User && t.user_count() == 0 {
-                    reply(Response::Error("add some images first".into()));
+                    reply(to.failed("add some images first".to_string()));
                     return;
                 }
                 self.running.set(true);
                 reply(Response::Running(true));
                 drop(guard);
-                self.run(StepKind::Full, true, scope, id);
+                self.run(StepKind::Full, true, scope, to);
             }
             Request::Pause => {
                 self.running.set(false);
@@ -157,7 +158,7 @@ impl TrainerWorker {
                     _ => StepKind::Generator,
                 };
                 drop(guard);
-                self.run(kind, false, scope, id);
+                self.run(kind, false, scope, to);
             }
             Request::SaveCheckpoint => {
                 let (gan, t_position) = (t.gan(), t.data_position());
@@ -165,9 +166,9 @@ impl TrainerWorker {
                 spawn_local(async move {
                     let reply = match checkpoint::save_async(&gan, t_position.as_ref()).await {
                         Ok(bytes) => Response::Checkpoint(bytes),
-                        Err(e) => Response::Error(e.to_string()),
+                        Err(e) => to.failed(e.to_string()),
                     };
-                    Self::respond(&scope, id, reply);
+                    Self::respond(&scope, to, reply);
                 });
             }
             Request::SaveProject { purpose, page } => {
@@ -189,9 +190,9 @@ impl TrainerWorker {
                 spawn_local(async move {
                     let mut next = Some((purpose, page));
                     while let Some((purpose, page)) = next.take() {
-                        let reply = Self::save_project(&trainer, purpose, page).await;
+                        let reply = Self::save_project(&trainer, purpose, page, to).await;
                         if let Some(reply) = reply {
-                            Self::respond(&scope, id, reply);
+                            Self::respond(&scope, to, reply);
                         }
                         if autosave {
                             next = queued.borrow_mut().take();
@@ -206,7 +207,7 @@ impl TrainerWorker {
                 self.stop_all();
                 reply(Response::Running(false));
                 drop(guard);
-                Self::open_project(&self.trainer, &bytes, scope, id);
+                Self::open_project(&self.trainer, &bytes, scope, to);
             }
             Request::OpenSaved(run_id) => {
                 self.stop_all();
@@ -215,15 +216,15 @@ impl TrainerWorker {
                 let (scope2, trainer) = (scope.clone(), self.trainer.clone());
                 spawn_local(async move {
                     match browser_store::load(&run_id).await {
-                        Ok(Some(bytes)) => Self::open_project(&trainer, &bytes, &scope2, id),
+                        Ok(Some(bytes)) => Self::open_project(&trainer, &bytes, &scope2, to),
                         Ok(None) => Self::respond(
                             &scope2,
-                            id,
-                            Response::Error(
-                                "that saved run is gone (deleted in another tab?)".into(),
+                            to,
+                            to.failed(
+                                "that saved run is gone (deleted in another tab?)".to_string(),
                             ),
                         ),
-                        Err(e) => Self::respond(&scope2, id, Response::Error(e.to_string())),
+                        Err(e) => Self::respond(&scope2, to, to.failed(e.to_string())),
                     }
                 });
             }
@@ -236,9 +237,9 @@ impl TrainerWorker {
                         reply(Response::Architecture(t.architecture()));
                         reply(Self::describe_data(t));
                         drop(guard);
-                        self.refresh_samples(scope, id);
+                        self.refresh_samples(scope, to);
                     }
-                    Err(e) => reply(Response::Error(format!("checkpoint not loaded: {e}"))),
+                    Err(e) => reply(to.failed(format!("checkpoint not loaded: {e}"))),
                 }
             }
             Request::Render {
@@ -265,7 +266,7 @@ impl TrainerWorker {
                         size,
                         ms: now() - started,
                     };
-                    Self::respond(&scope, id, Response::Rendered(rendered));
+                    Self::respond(&scope, to, Response::Rendered(rendered));
                     Self::send_owed_grid(&trainer, &grid_owed, &scope);
                 });
             }
@@ -281,9 +282,9 @@ impl TrainerWorker {
                     };
                     let reply = match file {
                         Ok((name, mime, bytes)) => Response::File { name, mime, bytes },
-                        Err(e) => Response::Error(format!("export failed: {e}")),
+                        Err(e) => to.failed(format!("export failed: {e}")),
                     };
-                    Self::respond(&scope, id, reply);
+                    Self::respond(&scope, to, reply);
                 });
             }
             Request::RestoreImages(images) => {
@@ -301,9 +302,9 @@ impl TrainerWorker {
                     Ok(step) => {
                         reply(Response::WentBack(step));
                         drop(guard);
-                        self.refresh_samples(scope, id);
+                        self.refresh_samples(scope, to);
                     }
-                    Err(e) => reply(Response::Error(e)),
+                    Err(e) => reply(to.failed(e)),
                 }
             }
             Request::SimulateNonFinite => t.poison_weights(),
@@ -311,7 +312,7 @@ impl TrainerWorker {
                 self.running.set(false);
                 reply(Response::Running(false));
                 reply(Response::DeviceLost(
-                    WorkerError::device("the device was lost (simulated)").to_string(),
+                    device_error("the device was lost (simulated)").to_string(),
                 ));
             }
             Request::ComputeDirections(source) => {
@@ -325,11 +326,11 @@ impl TrainerWorker {
                                 directions: found.directions,
                                 variances: found.variances,
                             },
-                            Err(e) => Response::Error(e),
+                            Err(e) => to.failed(e),
                         },
-                        Err(e) => Response::Error(e),
+                        Err(e) => to.failed(e),
                     };
-                    Self::respond(&scope, id, reply);
+                    Self::respond(&scope, to, reply);
                 });
             }
         }

@@ -22,7 +22,7 @@ mod training;
 use crate::error::{WorkerError, with_trainer};
 use crate::explorer::Explorer;
 use crate::trainer::{StepKind, Trainer};
-use protocol::messages::{DeviceInfo, Request, Response, SavePurpose, Showcase};
+use protocol::messages::{DeviceInfo, Request, Response, SavePurpose, Showcase, Ticket, Ticketed};
 use startup::{default_config, start_device};
 
 /// Whether this program's GEMM uses relaxed SIMD's kernels: set by
@@ -49,10 +49,10 @@ pub struct TrainerWorker {
     queued: Rc<RefCell<std::collections::VecDeque<(StepKind, bool)>>>,
     /// The autosave asked for while one was being written.
     autosave_queued: Rc<RefCell<Option<(SavePurpose, String)>>>,
-    pending: Vec<(Request, HandlerId)>,
+    pending: Vec<(Request, Caller)>,
     /// The client owed the default model's first sample grid (see
     /// [`TrainerWorker::send_owed_grid`]).
-    grid_owed: Rc<Cell<Option<HandlerId>>>,
+    grid_owed: Rc<Cell<Option<Caller>>>,
 }
 
 /// The latest the default model's first grid waits for the explorer's first preview.
@@ -85,9 +85,26 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, WorkerError> {
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
+/// Whom a response goes to: the page's bridge, and the ticket of the request it answers.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller {
+    handler: HandlerId,
+    ticket: Ticket,
+}
+
+impl Caller {
+    /// The request this answers failed: why.
+    fn failed(self, error: impl Into<WorkerError>) -> Response {
+        Response::Failed {
+            ticket: self.ticket,
+            error: error.into(),
+        }
+    }
+}
+
 impl TrainerWorker {
-    fn respond(scope: &WorkerScope<Self>, id: HandlerId, response: Response) {
-        scope.respond(id, response);
+    fn respond(scope: &WorkerScope<Self>, to: Caller, response: Response) {
+        scope.respond(to.handler, response);
     }
 
     pub(super) fn describe_data(t: &Trainer) -> Response {
@@ -102,7 +119,7 @@ impl TrainerWorker {
     /// Fetches a shipped generator (its URL is relative to the worker's script, which sits
     /// next to the page) and loads it on the training device, answering with
     /// [`Response::Pretrained`]; the first grid, if still owed, follows a failure at once.
-    fn load_pretrained(&self, scope: &WorkerScope<Self>, showcase: Showcase, id: HandlerId) {
+    fn load_pretrained(&self, scope: &WorkerScope<Self>, showcase: Showcase, to: Caller) {
         let (trainer, explorer, scope) =
             (self.trainer.clone(), self.explorer.clone(), scope.clone());
         let grid_owed = self.grid_owed.clone();
@@ -118,7 +135,7 @@ impl TrainerWorker {
             .await;
             let failed = loaded.is_err();
             let loaded = loaded.map_err(|e| e.to_string());
-            Self::respond(&scope, id, Response::Pretrained(showcase, loaded));
+            Self::respond(&scope, to, Response::Pretrained(showcase, loaded));
             if failed {
                 Self::send_owed_grid(&trainer, &grid_owed, &scope);
             }
@@ -130,25 +147,25 @@ impl TrainerWorker {
     /// thread, and the preview of a trained generator is what a visitor looks at first.
     pub(super) fn send_owed_grid(
         trainer: &Rc<RefCell<Option<Trainer>>>,
-        grid_owed: &Cell<Option<HandlerId>>,
+        grid_owed: &Cell<Option<Caller>>,
         scope: &WorkerScope<Self>,
     ) {
-        let Some(id) = grid_owed.take() else {
+        let Some(to) = grid_owed.take() else {
             return;
         };
-        Self::spawn_refresh(trainer, scope, id);
+        Self::spawn_refresh(trainer, scope, to);
     }
 }
 
 /// Internal messages: the device came up.
 pub enum Message {
     /// The device and a fresh trainer, for the client that asked.
-    Ready(Trainer, DeviceInfo, HandlerId),
+    Ready(Trainer, DeviceInfo, Caller),
 }
 
 impl Worker for TrainerWorker {
     type Message = Message;
-    type Input = Request;
+    type Input = Ticketed;
     type Output = Response;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
@@ -171,7 +188,7 @@ impl Worker for TrainerWorker {
     }
 
     fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
-        let Message::Ready(trainer, info, id) = msg;
+        let Message::Ready(trainer, info, to) = msg;
         self.gpu.set(matches!(info, DeviceInfo::WebGpu { .. }));
         let config = trainer.config().clone();
         let architecture = trainer.architecture();
@@ -180,36 +197,41 @@ impl Worker for TrainerWorker {
         // The device last: the page takes a worker over (a hand-over, a move of device) on its
         // `Device`, so this default model's messages must all be before it, where the page can
         // tell them from its run's (one worker's messages arrive in order).
-        Self::respond(scope, id, Response::Config(config));
-        Self::respond(scope, id, Response::Architecture(architecture));
-        Self::respond(scope, id, data);
-        Self::respond(scope, id, Response::Device(info));
+        Self::respond(scope, to, Response::Config(config));
+        Self::respond(scope, to, Response::Architecture(architecture));
+        Self::respond(scope, to, data);
+        Self::respond(scope, to, Response::Device(info));
         // The explorer's preview first; the untrained model's grid after it.
-        self.grid_owed.set(Some(id));
+        self.grid_owed.set(Some(to));
         let (trainer, grid_owed, scope2) =
             (self.trainer.clone(), self.grid_owed.clone(), scope.clone());
         spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(FIRST_GRID_LATEST_MS).await;
             Self::send_owed_grid(&trainer, &grid_owed, &scope2);
         });
-        self.load_pretrained(scope, Showcase::Digits, id);
-        for (request, id) in std::mem::take(&mut self.pending) {
-            self.handle(scope, request, id);
+        self.load_pretrained(scope, Showcase::Digits, to);
+        for (request, to) in std::mem::take(&mut self.pending) {
+            self.handle(scope, request, to);
         }
     }
 
-    fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
+    fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, handler: HandlerId) {
+        let to = Caller {
+            handler,
+            ticket: msg.ticket,
+        };
+        let msg = msg.request;
         if let Request::Init { device, remembered } = msg {
             let scope2 = scope.clone();
             scope.send_future(async move {
-                let measuring = || Self::respond(&scope2, id, Response::Measuring);
+                let measuring = || Self::respond(&scope2, to, Response::Measuring);
                 let (device, info) = start_device(device, remembered, measuring).await;
                 let trainer = Trainer::new(device, default_config())
                     .expect("the default configuration is valid");
-                Message::Ready(trainer, info, id)
+                Message::Ready(trainer, info, to)
             });
             return;
         }
-        self.handle(scope, msg, id);
+        self.handle(scope, msg, to);
     }
 }

@@ -4,13 +4,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_worker::{HandlerId, WorkerScope};
+use gloo_worker::WorkerScope;
 use model::checkpoint;
 use model::project::Project;
 use protocol::messages::{Response, SavePurpose};
 use protocol::saved_runs::SavedRun;
 use protocol::store as browser_store;
 
+use super::Caller;
 use super::TrainerWorker;
 use crate::error::WorkerError;
 use crate::trainer::Trainer;
@@ -22,13 +23,13 @@ impl TrainerWorker {
         trainer: &Rc<RefCell<Option<Trainer>>>,
         bytes: &[u8],
         scope: &WorkerScope<Self>,
-        id: HandlerId,
+        to: Caller,
     ) {
-        let reply = |r: Response| Self::respond(scope, id, r);
+        let reply = |r: Response| Self::respond(scope, to, r);
         {
             let mut guard = trainer.borrow_mut();
             let Some(t) = guard.as_mut() else {
-                reply(WorkerError::NotReady.into_response(false));
+                reply(to.failed(WorkerError::NotReady));
                 return;
             };
             let opened = Project::from_bytes(bytes)
@@ -40,7 +41,7 @@ impl TrainerWorker {
             let (thumbnails, page) = match opened {
                 Ok(opened) => opened,
                 Err(e) => {
-                    reply(Response::Error(format!("project not opened: {e}")));
+                    reply(to.failed(format!("project not opened: {e}")));
                     return;
                 }
             };
@@ -58,7 +59,7 @@ impl TrainerWorker {
                 epoch: t.data_position().map_or(0, |p| p.epoch as usize),
             });
         }
-        Self::spawn_refresh(trainer, scope, id);
+        Self::spawn_refresh(trainer, scope, to);
     }
 
     /// A project file of the run as it is now, downloaded or autosaved (`None`: an autosave of
@@ -67,6 +68,7 @@ impl TrainerWorker {
         trainer: &Rc<RefCell<Option<Trainer>>>,
         purpose: SavePurpose,
         page: String,
+        to: Caller,
     ) -> Option<Response> {
         let (gan, position, (data, images)) = {
             let t = trainer.borrow();
@@ -86,9 +88,7 @@ impl TrainerWorker {
         let checkpoint = match checkpoint::save_async(&gan, position.as_ref()).await {
             Ok(checkpoint) => checkpoint,
             Err(e) => {
-                return Some(Response::Error(format!(
-                    "the project could not be saved: {e}"
-                )));
+                return Some(to.failed(format!("the project could not be saved: {e}")));
             }
         };
         let count = images.len();

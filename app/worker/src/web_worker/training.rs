@@ -12,15 +12,16 @@ use std::task::Context;
 use futures::future::{FutureExt, LocalBoxFuture, MaybeDone, maybe_done};
 use futures::task::noop_waker_ref;
 
-use gloo_worker::{HandlerId, WorkerScope};
+use gloo_worker::WorkerScope;
 use model::burn::tensor::ExecutionError;
 use model::{StepValues, checkpoint};
 use protocol::messages::{AlarmReport, Response, SampleGrid, StepReport};
 use protocol::verdict::Judged;
 use wasm_bindgen_futures::spawn_local;
 
+use super::Caller;
 use super::{TrainerWorker, now};
-use crate::error::WorkerError;
+use crate::error::{WorkerError, device_error, failure};
 use crate::trainer::{StepKind, Trainer};
 
 /// Milliseconds between two refreshes of the sample grid while training, at most.
@@ -59,7 +60,7 @@ struct Run {
     next_grid: Rc<Cell<f64>>,
     gpu: bool,
     scope: WorkerScope<TrainerWorker>,
-    id: HandlerId,
+    to: Caller,
 }
 
 impl Run {
@@ -89,12 +90,12 @@ impl Run {
         match result {
             Ok(None) => None,
             Ok(Some(Response::Alarm(report))) if !report.alarm.pauses() => {
-                TrainerWorker::respond(&self.scope, self.id, Response::Alarm(report));
+                TrainerWorker::respond(&self.scope, self.to, Response::Alarm(report));
                 None
             }
             // The run is falling apart: pause, so the class sees it and can go back.
             Ok(Some(alarm)) => Some(alarm),
-            Err(e) => Some(e.into_response(self.gpu)),
+            Err(e) => Some(failure(e, self.gpu, self.to.ticket)),
         }
     }
 
@@ -121,7 +122,7 @@ impl Run {
         let values = Pin::new(&mut values)
             .take_output()
             .expect("a finished read has its output")
-            .map_err(WorkerError::device)?;
+            .map_err(device_error)?;
         let alarm = {
             let mut t = self.trainer.borrow_mut();
             let t = t.as_mut().ok_or(WorkerError::NotReady)?;
@@ -139,7 +140,7 @@ impl Run {
         let ms = now() - since.max(at);
         TrainerWorker::respond(
             &self.scope,
-            self.id,
+            self.to,
             Response::Step(StepReport {
                 step,
                 epoch,
@@ -167,7 +168,7 @@ impl Run {
                     false,
                     Judged::Refresh,
                     &self.scope,
-                    self.id,
+                    self.to,
                 )
                 .await?;
             }
@@ -185,7 +186,7 @@ impl Run {
             };
             let from = now();
             let quality_alarm =
-                TrainerWorker::send_samples(&self.trainer, quality, judged, &self.scope, self.id)
+                TrainerWorker::send_samples(&self.trainer, quality, judged, &self.scope, self.to)
                     .await?;
             self.next_grid
                 .set(TrainerWorker::next_grid_due(from, now()));
@@ -235,7 +236,7 @@ impl TrainerWorker {
         quality: bool,
         judged: Judged,
         scope: &WorkerScope<Self>,
-        id: HandlerId,
+        to: Caller,
     ) -> Result<Option<Response>, WorkerError> {
         let (samples, step, judgement) = {
             let mut t = trainer.borrow_mut();
@@ -263,12 +264,12 @@ impl TrainerWorker {
         let t = t.as_mut().ok_or(WorkerError::NotReady)?;
         if let Some((real_logits, fake_logits, real, fake)) = verdict {
             let report = t.verdict_report((&real_logits, &fake_logits), (&real, &fake), judged);
-            Self::respond(scope, id, Response::Verdict(report));
+            Self::respond(scope, to, Response::Verdict(report));
         }
         let (width, height, rgba) = t.grid_rgba(&pixels);
         Self::respond(
             scope,
-            id,
+            to,
             Response::Samples(SampleGrid {
                 step,
                 width,
@@ -283,7 +284,7 @@ impl TrainerWorker {
         let memorisation = t.memorisation(&pixels);
         Self::respond(
             scope,
-            id,
+            to,
             Response::Quality {
                 step,
                 swd: swd.mean,
@@ -297,31 +298,25 @@ impl TrainerWorker {
     }
 
     /// Sends the sample grid of the model as it is now (after a load or going back).
-    pub(super) fn refresh_samples(&self, scope: &WorkerScope<Self>, id: HandlerId) {
-        Self::spawn_refresh(&self.trainer, scope, id);
+    pub(super) fn refresh_samples(&self, scope: &WorkerScope<Self>, to: Caller) {
+        Self::spawn_refresh(&self.trainer, scope, to);
     }
 
     /// [`refresh_samples`](Self::refresh_samples) from a shared trainer; a failure is reported.
     pub(super) fn spawn_refresh(
         trainer: &Rc<RefCell<Option<Trainer>>>,
         scope: &WorkerScope<Self>,
-        id: HandlerId,
+        to: Caller,
     ) {
         let (trainer, scope) = (trainer.clone(), scope.clone());
         spawn_local(async move {
-            if let Err(e) = Self::send_samples(&trainer, false, Judged::Refresh, &scope, id).await {
-                Self::respond(&scope, id, Response::Error(e.to_string()));
+            if let Err(e) = Self::send_samples(&trainer, false, Judged::Refresh, &scope, to).await {
+                Self::respond(&scope, to, to.failed(e));
             }
         });
     }
 
-    pub(super) fn run(
-        &self,
-        kind: StepKind,
-        repeat: bool,
-        scope: &WorkerScope<Self>,
-        id: HandlerId,
-    ) {
+    pub(super) fn run(&self, kind: StepKind, repeat: bool, scope: &WorkerScope<Self>, to: Caller) {
         if self.busy.get() {
             // A click while a step is in flight runs after it, not never.
             let mut queued = self.queued.borrow_mut();
@@ -339,7 +334,7 @@ impl TrainerWorker {
             next_grid: self.next_grid.clone(),
             gpu: self.gpu.get(),
             scope: scope.clone(),
-            id,
+            to,
         };
         spawn_local(async move {
             let (mut kind, mut repeat) = (kind, repeat);
@@ -379,15 +374,15 @@ impl TrainerWorker {
                     }
                     if let Some(reply) = stop_with {
                         running.set(false);
-                        Self::respond(&run.scope, id, Response::Running(false));
-                        Self::respond(&run.scope, id, reply);
+                        Self::respond(&run.scope, to, Response::Running(false));
+                        Self::respond(&run.scope, to, reply);
                         queued.borrow_mut().clear();
                         break 'runs;
                     }
                     let snapshot_due = now() - last_snapshot.get() > SNAPSHOT_INTERVAL_MS;
                     if run.gpu && next.is_none() && (stopping || snapshot_due) {
                         last_snapshot.set(now());
-                        Self::snapshot(&run.trainer, &run.scope, id);
+                        Self::snapshot(&run.trainer, &run.scope, to);
                     }
                     if stopping {
                         break;
@@ -403,7 +398,7 @@ impl TrainerWorker {
                 }
             }
             busy.set(false);
-            Self::respond(&run.scope, id, Response::Idle);
+            Self::respond(&run.scope, to, Response::Idle);
         });
     }
 
@@ -412,7 +407,7 @@ impl TrainerWorker {
     pub(super) fn snapshot(
         trainer: &Rc<RefCell<Option<Trainer>>>,
         scope: &WorkerScope<Self>,
-        id: HandlerId,
+        to: Caller,
     ) {
         let Some((gan, position)) = trainer
             .borrow()
@@ -425,7 +420,7 @@ impl TrainerWorker {
         spawn_local(async move {
             if let Ok(bytes) = checkpoint::save_async(&gan, position.as_ref()).await {
                 let step = gan.step;
-                Self::respond(&scope, id, Response::Snapshot { step, bytes });
+                Self::respond(&scope, to, Response::Snapshot { step, bytes });
             }
         });
     }
@@ -442,9 +437,6 @@ impl TrainerWorker {
 pub(super) async fn read_floats<const D: usize>(
     tensor: burn::tensor::Tensor<D>,
 ) -> Result<Vec<f32>, WorkerError> {
-    let data = tensor
-        .into_data_async()
-        .await
-        .map_err(WorkerError::device)?;
+    let data = tensor.into_data_async().await.map_err(device_error)?;
     Ok(data.iter::<f32>().collect())
 }
