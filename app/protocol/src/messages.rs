@@ -2,6 +2,7 @@
 
 pub use crate::device::{DeviceChoice, DeviceMeasurement};
 pub use crate::history::StepReport;
+use crate::saved_runs::PageSnapshot;
 use model::GanConfig;
 use serde::{Deserialize, Serialize};
 
@@ -113,8 +114,8 @@ pub enum Request {
     SaveProject {
         /// Where it goes.
         purpose: SavePurpose,
-        /// The page's part ([`crate::saved_runs::PageSnapshot`] as JSON text).
-        page: String,
+        /// The page's part.
+        page: PageSnapshot,
     },
     /// Replace images, data and model with a project file's (nothing changes if it is bad).
     OpenProject(#[serde(with = "serde_bytes")] Vec<u8>),
@@ -582,8 +583,8 @@ pub enum Response {
     /// A project was opened (after its images, configuration and data were sent): the page's
     /// part to restore, and the step.
     ProjectOpened {
-        /// [`crate::saved_runs::PageSnapshot`] as JSON text.
-        page: String,
+        /// The page's part to restore.
+        page: PageSnapshot,
         /// Its step.
         step: u64,
         /// Passes over the data so far.

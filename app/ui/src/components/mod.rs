@@ -224,9 +224,6 @@ impl PageState {
             }
             Response::Autosaved(outcome) => self.saved.on_autosaved(outcome),
             Response::ProjectOpened { page, step, epoch } => {
-                let page = serde_json::from_str(&page)
-                    .map(|v| protocol::saved_runs::PageSnapshot::from_json(&v))
-                    .unwrap_or_default();
                 self.history.set(page.history);
                 self.quality.set(page.quality);
                 self.swd_range.set(None);

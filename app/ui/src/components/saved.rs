@@ -185,7 +185,7 @@ pub fn page_snapshot(state: PageState) -> PageSnapshot {
 
 /// Asks the worker for a project file of the run, for `purpose`.
 pub fn save_project(state: PageState, worker: Worker, purpose: SavePurpose) {
-    let page = serde_json::to_string(&page_snapshot(state)).unwrap_or_default();
+    let page = page_snapshot(state);
     worker.send(Request::SaveProject { purpose, page });
 }
 

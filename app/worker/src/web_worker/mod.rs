@@ -23,6 +23,7 @@ use crate::error::{WorkerError, with_trainer};
 use crate::explorer::Explorer;
 use crate::trainer::{StepKind, Trainer};
 use protocol::messages::{DeviceInfo, Request, Response, SavePurpose, Showcase, Ticket, Ticketed};
+use protocol::saved_runs::PageSnapshot;
 use startup::{default_config, start_device};
 
 /// Whether this program's GEMM uses relaxed SIMD's kernels: set by
@@ -48,7 +49,7 @@ pub struct TrainerWorker {
     /// Steps (kind, continuous) asked for while one was running, in order.
     queued: Rc<RefCell<std::collections::VecDeque<(StepKind, bool)>>>,
     /// The autosave asked for while one was being written.
-    autosave_queued: Rc<RefCell<Option<(SavePurpose, String)>>>,
+    autosave_queued: Rc<RefCell<Option<(SavePurpose, PageSnapshot)>>>,
     pending: Vec<(Request, Caller)>,
     /// The client owed the default model's first sample grid (see
     /// [`TrainerWorker::send_owed_grid`]).

@@ -8,7 +8,7 @@ use gloo_worker::WorkerScope;
 use model::checkpoint;
 use model::project::Project;
 use protocol::messages::{Response, SavePurpose};
-use protocol::saved_runs::SavedRun;
+use protocol::saved_runs::{PageSnapshot, SavedRun};
 use protocol::store as browser_store;
 
 use super::Caller;
@@ -35,7 +35,7 @@ impl TrainerWorker {
             let opened = Project::from_bytes(bytes)
                 .map_err(|e| e.to_string())
                 .and_then(|project| {
-                    let page = project.page.to_string();
+                    let page = PageSnapshot::from_json(&project.page);
                     t.open_project(project).map(|thumbnails| (thumbnails, page))
                 });
             let (thumbnails, page) = match opened {
@@ -67,7 +67,7 @@ impl TrainerWorker {
     pub(super) async fn save_project(
         trainer: &Rc<RefCell<Option<Trainer>>>,
         purpose: SavePurpose,
-        page: String,
+        page: PageSnapshot,
         to: Caller,
     ) -> Option<Response> {
         let (gan, position, (data, images)) = {
@@ -96,7 +96,7 @@ impl TrainerWorker {
             data,
             images,
             checkpoint,
-            page: serde_json::from_str(&page).unwrap_or_default(),
+            page: page.to_json(),
         }
         .to_bytes();
         Some(match purpose {
