@@ -10,9 +10,7 @@
 //!   keeps it).
 //! - [`saved_runs`]: the runs autosaved in the browser; [`store`]: their IndexedDB.
 //! - [`lab`]: the 2-D lab's own messages (its own worker, its own section of the page).
-//! - [`bytes`]: byte buffers in messages as one block.
 
-pub mod bytes;
 pub mod data;
 pub mod device;
 pub mod history;

@@ -5,6 +5,9 @@ pub use crate::history::StepReport;
 use crate::saved_runs::PageSnapshot;
 use model::GanConfig;
 use serde::{Deserialize, Serialize};
+/// A byte buffer that crosses as one block (serde sees a `Vec<u8>` as a sequence of numbers,
+/// which the worker codec, bincode, would read one `u8` call per byte on the page's main thread).
+pub use serde_bytes::ByteBuf;
 
 /// What the page asks of the worker.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -24,7 +27,7 @@ pub enum Request {
     /// Use a built-in procedural dataset (replaces the user's images as training data).
     UseBuiltin(crate::data::Builtin),
     /// Decode and add user files: (name, bytes).
-    AddFiles(#[serde(with = "crate::bytes::named")] Vec<(String, Vec<u8>)>),
+    AddFiles(Vec<NamedFile>),
     /// Remove one user image.
     RemoveImage(u64),
     /// Remove every user image.
@@ -70,7 +73,7 @@ pub enum Request {
     /// Compute the principal directions of a generator's latent space.
     ComputeDirections(GeneratorSource),
     /// Take back the images another worker kept (after a lost GPU device).
-    RestoreImages(#[serde(with = "crate::bytes::named")] Vec<(String, Vec<u8>)>),
+    RestoreImages(Vec<NamedFile>),
     /// Behave as if the GPU device were lost (for the end-to-end test of recovery).
     SimulateDeviceLoss,
     /// Make the generator's weights NaN, so that the next step's losses are not finite (for
@@ -86,8 +89,7 @@ pub enum Request {
         /// Height of each frame.
         height: u32,
         /// The frames, oldest first.
-        #[serde(with = "crate::bytes::list")]
-        frames: Vec<Vec<u8>>,
+        frames: Vec<ByteBuf>,
         /// How long each frame shows.
         frame_ms: u32,
     },
@@ -226,6 +228,23 @@ impl From<String> for WorkerError {
     }
 }
 
+/// A file the user handed to the page (or an image the page kept): its name and bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedFile {
+    /// The file's name.
+    pub name: String,
+    /// Its contents, as one block.
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
+}
+
+impl NamedFile {
+    /// As the trainer takes files: (name, bytes).
+    pub fn into_pair(self) -> (String, Vec<u8>) {
+        (self.name, self.bytes)
+    }
+}
+
 /// Where a project file goes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum SavePurpose {
@@ -324,8 +343,7 @@ pub struct Rendered {
     /// What they are for.
     pub purpose: RenderPurpose,
     /// One RGBA8 image of `size × size` per z, or why none could be drawn.
-    #[serde(with = "crate::bytes::list_or_error")]
-    pub frames: Result<Vec<Vec<u8>>, String>,
+    pub frames: Result<Vec<ByteBuf>, String>,
     /// Side of each image.
     pub size: u32,
     /// Time in the worker, including the read-back.
@@ -431,8 +449,7 @@ pub struct FeatureMaps {
     /// Side of each map.
     pub side: u32,
     /// One RGBA8 image per channel shown, or why none could be read.
-    #[serde(with = "crate::bytes::list_or_error")]
-    pub maps: Result<Vec<Vec<u8>>, String>,
+    pub maps: Result<Vec<ByteBuf>, String>,
 }
 
 /// A user image as the page shows it.
@@ -600,4 +617,91 @@ pub enum Response {
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages' buffers cross as byte strings, one block each, not as sequences of
+    /// numbers (which bincode, the worker codec, reads one call per byte).
+    #[test]
+    fn the_messages_send_their_buffers_as_byte_strings() {
+        use serde_test::{Token, assert_ser_tokens};
+        let snapshot = Response::Snapshot {
+            step: 3,
+            bytes: vec![1, 2, 3],
+        };
+        assert_ser_tokens(
+            &snapshot,
+            &[
+                Token::StructVariant {
+                    name: "Response",
+                    variant: "Snapshot",
+                    len: 2,
+                },
+                Token::Str("step"),
+                Token::U64(3),
+                Token::Str("bytes"),
+                Token::Bytes(&[1, 2, 3]),
+                Token::StructVariantEnd,
+            ],
+        );
+        let files = Request::AddFiles(vec![NamedFile {
+            name: "a.png".into(),
+            bytes: vec![9],
+        }]);
+        assert_ser_tokens(
+            &files,
+            &[
+                Token::NewtypeVariant {
+                    name: "Request",
+                    variant: "AddFiles",
+                },
+                Token::Seq { len: Some(1) },
+                Token::Struct {
+                    name: "NamedFile",
+                    len: 2,
+                },
+                Token::Str("name"),
+                Token::Str("a.png"),
+                Token::Str("bytes"),
+                Token::Bytes(&[9]),
+                Token::StructEnd,
+                Token::SeqEnd,
+            ],
+        );
+    }
+
+    #[test]
+    fn lists_of_buffers_cross_as_byte_strings_too() {
+        use serde_test::{Token, assert_ser_tokens};
+        let maps = FeatureMaps {
+            layer: 1,
+            side: 1,
+            maps: Ok(vec![ByteBuf::from(vec![4, 5])]),
+        };
+        assert_ser_tokens(
+            &maps,
+            &[
+                Token::Struct {
+                    name: "FeatureMaps",
+                    len: 3,
+                },
+                Token::Str("layer"),
+                Token::U64(1),
+                Token::Str("side"),
+                Token::U32(1),
+                Token::Str("maps"),
+                Token::NewtypeVariant {
+                    name: "Result",
+                    variant: "Ok",
+                },
+                Token::Seq { len: Some(1) },
+                Token::Bytes(&[4, 5]),
+                Token::SeqEnd,
+                Token::StructEnd,
+            ],
+        );
+    }
 }

@@ -15,8 +15,8 @@ use gloo_worker::{Bincode, Codec};
 use model::GanConfig;
 use model::latent::seeded_normal;
 use protocol::messages::{
-    GeneratorSource, RenderPurpose, Rendered, Request, Response, StepReport, Ticket, Ticketed,
-    WorkerError,
+    GeneratorSource, NamedFile, RenderPurpose, Rendered, Request, Response, StepReport, Ticket,
+    Ticketed, WorkerError,
 };
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use worker::explorer::Explorer;
@@ -161,7 +161,10 @@ fn protocol_messages_cross_the_worker_codec() {
             }),
         },
         Request::Configure(tiny()),
-        Request::AddFiles(vec![("a.png".into(), vec![1, 2, 3])]),
+        Request::AddFiles(vec![NamedFile {
+            name: "a.png".into(),
+            bytes: vec![1, 2, 3],
+        }]),
         Request::Render {
             id: 7,
             source: GeneratorSource::Training,

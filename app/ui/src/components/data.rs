@@ -11,7 +11,7 @@ use web_sys::HtmlInputElement;
 use super::browser::{draw_rgba, files_of, read_bytes};
 use super::{PageState, Worker};
 use protocol::data::{Builtin, STORED_SIZE};
-use protocol::messages::{Request, Thumbnail};
+use protocol::messages::{NamedFile, Request, Thumbnail};
 
 /// Files sent to the worker per message: big enough to be quick, small enough for progress.
 const FILES_PER_MESSAGE: usize = 8;
@@ -39,7 +39,7 @@ fn add_files(files: Vec<web_sys::File>, state: PageState, worker: Worker) {
                 ));
             } else {
                 match read_bytes(file).await {
-                    Ok(bytes) => batch.push((name, bytes)),
+                    Ok(bytes) => batch.push(NamedFile { name, bytes }),
                     Err(e) => refused.push((name, e)),
                 }
             }

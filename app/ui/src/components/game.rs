@@ -330,7 +330,7 @@ fn Architecture() -> impl IntoView {
                             maps.len()
                         )}</p>
                         {maps.into_iter().enumerate().map(|(i, rgba)| view! {
-                            <Pixels rgba=rgba size=side label=format!("feature map {}", i + 1)/>
+                            <Pixels rgba=rgba.into_vec() size=side label=format!("feature map {}", i + 1)/>
                         }).collect_view()}
                     </div>
                 }

@@ -10,7 +10,7 @@ use super::charts::Chart;
 use super::{PageState, Worker};
 use model::health::Alarm;
 use protocol::history::Series;
-use protocol::messages::{AlarmReport, EarlierState, QUALITY_SEEDS, Request};
+use protocol::messages::{AlarmReport, ByteBuf, EarlierState, QUALITY_SEEDS, Request};
 
 /// Below this ratio of the samples' nearest-image distance to the data's own spacing, the
 /// samples look like copies of training images.
@@ -246,7 +246,11 @@ fn Replay() -> impl IntoView {
             Some(Request::TimelapseGif {
                 width: first.width,
                 height: first.height,
-                frames: t.frames().iter().map(|f| f.rgba.clone()).collect(),
+                frames: t
+                    .frames()
+                    .iter()
+                    .map(|f| ByteBuf::from(f.rgba.clone()))
+                    .collect(),
                 frame_ms: TIMELAPSE_FRAME_MS,
             })
         });

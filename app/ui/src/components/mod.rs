@@ -31,8 +31,8 @@ use link::TrainerLink;
 use protocol::data::Source;
 use protocol::history::History;
 use protocol::messages::{
-    AlarmReport, Concern, DeviceChoice, DeviceInfo, FeatureMaps, Memorisation, NearestReport,
-    Request, Response, SampleGrid, StepReport, Thumbnail, Ticketed,
+    AlarmReport, Concern, DeviceChoice, DeviceInfo, FeatureMaps, Memorisation, NamedFile,
+    NearestReport, Request, Response, SampleGrid, StepReport, Thumbnail, Ticketed,
 };
 use protocol::verdict::VerdictReport;
 
@@ -491,11 +491,14 @@ fn spawn_worker(
 /// kept in the address, so a reload stays on that device; the WebGPU worker loaded in the
 /// background, once it chose WebGPU, is the new worker (and the address stays as it was).
 fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
-    let images: Vec<(String, Vec<u8>)> = state
+    let images: Vec<NamedFile> = state
         .thumbnails
         .get_untracked()
         .into_iter()
-        .map(|t| (t.name.clone(), t.rgba.clone()))
+        .map(|t| NamedFile {
+            name: t.name.clone(),
+            bytes: t.rgba.clone(),
+        })
         .collect();
     let snapshot = state.snapshot.get_untracked();
     let source = state.source.get_untracked();

@@ -4,7 +4,9 @@
 use gloo_worker::WorkerScope;
 use model::checkpoint;
 use protocol::data::Source;
-use protocol::messages::{FeatureMaps, Rendered, Request, Response, SavePurpose};
+use protocol::messages::{
+    ByteBuf, FeatureMaps, NamedFile, Rendered, Request, Response, SavePurpose,
+};
 use protocol::store as browser_store;
 use wasm_bindgen_futures::spawn_local;
 
@@ -37,7 +39,7 @@ impl TrainerWorker {
             } => {
                 let images: Option<Vec<image::RgbaImage>> = frames
                     .into_iter()
-                    .map(|rgba| image::RgbaImage::from_raw(width, height, rgba))
+                    .map(|rgba| image::RgbaImage::from_raw(width, height, rgba.into_vec()))
                     .collect();
                 let gif = images
                     .ok_or_else(|| "the timelapse's frames have different sizes".to_string())
@@ -83,6 +85,9 @@ impl TrainerWorker {
                                     .await
                                     .map(|values| {
                                         model::images::feature_maps_rgba(&values, k, side)
+                                            .into_iter()
+                                            .map(ByteBuf::from)
+                                            .collect()
                                     })
                                     .map_err(|e| e.to_string()),
                             }
@@ -101,7 +106,8 @@ impl TrainerWorker {
                 reply(Self::describe_data(t));
             }
             Request::AddFiles(files) => {
-                let (added, rejected) = t.add_files(files);
+                let (added, rejected) =
+                    t.add_files(files.into_iter().map(NamedFile::into_pair).collect());
                 if !added.is_empty() {
                     reply(Response::ImagesAdded(added));
                 }
@@ -257,8 +263,11 @@ impl TrainerWorker {
                         Ok(drawing) => (read_frames(&drawing).await, drawing.size as u32),
                         Err(e) => (Err(e), 0),
                     };
-                    let frames =
-                        frames.map(|f| f.into_iter().map(image::RgbaImage::into_raw).collect());
+                    let frames = frames.map(|f| {
+                        f.into_iter()
+                            .map(|image| ByteBuf::from(image.into_raw()))
+                            .collect()
+                    });
                     let rendered = Rendered {
                         id: render,
                         purpose,
@@ -288,7 +297,8 @@ impl TrainerWorker {
                 });
             }
             Request::RestoreImages(images) => {
-                let (added, rejected) = t.restore(images);
+                let (added, rejected) =
+                    t.restore(images.into_iter().map(NamedFile::into_pair).collect());
                 reply(Response::ImagesAdded(added));
                 if !rejected.is_empty() {
                     reply(Response::ImagesRejected(rejected));

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use model::principal::PrincipalDirections;
 use protocol::data::{GRID_SAMPLES, grid_latents};
 use protocol::messages::{
-    ExportFormat, GeneratorSource, PretrainedInfo, RenderPurpose, Rendered, Request, Showcase,
+    ByteBuf, ExportFormat, GeneratorSource, PretrainedInfo, RenderPurpose, Rendered, Request,
+    Showcase,
 };
 
 use crate::coalesce::Coalescer;
@@ -395,7 +396,8 @@ impl ExplorerState {
             ..
         } = rendered;
         match frames {
-            Ok(mut frames) => {
+            Ok(frames) => {
+                let mut frames: Vec<Vec<u8>> = frames.into_iter().map(ByteBuf::into_vec).collect();
                 self.render_error.set(None);
                 match purpose {
                     RenderPurpose::Preview => {
