@@ -16,6 +16,7 @@ use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, Device};
 
 use crate::config::GanConfig;
+use crate::container::{self, Unsealed};
 use crate::data::DataPosition;
 use crate::discriminator::Discriminator;
 use crate::generator::Generator;
@@ -33,7 +34,27 @@ const SECTIONS_V1: usize = 5;
 const SECTIONS_V2: usize = 6;
 const SECTIONS_V3: usize = 7;
 const SECTIONS: usize = 8;
-const HEADER: usize = 8 + 4 + 4;
+
+/// Where each section sits in a checkpoint's body, after the step and the noise's position
+/// (older versions stop earlier: see `SECTIONS_V1`…).
+mod part {
+    /// The configuration, JSON.
+    pub const CONFIG: usize = 0;
+    /// The generator's record.
+    pub const GENERATOR: usize = 1;
+    /// The discriminator's record.
+    pub const DISCRIMINATOR: usize = 2;
+    /// G's optimiser state (empty: none saved).
+    pub const OPTIM_G: usize = 3;
+    /// D's optimiser state.
+    pub const OPTIM_D: usize = 4;
+    /// The data's position (version 2 on; empty: none saved).
+    pub const DATA: usize = 5;
+    /// The averaged generator's record (version 3 on; empty: no average).
+    pub const EMA: usize = 6;
+    /// The training counters (version 4 on).
+    pub const STATE: usize = 7;
+}
 
 /// Why bytes are not a checkpoint this build can load.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -248,21 +269,16 @@ fn encode(
         ema.unwrap_or_default(),
         &state,
     ] {
-        crate::sections::write(&mut body, section);
+        container::write(&mut body, section);
     }
-    let mut out = Vec::with_capacity(HEADER + body.len());
-    out.extend_from_slice(MAGIC);
-    out.extend(FORMAT_VERSION.to_le_bytes());
-    out.extend(crc32fast::hash(&body).to_le_bytes());
-    out.extend(body);
-    Ok(out)
+    Ok(container::seal(MAGIC, FORMAT_VERSION, &body))
 }
 
 /// The training data's position saved with the checkpoint, if any (none in version 1 files and
 /// in checkpoints saved without it).
 pub fn data_position(bytes: &[u8]) -> Result<Option<DataPosition>, CheckpointError> {
     let sections = Sections::parse(bytes)?;
-    match sections.parts.get(5) {
+    match sections.parts.get(part::DATA) {
         Some(part) if !part.is_empty() => serde_json::from_slice(part)
             .map(Some)
             .map_err(|e| CheckpointError::Config(format!("data position: {e}"))),
@@ -291,9 +307,9 @@ pub fn load_generator(
         reason: e.to_string(),
     };
     // The averaged generator where there is one: the one samples are drawn with.
-    let part = match sections.parts.get(6) {
+    let part = match sections.parts.get(part::EMA) {
         Some(ema) if !ema.is_empty() => ema,
-        _ => &sections.parts[1],
+        _ => &sections.parts[part::GENERATOR],
     };
     let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(part.to_vec()))
         .map_err(mismatch)?
@@ -325,10 +341,12 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<Gan, CheckpointError> {
             .map(ModuleRecord::cast_to_module_dtype)
     };
     let generator = Generator::new(&config, &plain)
-        .try_load_record(record(sections.parts[1]).map_err(mismatch("generator"))?)
+        .try_load_record(record(sections.parts[part::GENERATOR]).map_err(mismatch("generator"))?)
         .map_err(mismatch("generator"))?;
     let discriminator = Discriminator::new(&config, &plain)
-        .try_load_record(record(sections.parts[2]).map_err(mismatch("discriminator"))?)
+        .try_load_record(
+            record(sections.parts[part::DISCRIMINATOR]).map_err(mismatch("discriminator"))?,
+        )
         .map_err(mismatch("discriminator"))?;
     let mut gan = Gan::from_parts(config, generator, discriminator, device);
     // Empty optimiser sections (a checkpoint saved without them) leave Adam fresh; versions
@@ -337,18 +355,18 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<Gan, CheckpointError> {
     gan.optim_g = optimizer_state(
         &gan.optim_g,
         &gan.generator,
-        (sections.parts[3], older),
+        (sections.parts[part::OPTIM_G], older),
         &plain,
         "generator optimiser",
     )?;
     gan.optim_d = optimizer_state(
         &gan.optim_d,
         &gan.discriminator,
-        (sections.parts[4], older),
+        (sections.parts[part::OPTIM_D], older),
         &plain,
         "discriminator optimiser",
     )?;
-    if let Some(part) = sections.parts.get(6).filter(|p| !p.is_empty()) {
+    if let Some(part) = sections.parts.get(part::EMA).filter(|p| !p.is_empty()) {
         let ema = Generator::new(&gan.config, &plain)
             .try_load_record(record(part).map_err(mismatch("averaged generator"))?)
             .map_err(mismatch("averaged generator"))?;
@@ -358,7 +376,11 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<Gan, CheckpointError> {
         // Older files did not count the average's updates: one per step.
         gan.ema_updates = sections.step;
     }
-    if sections.parts.get(7).is_some_and(|p| !p.is_empty()) {
+    if sections
+        .parts
+        .get(part::STATE)
+        .is_some_and(|p| !p.is_empty())
+    {
         gan.ema_updates = sections.state()?.ema_updates;
     }
     gan.step = sections.step;
@@ -408,18 +430,12 @@ struct Sections<'a> {
 
 impl<'a> Sections<'a> {
     fn parse(bytes: &'a [u8]) -> Result<Self, CheckpointError> {
-        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(if bytes.len() < MAGIC.len() && MAGIC.starts_with(bytes) {
-                CheckpointError::Truncated(format!("{} bytes", bytes.len()))
-            } else {
-                CheckpointError::Foreign
-            });
-        }
-        if bytes.len() < HEADER + 24 {
-            return Err(CheckpointError::Truncated(format!("{} bytes", bytes.len())));
-        }
-        let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
-        let found = u32_at(8);
+        // The step (u64) and the noise's position (u128) come before the sections.
+        let sealed = container::unseal(bytes, MAGIC, 24).map_err(|e| match e {
+            Unsealed::Foreign => CheckpointError::Foreign,
+            Unsealed::Truncated(why) => CheckpointError::Truncated(why),
+        })?;
+        let found = sealed.version;
         let count = match found {
             1 => SECTIONS_V1,
             2 => SECTIONS_V2,
@@ -428,13 +444,12 @@ impl<'a> Sections<'a> {
             4 | FORMAT_VERSION => SECTIONS,
             _ => return Err(CheckpointError::Version { found }),
         };
-        let body = &bytes[HEADER..];
+        let body = sealed.body;
         let step = u64::from_le_bytes(body[..8].try_into().expect("8 bytes"));
         let noise = u128::from_le_bytes(body[8..24].try_into().expect("16 bytes"));
-        let parts =
-            crate::sections::read(&body[24..], count).map_err(CheckpointError::Truncated)?;
+        let parts = container::read(&body[24..], count).map_err(CheckpointError::Truncated)?;
         // The checksum last: a cut file reports itself as truncated, not as damaged.
-        if crc32fast::hash(body) != u32_at(12) {
+        if !sealed.intact() {
             return Err(CheckpointError::Checksum);
         }
         Ok(Self {
@@ -447,7 +462,7 @@ impl<'a> Sections<'a> {
 
     /// The run's counters (defaults where the file has none).
     fn state(&self) -> Result<TrainingState, CheckpointError> {
-        match self.parts.get(7) {
+        match self.parts.get(part::STATE) {
             Some(part) if !part.is_empty() => serde_json::from_slice(part)
                 .map_err(|e| CheckpointError::Config(format!("training state: {e}"))),
             _ => Ok(TrainingState::default()),
@@ -455,7 +470,8 @@ impl<'a> Sections<'a> {
     }
 
     fn config(&self) -> Result<GanConfig, CheckpointError> {
-        let config = GanConfig::from_json(self.parts[0]).map_err(CheckpointError::Config)?;
+        let config =
+            GanConfig::from_json(self.parts[part::CONFIG]).map_err(CheckpointError::Config)?;
         config
             .validate()
             .map_err(|e| CheckpointError::Config(e.to_string()))?;
@@ -567,13 +583,9 @@ mod tests {
         body.extend(step.to_le_bytes());
         body.extend(noise.to_le_bytes());
         for part in parts {
-            crate::sections::write(&mut body, part);
+            container::write(&mut body, part);
         }
-        let mut out = MAGIC.to_vec();
-        out.extend(version.to_le_bytes());
-        out.extend(crc32fast::hash(&body).to_le_bytes());
-        out.extend(body);
-        out
+        container::seal(MAGIC, version, &body)
     }
 
     #[test]
@@ -862,13 +874,9 @@ mod tests {
             sections.parts[6],
             sections.parts[7],
         ] {
-            crate::sections::write(&mut body, part);
+            container::write(&mut body, part);
         }
-        let mut forged = Vec::new();
-        forged.extend_from_slice(MAGIC);
-        forged.extend(FORMAT_VERSION.to_le_bytes());
-        forged.extend(crc32fast::hash(&body).to_le_bytes());
-        forged.extend(body);
+        let forged = container::seal(MAGIC, FORMAT_VERSION, &body);
         let err = load(&forged, &Device::flex()).err().unwrap();
         assert!(
             matches!(
@@ -901,7 +909,7 @@ mod tests {
                     b.insert(at, rng.random());
                 }
                 _ => {
-                    let at = rng.random_range(HEADER..b.len());
+                    let at = rng.random_range(container::HEADER..b.len());
                     let len = rng.random_range(1..64).min(b.len() - at);
                     b[at..at + len].iter_mut().for_each(|x| *x = rng.random());
                 }

@@ -26,6 +26,8 @@ pub mod backend;
 pub mod checkpoint;
 pub mod config;
 #[cfg(feature = "burn")]
+mod container;
+#[cfg(feature = "burn")]
 pub mod data;
 #[cfg(feature = "burn")]
 pub mod digits;
@@ -52,8 +54,6 @@ pub mod principal;
 pub mod procedural;
 #[cfg(feature = "burn")]
 pub mod project;
-#[cfg(feature = "burn")]
-mod sections;
 #[cfg(feature = "burn")]
 pub mod snapshot;
 mod step_values;

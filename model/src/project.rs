@@ -13,13 +13,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::checkpoint::{self, CheckpointError};
 use crate::config::GanConfig;
+use crate::container::{self, Unsealed};
 use crate::procedural::Procedural;
 
 /// First bytes of every project file.
 pub const MAGIC: &[u8; 8] = b"GANPROJ\0";
 /// Version of the layout written by this build.
 pub const FORMAT_VERSION: u32 = 1;
-const HEADER: usize = 8 + 4 + 4;
 /// Largest side of a kept image (the page keeps them at 64).
 const MAX_SIDE: u32 = 1024;
 
@@ -117,38 +117,26 @@ impl Project {
         }
         let mut body = Vec::new();
         for section in [&manifest[..], &pixels, &self.checkpoint] {
-            crate::sections::write(&mut body, section);
+            container::write(&mut body, section);
         }
-        let mut out = Vec::with_capacity(HEADER + body.len());
-        out.extend_from_slice(MAGIC);
-        out.extend(FORMAT_VERSION.to_le_bytes());
-        out.extend(crc32fast::hash(&body).to_le_bytes());
-        out.extend(body);
-        out
+        container::seal(MAGIC, FORMAT_VERSION, &body)
     }
 
     /// Reads and checks a file: layout, checksum, manifest, images and the checkpoint's own
     /// checks (its configuration is read, its networks are not built). Never panics.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ProjectError> {
-        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(if bytes.len() < MAGIC.len() && MAGIC.starts_with(bytes) {
-                ProjectError::Truncated(format!("{} bytes", bytes.len()))
-            } else {
-                ProjectError::Foreign
+        let sealed = container::unseal(bytes, MAGIC, 0).map_err(|e| match e {
+            Unsealed::Foreign => ProjectError::Foreign,
+            Unsealed::Truncated(why) => ProjectError::Truncated(why),
+        })?;
+        if sealed.version != FORMAT_VERSION {
+            return Err(ProjectError::Version {
+                found: sealed.version,
             });
         }
-        if bytes.len() < HEADER {
-            return Err(ProjectError::Truncated(format!("{} bytes", bytes.len())));
-        }
-        let found = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-        if found != FORMAT_VERSION {
-            return Err(ProjectError::Version { found });
-        }
-        let body = &bytes[HEADER..];
-        let sections = crate::sections::read(body, 3).map_err(ProjectError::Truncated)?;
+        let sections = container::read(sealed.body, 3).map_err(ProjectError::Truncated)?;
         // The checksum last: a cut file reports itself as truncated, not as damaged.
-        let crc = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes"));
-        if crc32fast::hash(body) != crc {
+        if !sealed.intact() {
             return Err(ProjectError::Checksum);
         }
         let manifest: Manifest = serde_json::from_slice(sections[0])
@@ -282,7 +270,7 @@ mod tests {
         for cut in (0..bytes.len()).step_by(97) {
             assert!(Project::from_bytes(&bytes[..cut]).is_err());
         }
-        for i in (HEADER..bytes.len()).step_by(131) {
+        for i in (container::HEADER..bytes.len()).step_by(131) {
             let mut b = bytes.clone();
             b[i] = b[i].wrapping_add(1);
             assert!(Project::from_bytes(&b).is_err(), "byte {i}");
