@@ -66,21 +66,34 @@ impl Default for WatchConfig {
     }
 }
 
+/// How a discriminator's win shows, by the loss the run trains with (averaged over
+/// [`WatchConfig::window`] steps).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Won {
+    /// BCE: D's mean output on real images, near 1, and on generated ones, near 0.
+    Bce {
+        /// Averaged D(x).
+        d_real: f32,
+        /// Averaged D(G(z)).
+        d_fake: f32,
+    },
+    /// Hinge: D's loss, near 0 (both margins met on nearly every image).
+    Hinge {
+        /// Averaged D loss.
+        d_loss: f32,
+    },
+}
+
 /// What went wrong, with the numbers that show it.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Alarm {
-    /// The discriminator has won: averaged over the last [`WatchConfig::window`] steps it
-    /// gives real images `d_real` and generated ones `d_fake` (BCE), or its loss is `d_loss`
-    /// (hinge).
+    /// The discriminator has won: averaged over the last [`WatchConfig::window`] steps, what
+    /// [`Won`] shows.
     DiscriminatorWins {
         /// Step at which the alarm rang.
         step: u64,
-        /// The loss the run trains with.
-        loss: LossKind,
-        /// Averaged D(x) (BCE) or D's loss (hinge).
-        d_real: f32,
-        /// Averaged D(G(z)) (BCE); 0 for hinge.
-        d_fake: f32,
+        /// The numbers that show it, as the run's loss has them.
+        won: Won,
     },
     /// The samples got much worse than the run's best.
     QualityFell {
@@ -121,18 +134,14 @@ impl Alarm {
         match *self {
             Alarm::DiscriminatorWins {
                 step,
-                loss: LossKind::Hinge,
-                d_real,
-                ..
+                won: Won::Hinge { d_loss },
             } => format!(
-                "the discriminator has won (step {step}): its hinge loss is {d_real:.3}, so it \
+                "the discriminator has won (step {step}): its hinge loss is {d_loss:.3}, so it \
                  separates real from generated images on nearly every image"
             ),
             Alarm::DiscriminatorWins {
                 step,
-                d_real,
-                d_fake,
-                ..
+                won: Won::Bce { d_real, d_fake },
             } => format!(
                 "the discriminator has won (step {step}): it gives real images {d_real:.2} and \
                  generated ones {d_fake:.2}, so the generator's images no longer fool it"
@@ -268,12 +277,14 @@ impl RunWatch {
             return None;
         }
         self.d_wins_rung = true;
-        Some(Alarm::DiscriminatorWins {
-            step,
-            loss: self.loss,
-            d_real: average.0,
-            d_fake: average.1,
-        })
+        let won = match self.loss {
+            LossKind::Bce => Won::Bce {
+                d_real: average.0,
+                d_fake: average.1,
+            },
+            _ => Won::Hinge { d_loss: average.0 },
+        };
+        Some(Alarm::DiscriminatorWins { step, won })
     }
 
     /// Adds D(G(z)) at `step` to its block; when a block closes, looks for turns between high
@@ -397,9 +408,7 @@ mod tests {
         assert_eq!(alarms.len(), 1, "{alarms:?}");
         let Alarm::DiscriminatorWins {
             step,
-            d_real,
-            d_fake,
-            ..
+            won: Won::Bce { d_real, d_fake },
         } = alarms[0]
         else {
             panic!("{alarms:?}")
@@ -448,9 +457,22 @@ mod tests {
             d_loss: Some(0.0),
             ..Default::default()
         };
+        let alarm = (1..=300).find_map(|s| hinge.observe_step(s, &zero_loss));
         assert!(
-            (1..=300).any(|s| hinge.observe_step(s, &zero_loss).is_some()),
-            "hinge loss 0 for 300 steps"
+            matches!(
+                alarm,
+                Some(Alarm::DiscriminatorWins {
+                    won: Won::Hinge { d_loss: 0.0 },
+                    ..
+                })
+            ),
+            "hinge loss 0 for 300 steps: {alarm:?}"
+        );
+        assert!(
+            alarm
+                .unwrap()
+                .describe()
+                .contains("its hinge loss is 0.000")
         );
         let mut wgan = RunWatch::new(LossKind::WganClip, WatchConfig::default());
         assert!((1..=300).all(|s| wgan.observe_step(s, &zero_loss).is_none()));

@@ -1,6 +1,7 @@
-//! The explorer's view as the address's hash carries it, so a link reopens the same view:
-//! which generator, the seed, z, the interpolation ends A and B, t, lerp or slerp, the strip's
-//! length and the panels to hide (a teacher can show only the explorer on a projector).
+//! The page's view as the address's hash carries it, so a link reopens the same view: the
+//! explorer's (which generator, the seed, z, the interpolation ends A and B, t, lerp or slerp,
+//! the strip's length), the panels to hide (a teacher can show only the explorer on a
+//! projector), the lesson's step, the theme and the text size.
 //!
 //! `#src=pre&seed=3&z=…&a=…&b=…&t=0.500&mode=slerp&frames=12&hide=data,train,live`
 //!
@@ -62,9 +63,10 @@ impl Panel {
     }
 }
 
-/// What the explorer shows.
+/// What the page shows, as its address's hash says: the explorer's view, and the classroom's
+/// settings (hidden panels, lesson step, theme, text size).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExplorerView {
+pub struct PageView {
     /// Which generator draws.
     pub source: GeneratorSource,
     /// Seed of the last random z (Randomize counts on from it).
@@ -147,7 +149,7 @@ pub fn random_latent(seed: u64, latent: usize) -> Vec<f32> {
     quantize(&seeded_normal(seed, 1, latent).remove(0))
 }
 
-impl ExplorerView {
+impl PageView {
     /// The view a page opens with for a generator of `latent` inputs.
     pub fn new(latent: usize) -> Self {
         Self {
@@ -380,7 +382,7 @@ mod tests {
 
     #[test]
     fn a_view_round_trips_through_its_hash() {
-        let mut view = ExplorerView::new(64);
+        let mut view = PageView::new(64);
         view.source = GeneratorSource::Training;
         view.seed = 41;
         view.z = random_latent(41, 64);
@@ -391,32 +393,32 @@ mod tests {
         view.hidden = vec![Panel::Data, Panel::Live];
         let hash = view.to_hash();
         assert!(hash.contains("hide=data,live"), "{hash}");
-        let (back, problems) = ExplorerView::from_hash(&format!("#{hash}"), 64);
+        let (back, problems) = PageView::from_hash(&format!("#{hash}"), 64);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(back, view);
     }
 
     #[test]
     fn lesson_theme_and_text_size_travel_in_the_link() {
-        let mut view = ExplorerView::new(8);
+        let mut view = PageView::new(8);
         view.lesson = Some(3);
         view.theme = Some(Theme::Light);
         view.text = 150;
         let hash = view.to_hash();
         assert!(hash.ends_with("lesson=3&theme=light&text=150"), "{hash}");
-        assert_eq!(ExplorerView::from_hash(&hash, 8), (view, vec![]));
-        let (view, problems) = ExplorerView::from_hash("lesson=99&theme=pink&text=7", 8);
+        assert_eq!(PageView::from_hash(&hash, 8), (view, vec![]));
+        let (view, problems) = PageView::from_hash("lesson=99&theme=pink&text=7", 8);
         assert_eq!((view.lesson, view.theme, view.text), (None, None, 100));
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].contains("1 to 14"), "{problems:?}");
         // Only a short link: the rest of the view keeps its defaults.
-        assert_eq!(ExplorerView::from_hash("#lesson=2", 8).0.lesson, Some(2));
+        assert_eq!(PageView::from_hash("#lesson=2", 8).0.lesson, Some(2));
     }
 
     #[test]
     fn a_malformed_hash_gives_defaults_and_says_why() {
-        let defaults = ExplorerView::new(64);
-        let (view, problems) = ExplorerView::from_hash(
+        let defaults = PageView::new(64);
+        let (view, problems) = PageView::from_hash(
             "z=%%%&t=7&mode=zigzag&frames=99&hide=data,moon&src=x&seed=-1&colour=red&a=A",
             64,
         );
@@ -425,11 +427,11 @@ mod tests {
         assert!(problems.iter().any(|p| p.contains("moon")));
         assert_eq!(view, defaults);
         // Garbage that is not even pairs.
-        let (view, problems) = ExplorerView::from_hash("#💥&&=&==", 64);
+        let (view, problems) = PageView::from_hash("#💥&&=&==", 64);
         assert_eq!(view, defaults);
         assert_eq!(problems.len(), 3, "{problems:?}");
         // An empty hash is the default view, silently.
-        assert_eq!(ExplorerView::from_hash("", 64), (defaults, vec![]));
+        assert_eq!(PageView::from_hash("", 64), (defaults, vec![]));
     }
 
     #[test]
@@ -439,16 +441,16 @@ mod tests {
             .into_iter()
             .chain([GeneratorSource::Training])
         {
-            let view = ExplorerView {
+            let view = PageView {
                 source,
-                ..ExplorerView::new(8)
+                ..PageView::new(8)
             };
-            assert_eq!(ExplorerView::from_hash(&view.to_hash(), 8), (view, vec![]));
+            assert_eq!(PageView::from_hash(&view.to_hash(), 8), (view, vec![]));
         }
-        let (view, problems) = ExplorerView::from_hash("src=pre", 8);
+        let (view, problems) = PageView::from_hash("src=pre", 8);
         assert_eq!(view.source, GeneratorSource::Pretrained(Showcase::Digits));
         assert!(problems.is_empty());
-        let (view, problems) = ExplorerView::from_hash("src=cats", 8);
+        let (view, problems) = PageView::from_hash("src=cats", 8);
         assert_eq!(view.source, GeneratorSource::default());
         assert!(
             problems[0].contains("none of pre, food and own"),
@@ -458,7 +460,7 @@ mod tests {
 
     #[test]
     fn randomize_counts_the_seed_on() {
-        let mut view = ExplorerView::new(16);
+        let mut view = PageView::new(16);
         let first = view.next_random();
         assert_eq!((view.seed, first.clone()), (1, random_latent(1, 16)));
         assert_ne!(view.next_random(), first);
@@ -468,7 +470,7 @@ mod tests {
     #[test]
     fn a_z_of_another_size_is_fitted_and_reported() {
         let short = encode_latent(&[0.5; 10]);
-        let (view, problems) = ExplorerView::from_hash(&format!("z={short}"), 64);
+        let (view, problems) = PageView::from_hash(&format!("z={short}"), 64);
         assert_eq!(view.z.len(), 64);
         assert_eq!(&view.z[..10], &[0.5; 10]);
         assert_eq!(problems.len(), 1, "{problems:?}");

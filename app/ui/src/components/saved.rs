@@ -179,7 +179,7 @@ pub fn page_snapshot(state: PageState) -> PageSnapshot {
         view: state
             .explorer
             .view
-            .with_untracked(crate::view_state::ExplorerView::to_hash),
+            .with_untracked(crate::view_state::PageView::to_hash),
     }
 }
 

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 pub use state::{Directions, ExplorerState, TrainingSignals};
 
-use crate::view_state::{ExplorerView, Panel};
+use crate::view_state::{PageView, Panel};
 use interpolation::InterpolationPanel;
 use preview::Preview;
 use protocol::messages::{GeneratorSource, Showcase};
@@ -54,7 +54,7 @@ pub fn ExplorerPanel() -> impl IntoView {
     // The link follows the view, except while an animation runs (browsers throttle history
     // updates); it catches up when the animation stops.
     Effect::new(move |_| {
-        let hash = state.view.with(ExplorerView::to_hash);
+        let hash = state.view.with(PageView::to_hash);
         if state.animation.get().is_none()
             && let Ok(history) = window().history()
         {
@@ -70,7 +70,7 @@ pub fn ExplorerPanel() -> impl IntoView {
     // hash: the view follows it as it would on a fresh load.
     let hash_changed = window_event_listener(leptos::ev::hashchange, move |_| {
         let hash = window().location().hash().unwrap_or_default();
-        let now = state.view.with_untracked(ExplorerView::to_hash);
+        let now = state.view.with_untracked(PageView::to_hash);
         if hash.trim_start_matches('#') != now {
             let latent = state.view.with_untracked(|v| v.z.len());
             state.restore_view(&hash, latent);

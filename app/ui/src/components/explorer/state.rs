@@ -13,7 +13,7 @@ use protocol::messages::{
 
 use crate::coalesce::Coalescer;
 use crate::components::browser::now_ms;
-use crate::view_state::{ExplorerView, quantize};
+use crate::view_state::{PageView, quantize};
 
 /// What the explorer reads of the training run; the page's state owns these signals.
 #[derive(Clone, Copy)]
@@ -27,7 +27,7 @@ pub struct TrainingSignals {
 }
 
 /// Where the explorer's requests go: the page's current worker.
-type Send = std::rc::Rc<dyn Fn(Request)>;
+type SendRequest = std::rc::Rc<dyn Fn(Request)>;
 
 /// Preview latencies kept for the display and the tests.
 pub(super) const LATENCIES_KEPT: usize = 50;
@@ -87,7 +87,7 @@ pub enum Animation {
 #[derive(Clone, Copy)]
 pub struct ExplorerState {
     /// What is shown; mirrored in the address's hash.
-    pub view: RwSignal<ExplorerView>,
+    pub view: RwSignal<PageView>,
     /// The shipped generators the worker has loaded (or why it could not); one not listed is
     /// loading or not asked for yet.
     pub pretrained: RwSignal<HashMap<Showcase, Result<PretrainedInfo, String>>>,
@@ -129,7 +129,7 @@ pub struct ExplorerState {
     /// |z| of the frames of the running strip render.
     pub(super) strip_norms: StoredValue<Vec<f32>>,
     pub(super) next_id: StoredValue<u64>,
-    worker: StoredValue<Option<Send>, LocalStorage>,
+    worker: StoredValue<Option<SendRequest>, LocalStorage>,
     /// The training run, as the explorer needs it.
     pub training: TrainingSignals,
 }
@@ -143,7 +143,7 @@ impl ExplorerState {
     pub fn new(training: TrainingSignals) -> Self {
         // Both the shipped generator and a fresh page model take 64 numbers; another size is
         // fitted when the generator is known.
-        let (view, problems) = ExplorerView::from_hash(&location_hash(), 64);
+        let (view, problems) = PageView::from_hash(&location_hash(), 64);
         let base = view.z.clone();
         Self {
             view: RwSignal::new(view),
@@ -175,7 +175,7 @@ impl ExplorerState {
 
     /// Shows a saved view (a project's link), fitted to a generator of `latent` numbers.
     pub fn restore_view(self, hash: &str, latent: usize) {
-        let (view, problems) = ExplorerView::from_hash(hash, latent);
+        let (view, problems) = PageView::from_hash(hash, latent);
         self.base.set_value(view.z.clone());
         self.link_problems.set(problems);
         self.view.set(view);
