@@ -50,6 +50,9 @@ pub enum Request {
     SaveCheckpoint,
     /// Replace the model with a checkpoint (kept unchanged if the bytes are bad).
     LoadCheckpoint(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// Go on with the page's run from its snapshot (a checkpoint) on this new worker, after a
+    /// hand-over or a lost device: answered as [`Installed::Continued`].
+    ContinueRun(#[serde(with = "serde_bytes")] Vec<u8>),
     /// Draw G(z) for each z with the chosen generator (for the explorer).
     Render {
         /// Echoed in the answer, so the page knows which request it answers.
@@ -105,8 +108,8 @@ pub enum Request {
         /// Its place in the row.
         index: usize,
     },
-    /// The generator's feature maps at one layer of its [`Response::Architecture`], for the
-    /// live grid's first image.
+    /// The generator's feature maps at one layer of its architecture (sent with
+    /// [`Response::ModelInstalled`]), for the live grid's first image.
     Activations {
         /// Index in the generator's layer list (1: the first block; the last: the image).
         layer: usize,
@@ -149,7 +152,8 @@ impl Request {
             Request::Init { .. }
             | Request::TakeSnapshot
             | Request::SimulateDeviceLoss
-            | Request::RestoreImages(_) => Concern::Device,
+            | Request::RestoreImages(_)
+            | Request::ContinueRun(_) => Concern::Device,
             Request::UseBuiltin(_)
             | Request::AddFiles(_)
             | Request::RemoveImage(_)
@@ -243,6 +247,52 @@ impl NamedFile {
     pub fn into_pair(self) -> (String, Vec<u8>) {
         (self.name, self.bytes)
     }
+}
+
+/// What the model trains on, and how many images it has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataSummary {
+    /// A human description.
+    pub name: String,
+    /// Number of images.
+    pub count: usize,
+    /// Which set.
+    pub source: crate::data::Source,
+}
+
+/// A model the worker installed ([`Response::ModelInstalled`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewModel {
+    /// Its configuration.
+    pub config: GanConfig,
+    /// Both networks layer by layer.
+    pub architecture: model::anatomy::Architecture,
+    /// What it trains on.
+    pub dataset: DataSummary,
+    /// Its step.
+    pub step: u64,
+    /// Why it was installed.
+    pub cause: Installed,
+}
+
+/// Why the worker installed a model ([`Response::ModelInstalled`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Installed {
+    /// The worker's own default model, at its start.
+    Started,
+    /// A new model of a configuration (Apply, Reset): a new run.
+    Configured,
+    /// A checkpoint the user loaded: a new run from its step.
+    Checkpoint,
+    /// The page's run from its snapshot ([`Request::ContinueRun`]): the same run goes on.
+    Continued,
+    /// A project file or an autosave (after its images were sent).
+    Project {
+        /// The page's part to restore.
+        page: PageSnapshot,
+        /// Passes over the data so far.
+        epoch: usize,
+    },
 }
 
 /// Where a project file goes.
@@ -511,8 +561,6 @@ pub enum Response {
     Measuring,
     /// The device is ready.
     Device(DeviceInfo),
-    /// Both networks layer by layer (with every new model).
-    Architecture(model::anatomy::Architecture),
     /// What D says of a row of real and a row of generated images (with each sample grid).
     Verdict(crate::verdict::VerdictReport),
     /// The nearest training images asked for by [`Request::Nearest`], or why there are none.
@@ -525,17 +573,11 @@ pub enum Response {
     ImagesRejected(Vec<(String, String)>),
     /// The user's image set now has this many images (after a removal or clear).
     ImageCount(usize),
-    /// What the model trains on now, and how many images it has.
-    Dataset {
-        /// A human description.
-        name: String,
-        /// Number of images.
-        count: usize,
-        /// Which set.
-        source: crate::data::Source,
-    },
-    /// The current model's configuration (after Configure or a checkpoint load).
-    Config(GanConfig),
+    /// The worker has a new model (it started, a configuration, a checkpoint, a project, the
+    /// run's snapshot on a new worker): everything the page needs of it, in one message.
+    ModelInstalled(Box<NewModel>),
+    /// What the model trains on now (after the data changed).
+    Dataset(DataSummary),
     /// Whether training runs continuously.
     Running(bool),
     /// No step is running or waiting any more: every step asked for (a run of Train, a click)
@@ -597,16 +639,6 @@ pub enum Response {
     DeviceLost(String),
     /// An autosave was written (or why not: a full quota, a failing storage).
     Autosaved(Result<crate::saved_runs::SavedRun, String>),
-    /// A project was opened (after its images, configuration and data were sent): the page's
-    /// part to restore, and the step.
-    ProjectOpened {
-        /// The page's part to restore.
-        page: PageSnapshot,
-        /// Its step.
-        step: u64,
-        /// Passes over the data so far.
-        epoch: usize,
-    },
     /// An exported file, to offer for download.
     File {
         /// Suggested name.

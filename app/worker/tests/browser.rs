@@ -15,8 +15,8 @@ use gloo_worker::{Bincode, Codec};
 use model::GanConfig;
 use model::latent::seeded_normal;
 use protocol::messages::{
-    GeneratorSource, NamedFile, RenderPurpose, Rendered, Request, Response, StepReport, Ticket,
-    Ticketed, WorkerError,
+    DataSummary, GeneratorSource, NamedFile, RenderPurpose, Rendered, Request, Response,
+    StepReport, Ticket, Ticketed, WorkerError,
 };
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use worker::explorer::Explorer;
@@ -197,7 +197,11 @@ fn protocol_messages_cross_the_worker_codec() {
             values: Default::default(),
             ms: 12.0,
         }),
-        Response::Config(tiny()),
+        Response::Dataset(DataSummary {
+            name: "Your images".into(),
+            count: 3,
+            source: protocol::data::Source::User,
+        }),
         Response::Failed {
             ticket: Ticket(41),
             error: WorkerError::Device("the device failed".into()),

@@ -15,8 +15,8 @@ use crate::timelapse::Timelapse;
 use protocol::data::Source;
 use protocol::history::History;
 use protocol::messages::{
-    AlarmReport, Concern, DeviceChoice, DeviceInfo, FeatureMaps, Memorisation, NearestReport,
-    Response, SampleGrid, StepReport, Thumbnail,
+    AlarmReport, Concern, DataSummary, DeviceChoice, DeviceInfo, FeatureMaps, Installed,
+    Memorisation, NearestReport, NewModel, Response, SampleGrid, StepReport, Thumbnail,
 };
 use protocol::verdict::VerdictReport;
 
@@ -76,9 +76,6 @@ pub struct PageState {
     pub snapshot: RwSignal<Option<(u64, Vec<u8>)>>,
     /// Times the worker's step loop ended ([`Response::Idle`]): nothing is running after it.
     pub runs_ended: RwSignal<u64>,
-    /// The step of the snapshot a new worker is restoring (a hand-over or a lost device): the
-    /// same run goes on, so its configuration does not start a new history.
-    pub(super) moving: StoredValue<Option<u64>>,
     /// Why the GPU device was lost, until the user chooses how to go on.
     pub lost: RwSignal<Option<String>>,
     /// The device the user asked to move to, until the model's snapshot for the move arrives.
@@ -130,7 +127,6 @@ impl PageState {
             source: RwSignal::new(None),
             snapshot: RwSignal::new(None),
             runs_ended: RwSignal::new(0),
-            moving: StoredValue::new(None),
             lost: RwSignal::new(None),
             alarm: RwSignal::new(None),
             switching: RwSignal::new(None),
@@ -145,15 +141,70 @@ impl PageState {
         self.device.with(Option::is_some) && !self.running.get()
     }
 
+    /// What the model trains on, as the worker says.
+    fn show_data(self, data: DataSummary) {
+        self.dataset.set((data.name, data.count));
+        self.source.set(Some(data.source));
+    }
+
+    /// A model the worker installed: a new run, or (from the run's snapshot on a new worker) the
+    /// same run going on, or an opened project with the page's part of it.
+    fn install(self, model: NewModel) {
+        let NewModel {
+            config,
+            architecture,
+            dataset: data,
+            step,
+            cause,
+        } = model;
+        self.inspected.set(None);
+        self.activations.set(None);
+        self.architecture.set(Some(architecture));
+        self.show_data(data);
+        if cause == Installed::Continued {
+            // The run moved to another worker: its history goes on from the snapshot.
+            self.history.update(|h| h.keep_up_to(step));
+            self.last_step
+                .update(|s| s.iter_mut().for_each(|s| s.step = step));
+            self.config.set(Some(config));
+            return;
+        }
+        // A new model: its history starts over.
+        self.alarm.set(None);
+        self.explorer.followed.set(None);
+        self.history.update(History::clear);
+        self.timelapse.update(Timelapse::clear);
+        self.last_step.set(None);
+        self.quality.set(None);
+        self.swd_range.set(None);
+        let latent = config.latent_size;
+        self.config.set(Some(config));
+        if let Installed::Project { page, epoch } = cause {
+            self.history.set(page.history);
+            self.quality.set(page.quality);
+            // Trained on elsewhere (the native trainer): its step without this page's numbers.
+            self.last_step
+                .set(Some(page.last_step.filter(|s| s.step == step).unwrap_or(
+                    StepReport {
+                        step,
+                        epoch,
+                        values: model::StepValues::default(),
+                        ms: 0.0,
+                    },
+                )));
+            if !page.view.is_empty() {
+                self.explorer.restore_view(&page.view, latent);
+            }
+            self.saved.on_opened();
+            // Kept under this tab's run at once: what was opened is safe from a reload.
+            self.saved.opened.set(self.saved.opened.get_untracked() + 1);
+        }
+    }
+
     /// Applies one message from the worker.
     pub(super) fn apply(self, response: Response) {
         match response {
             Response::Measuring => self.measuring.set(true),
-            Response::Architecture(architecture) => {
-                self.inspected.set(None);
-                self.activations.set(None);
-                self.architecture.set(Some(architecture));
-            }
             Response::Verdict(report) => {
                 self.previous_verdict.set(self.verdict.get_untracked());
                 self.verdict.set(Some(report));
@@ -178,14 +229,7 @@ impl PageState {
             Response::ImagesRejected(files) => self.rejected.update(|r| r.extend(files)),
             Response::ImageCount(0) => self.thumbnails.set(Vec::new()),
             Response::ImageCount(_) => {}
-            Response::Dataset {
-                name,
-                count,
-                source,
-            } => {
-                self.dataset.set((name, count));
-                self.source.set(Some(source));
-            }
+            Response::Dataset(data) => self.show_data(data),
             Response::Snapshot { step, bytes } => {
                 self.snapshot.set(Some((step, bytes)));
                 if let Some(choice) = self.switching.get_untracked() {
@@ -207,57 +251,12 @@ impl PageState {
                 self.alarm.set(Some(report));
             }
             Response::Autosaved(outcome) => self.saved.on_autosaved(outcome),
-            Response::ProjectOpened { page, step, epoch } => {
-                self.history.set(page.history);
-                self.quality.set(page.quality);
-                self.swd_range.set(None);
-                // Trained on elsewhere (the native trainer): its step without this page's numbers.
-                self.last_step
-                    .set(Some(page.last_step.filter(|s| s.step == step).unwrap_or(
-                        StepReport {
-                            step,
-                            epoch,
-                            values: model::StepValues::default(),
-                            ms: 0.0,
-                        },
-                    )));
-                if let Some(latent) = self
-                    .config
-                    .with_untracked(|c| c.as_ref().map(|c| c.latent_size))
-                    && !page.view.is_empty()
-                {
-                    self.explorer.restore_view(&page.view, latent);
-                }
-                self.saved.on_opened();
-                // Kept under this tab's run at once: what was opened is safe from a reload.
-                self.saved.opened.set(self.saved.opened.get_untracked() + 1);
-            }
             Response::WentBack(step) => {
                 self.alarm.set(None);
                 self.last_step
                     .update(|s| s.iter_mut().for_each(|s| s.step = step));
             }
-            Response::Config(config) => {
-                let moved = self.moving.try_update_value(Option::take).flatten();
-                if let Some(step) =
-                    moved.filter(|_| self.config.get_untracked() == Some(config.clone()))
-                {
-                    // The run moved to another worker: its history goes on from the snapshot.
-                    self.history.update(|h| h.keep_up_to(step));
-                    self.last_step
-                        .update(|s| s.iter_mut().for_each(|s| s.step = step));
-                    return;
-                }
-                // A new model: its history starts over.
-                self.alarm.set(None);
-                self.explorer.followed.set(None);
-                self.history.update(History::clear);
-                self.timelapse.update(Timelapse::clear);
-                self.last_step.set(None);
-                self.quality.set(None);
-                self.swd_range.set(None);
-                self.config.set(Some(config));
-            }
+            Response::ModelInstalled(model) => self.install(*model),
             Response::Running(running) => self.running.set(running),
             Response::Idle => self.runs_ended.update(|n| *n += 1),
             Response::Step(report) => {

@@ -198,8 +198,8 @@ pub(super) fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
         None => {
             browser::set_query(&worker_build::query_with_choice(choice, &query()));
             // Until its `Device` (its last message of its start), the new worker speaks of its
-            // own default model: that `Config` would wipe the run's history and step line
-            // before the run's checkpoint, sent below, arrives.
+            // own default model (`Installed::Started`): that would wipe the run's history and
+            // step line before the run's snapshot, sent below, arrives.
             let started = Cell::new(false);
             let bridge = spawn_worker(
                 worker_build::worker_for(choice, browser::has_relaxed_simd()),
@@ -236,9 +236,8 @@ pub(super) fn recover(state: PageState, worker: Worker, choice: DeviceChoice) {
         Some(Source::Builtin(kind)) => worker.send(Request::UseBuiltin(kind)),
         None => {}
     }
-    if let Some((step, bytes)) = snapshot {
-        state.moving.set_value(Some(step));
-        worker.send(Request::LoadCheckpoint(bytes));
+    if let Some((_, bytes)) = snapshot {
+        worker.send(Request::ContinueRun(bytes));
     }
     if resume {
         worker.send(Request::Train);

@@ -5,7 +5,7 @@ use gloo_worker::WorkerScope;
 use model::checkpoint;
 use protocol::data::Source;
 use protocol::messages::{
-    ByteBuf, FeatureMaps, NamedFile, Rendered, Request, Response, SavePurpose,
+    ByteBuf, FeatureMaps, Installed, NamedFile, Rendered, Request, Response, SavePurpose,
 };
 use protocol::store as browser_store;
 use wasm_bindgen_futures::spawn_local;
@@ -16,6 +16,12 @@ use super::{TrainerWorker, now};
 use crate::error::device_error;
 use crate::explorer::export;
 use crate::trainer::StepKind;
+
+/// A checkpoint loaded by the user, or the page's snapshot of its run on a new worker.
+enum LoadKind {
+    Checkpoint,
+    Continue,
+}
 
 /// Feature maps shown for a generator layer.
 const FEATURE_MAPS: usize = 8;
@@ -28,6 +34,11 @@ impl TrainerWorker {
             // Not ready yet: keep the request for when the device is.
             self.pending.push((request, to));
             return;
+        };
+        // Which of the two loads a checkpoint's bytes answer to.
+        let request_kind = match request {
+            Request::ContinueRun(_) => LoadKind::Continue,
+            _ => LoadKind::Checkpoint,
         };
         match request {
             Request::Init { .. } => {}
@@ -135,8 +146,7 @@ impl TrainerWorker {
                 match t.configure(config) {
                     Ok(()) => {
                         reply(Response::Running(false));
-                        reply(Response::Config(t.config().clone()));
-                        reply(Response::Architecture(t.architecture()));
+                        reply(Self::installed(t, Installed::Configured));
                         drop(guard);
                         self.refresh_samples(scope, to);
                     }
@@ -234,14 +244,16 @@ impl TrainerWorker {
                     }
                 });
             }
-            Request::LoadCheckpoint(bytes) => {
+            Request::LoadCheckpoint(bytes) | Request::ContinueRun(bytes) => {
+                let cause = match request_kind {
+                    LoadKind::Checkpoint => Installed::Checkpoint,
+                    LoadKind::Continue => Installed::Continued,
+                };
                 self.stop_all();
                 match t.load(&bytes) {
                     Ok(()) => {
                         reply(Response::Running(false));
-                        reply(Response::Config(t.config().clone()));
-                        reply(Response::Architecture(t.architecture()));
-                        reply(Self::describe_data(t));
+                        reply(Self::installed(t, cause));
                         drop(guard);
                         self.refresh_samples(scope, to);
                     }

@@ -22,7 +22,10 @@ mod training;
 use crate::error::{WorkerError, with_trainer};
 use crate::explorer::Explorer;
 use crate::trainer::{StepKind, Trainer};
-use protocol::messages::{DeviceInfo, Request, Response, SavePurpose, Showcase, Ticket, Ticketed};
+use protocol::messages::{
+    DataSummary, DeviceInfo, Installed, NewModel, Request, Response, SavePurpose, Showcase, Ticket,
+    Ticketed,
+};
 use protocol::saved_runs::PageSnapshot;
 use startup::{default_config, start_device};
 
@@ -108,13 +111,30 @@ impl TrainerWorker {
         scope.respond(to.handler, response);
     }
 
-    pub(super) fn describe_data(t: &Trainer) -> Response {
+    /// What `t` trains on.
+    pub(super) fn data_summary(t: &Trainer) -> DataSummary {
         let (name, count) = t.dataset_summary();
-        Response::Dataset {
+        DataSummary {
             name,
             count,
             source: t.source(),
         }
+    }
+
+    /// The page's message after the data changed.
+    pub(super) fn describe_data(t: &Trainer) -> Response {
+        Response::Dataset(Self::data_summary(t))
+    }
+
+    /// The page's one message for the model `t` now has, installed for `cause`.
+    pub(super) fn installed(t: &Trainer, cause: Installed) -> Response {
+        Response::ModelInstalled(Box::new(NewModel {
+            config: t.config().clone(),
+            architecture: t.architecture(),
+            dataset: Self::data_summary(t),
+            step: t.step_count(),
+            cause,
+        }))
     }
 
     /// Fetches a shipped generator (its URL is relative to the worker's script, which sits
@@ -191,16 +211,12 @@ impl Worker for TrainerWorker {
     fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
         let Message::Ready(trainer, info, to) = msg;
         self.gpu.set(matches!(info, DeviceInfo::WebGpu { .. }));
-        let config = trainer.config().clone();
-        let architecture = trainer.architecture();
-        let data = Self::describe_data(&trainer);
+        let installed = Self::installed(&trainer, Installed::Started);
         *self.trainer.borrow_mut() = Some(trainer);
         // The device last: the page takes a worker over (a hand-over, a move of device) on its
         // `Device`, so this default model's messages must all be before it, where the page can
         // tell them from its run's (one worker's messages arrive in order).
-        Self::respond(scope, to, Response::Config(config));
-        Self::respond(scope, to, Response::Architecture(architecture));
-        Self::respond(scope, to, data);
+        Self::respond(scope, to, installed);
         Self::respond(scope, to, Response::Device(info));
         // The explorer's preview first; the untrained model's grid after it.
         self.grid_owed.set(Some(to));

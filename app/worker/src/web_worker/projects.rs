@@ -7,7 +7,7 @@ use std::rc::Rc;
 use gloo_worker::WorkerScope;
 use model::checkpoint;
 use model::project::Project;
-use protocol::messages::{Response, SavePurpose};
+use protocol::messages::{Installed, Response, SavePurpose};
 use protocol::saved_runs::{PageSnapshot, SavedRun};
 use protocol::store as browser_store;
 
@@ -50,14 +50,8 @@ impl TrainerWorker {
             if !thumbnails.is_empty() {
                 reply(Response::ImagesAdded(thumbnails));
             }
-            reply(Response::Config(t.config().clone()));
-            reply(Response::Architecture(t.architecture()));
-            reply(Self::describe_data(t));
-            reply(Response::ProjectOpened {
-                page,
-                step: t.step_count(),
-                epoch: t.data_position().map_or(0, |p| p.epoch as usize),
-            });
+            let epoch = t.data_position().map_or(0, |p| p.epoch as usize);
+            reply(Self::installed(t, Installed::Project { page, epoch }));
         }
         Self::spawn_refresh(trainer, scope, to);
     }
