@@ -1,6 +1,6 @@
 //! Runs autosaved in the browser: what is listed about each, and the page's own part of a project
 //! file. Which run a new tab offers and which old ones make room is the page's
-//! (`ui::saved_runs`); the storage itself is [`crate::store`] (browser only).
+//! (`ui::saved_runs`); the storage itself is `store.rs` (browser only).
 
 use serde::{Deserialize, Serialize};
 
