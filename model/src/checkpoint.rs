@@ -277,13 +277,17 @@ fn encode(
 /// The training data's position saved with the checkpoint, if any (none in version 1 files and
 /// in checkpoints saved without it).
 pub fn data_position(bytes: &[u8]) -> Result<Option<DataPosition>, CheckpointError> {
+    Sections::parse(bytes)?.data_position()
+}
+
+/// [`load`] and [`data_position`] from one reading of the file: what resuming a run needs.
+pub fn load_run(
+    bytes: &[u8],
+    device: &Device,
+) -> Result<(Gan, Option<DataPosition>), CheckpointError> {
     let sections = Sections::parse(bytes)?;
-    match sections.parts.get(part::DATA) {
-        Some(part) if !part.is_empty() => serde_json::from_slice(part)
-            .map(Some)
-            .map_err(|e| CheckpointError::Config(format!("data position: {e}"))),
-        _ => Ok(None),
-    }
+    let position = sections.data_position()?;
+    Ok((load_sections(&sections, device)?, position))
 }
 
 /// Reads the configuration and step count without building the networks.
@@ -324,7 +328,11 @@ pub fn load_generator(
 /// them (on that device, so a WebGPU run resumes exactly as a CPU one). Never panics on bad
 /// bytes: every check that can fail runs before burn sees the records.
 pub fn load(bytes: &[u8], device: &Device) -> Result<Gan, CheckpointError> {
-    let sections = Sections::parse(bytes)?;
+    load_sections(&Sections::parse(bytes)?, device)
+}
+
+/// [`load`] from a file already read and checked.
+fn load_sections(sections: &Sections, device: &Device) -> Result<Gan, CheckpointError> {
     let config = sections.config()?;
     // Records load into plain tensors; `Gan::from_parts` moves them onto the autodiff device
     // as fresh leaves.
@@ -429,6 +437,16 @@ struct Sections<'a> {
 }
 
 impl<'a> Sections<'a> {
+    /// The training data's position, if the file has one.
+    fn data_position(&self) -> Result<Option<DataPosition>, CheckpointError> {
+        match self.parts.get(part::DATA) {
+            Some(part) if !part.is_empty() => serde_json::from_slice(part)
+                .map(Some)
+                .map_err(|e| CheckpointError::Config(format!("data position: {e}"))),
+            _ => Ok(None),
+        }
+    }
+
     fn parse(bytes: &'a [u8]) -> Result<Self, CheckpointError> {
         // The step (u64) and the noise's position (u128) come before the sections.
         let sealed = container::unseal(bytes, MAGIC, 24).map_err(|e| match e {

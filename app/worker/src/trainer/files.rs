@@ -36,8 +36,8 @@ impl Trainer {
     /// images' thumbnails. On error nothing changes.
     pub fn open_project(&mut self, project: Project) -> Result<Vec<Thumbnail>, String> {
         ImageLibrary::check_project_images(&project.images)?;
-        let gan = checkpoint::load(&project.checkpoint, &self.device).map_err(|e| e.to_string())?;
-        let position = checkpoint::data_position(&project.checkpoint).map_err(|e| e.to_string())?;
+        let (gan, position) =
+            checkpoint::load_run(&project.checkpoint, &self.device).map_err(|e| e.to_string())?;
         let thumbnails = self.library.replace(project.images);
         self.source = match project.data {
             ProjectData::Drawn { kind, .. } => Source::Builtin(Builtin::Drawn(kind)),

@@ -399,8 +399,8 @@ impl Trainer {
     /// Replaces the model with a checkpoint's (networks, Adam's state, averaged generator, noise
     /// position; the data's position where it has one); on error nothing changes.
     pub fn load(&mut self, bytes: &[u8]) -> Result<(), String> {
-        let gan = checkpoint::load(bytes, &self.device).map_err(|e| e.to_string())?;
-        let position = checkpoint::data_position(bytes).map_err(|e| e.to_string())?;
+        let (gan, position) =
+            checkpoint::load_run(bytes, &self.device).map_err(|e| e.to_string())?;
         self.install(gan);
         self.resumed_position = position;
         self.dataset = None;
