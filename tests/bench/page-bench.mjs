@@ -15,7 +15,10 @@
 //   thread's long tasks (over 50 ms, Chromium's Long Tasks API) while it trains.
 //
 //   node tests/bench/page-bench.mjs [--only load|steps|lab] [--devices cpu,cpu-plain,webgpu] [--batches 16,64]
-//                                   [--steps 5] [--train-s 0] [--lab-s 15] [--dist dist]
+//                                   [--steps 5] [--train-s 0] [--images DIR] [--lab-s 15] [--dist dist]
+//
+// `--images DIR`: the Train loop trains on the images of DIR, handed to the page as a user picks
+// them (issue 29's measure: a new user's 132 images on the CPU).
 //
 // Run `trunk build --release` first. One line per measurement, `key=value` pairs.
 import { readdir, readFile } from 'node:fs/promises';
@@ -32,6 +35,7 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '5' },
     only: { type: 'string', default: '' },
     'train-s': { type: 'string', default: '0' },
+    images: { type: 'string', default: '' },
     'lab-s': { type: 'string', default: '15' },
     dist: { type: 'string', default: join(root, 'dist') },
   },
@@ -119,6 +123,13 @@ async function measureLoad() {
  * after it starts. */
 async function measureTraining(page, device, batch) {
   const app = new Playground(page);
+  let on = 'builtin';
+  if (args.images) {
+    const files = (await readdir(args.images)).filter((f) => /\.(png|jpe?g|gif|webp|bmp)$/i.test(f)).sort();
+    await app.addImages(files.map((f) => join(args.images, f)), files.length);
+    await page.waitForFunction((n) => document.querySelector('[data-testid="dataset"]')?.textContent.includes(`Your images (${n} images)`), files.length);
+    on = `images:${files.length}`;
+  }
   await page.click('[data-testid="train"]');
   await app.waitForStep({ atLeast: (await app.step()) + 2 });
   // From one step's report to another's, the first at least `--train-s` later.
@@ -130,7 +141,7 @@ async function measureTraining(page, device, batch) {
   }
   await app.pause();
   const ms = to > from ? ((t1 - t0) / (to - from)).toFixed(0) : 'NA';
-  console.log(`burn device=${device} batch=${batch} training_ms_per_step=${ms} steps=${to - from} seconds=${((t1 - t0) / 1000).toFixed(0)}`);
+  console.log(`burn device=${device} batch=${batch} data=${on} training_ms_per_step=${ms} steps=${to - from} seconds=${((t1 - t0) / 1000).toFixed(0)}`);
 }
 
 /** The 2-D lab trains for `--lab-s` seconds; what it costs the page, frame by frame. */
