@@ -6,14 +6,20 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEER="${PEER:-$ROOT/../shared/peers/pytorch/dcgan32.py}"
 cd "$ROOT"
+mkdir -p target && : >target/bench-native.log
 export RAYON_NUM_THREADS=1 OMP_NUM_THREADS=1
 cargo bench -p model --bench train_step --no-run --quiet
 for batch in 16 64; do
-    torch_ms=$(python3 "$PEER" --batch "$batch" --steps 10 --threads 1 2>/dev/null | awk -F= '/^ms_per_step=/ {print $2}')
+    # Each side's errors go to target/bench-native.log; a side that fails gives no figure (below).
+    torch_ms=$(python3 "$PEER" --batch "$batch" --steps 10 --threads 1 2>>target/bench-native.log |
+        awk -F= '/^ms_per_step=/ {print $2}' || true)
     # read_each: the losses read back every step, as the peer's `.item()` does.
-    burn_ms=$(cargo bench -p model --bench train_step --quiet -- "train_step_32x32_rgb/batch_${batch}/read_each\$" 2>/dev/null \
-        | awk '/time:/ { v=$4; u=$5; if (u=="s") v*=1000; if (u=="µs") v/=1000; print v; exit }')
-    [[ -n $torch_ms && -n $burn_ms ]] || { echo "batch $batch: no figure (pytorch '$torch_ms', burn '$burn_ms')" >&2; exit 1; }
+    # The first `time:` line only; awk reads on to the end, so the bench never writes to a
+    # closed pipe.
+    burn_ms=$(cargo bench -p model --bench train_step --quiet -- "train_step_32x32_rgb/batch_${batch}/read_each\$" 2>>target/bench-native.log |
+        awk '/time:/ && !done { v=$4; u=$5; if (u=="s") v*=1000; if (u=="µs") v/=1000; print v; done=1 }' || true)
+    [[ -n $torch_ms && -n $burn_ms ]] ||
+        { echo "batch $batch: no figure (pytorch '$torch_ms', burn '$burn_ms'): see target/bench-native.log" >&2; exit 1; }
     printf 'batch %-3s pytorch %8.1f ms  burn(flex) %8.1f ms  ratio %.2f\n' "$batch" "$torch_ms" "$burn_ms" \
         "$(awk -v b="$burn_ms" -v t="$torch_ms" 'BEGIN { print b / t }')"
 done

@@ -20,19 +20,27 @@ for f in "$PEER"/*; do [[ $(basename "$f") == node_modules ]] || cp -r "$f" "$CO
 [[ -d $COPY/node_modules ]] || (cd "$COPY" && npm ci --no-audit --no-fund >/dev/null)
 
 comma() { tr ' ' ',' <<<"$*"; }
-backend() { case $1 in cpu) echo wasm ;; webgpu) echo webgpu ;; *) echo "no tf.js peer for $1" >&2; exit 2 ;; esac; }
+backend() { case $1 in cpu) echo wasm ;; webgpu) echo webgpu ;; esac; }
+for device in $DEVICES; do
+    [[ -n $(backend "$device") ]] || { echo "no tf.js peer for device $device (cpu, webgpu)" >&2; exit 2; }
+done
 backends=$(for d in $DEVICES; do backend "$d"; done | paste -sd,)
 
-ours=$(node tests/bench/page-bench.mjs --only steps --devices "$(comma $DEVICES)" \
-    --batches "$(comma $BATCHES)" --steps "$STEPS" | tee /dev/stderr | grep '^burn ')
-theirs=$(cd "$COPY" && node run.mjs --backends "$backends" --batches "$(comma $BATCHES)" \
-    --steps "$STEPS" --budget-s "$BUDGET_S" | tee /dev/stderr | grep '^tfjs ')
+# Each side's whole output is kept under target/; a run that fails (tf.js's run.mjs exits 1 when
+# a backend does) leaves its lines out, and the table says NA.
+node tests/bench/page-bench.mjs --only steps --devices "$(comma $DEVICES)" \
+    --batches "$(comma $BATCHES)" --steps "$STEPS" >target/bench-tfjs-page.log || true
+(cd "$COPY" && node run.mjs --backends "$backends" --batches "$(comma $BATCHES)" \
+    --steps "$STEPS" --budget-s "$BUDGET_S") >target/bench-tfjs-peer.log || true
+cat target/bench-tfjs-page.log target/bench-tfjs-peer.log >&2
 
-value() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p"; }
+# The value of KEY on the first line that has it (awk: no match is not an error under pipefail).
+value() { awk -v k="$1=" '{ for (i = 1; i <= NF; i++) if (index($i, k) == 1) { print substr($i, length(k) + 1); exit } }'; }
 for device in $DEVICES; do
     for batch in $BATCHES; do
-        b=$(grep " device=$device batch=$batch " <<<"$ours" | value ms_per_step)
-        t=$(grep " backend=$(backend "$device") batch=$batch " <<<"$theirs" | value ms_per_step)
+        b=$(grep "^burn device=$device batch=$batch " target/bench-tfjs-page.log | value ms_per_step || true)
+        t=$(grep "^tfjs backend=$(backend "$device") batch=$batch " target/bench-tfjs-peer.log | value ms_per_step || true)
+        [[ $t == NA ]] && t=
         if [[ -z $b || -z $t ]]; then
             echo "device=$device batch=$batch burn_ms=${b:-NA} tfjs_ms=${t:-NA} ratio=NA"
         else

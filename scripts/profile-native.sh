@@ -9,9 +9,11 @@ cd "$(dirname "$0")/.."
 BATCH=${BATCH:-64} PROFILE_S=${PROFILE_S:-10} TOP=${TOP:-12}
 bench=$(cargo bench -p model --bench train_step --no-run --message-format=json 2>/dev/null |
     sed -n 's/.*"executable":"\([^"]*train_step[^"]*\)".*/\1/p' | tail -1)
+[[ -n $bench ]] || { echo "no train_step bench executable was built" >&2; exit 1; }
+command -v perf >/dev/null || { echo "perf is not installed (Debian: linux-perf)" >&2; exit 1; }
 data=target/profile-native.data
 RAYON_NUM_THREADS=1 perf record -F 499 -o "$data" -- "$bench" --bench --profile-time "$PROFILE_S" \
-    "train_step_32x32_rgb/batch_${BATCH}/read_each\$" >/dev/null 2>&1
+    "train_step_32x32_rgb/batch_${BATCH}/read_each\$" >/dev/null
 perf report -i "$data" --no-children --sort symbol --stdio 2>/dev/null |
     awk -v top="$TOP" '
         /^ *[0-9.]+%/ {
@@ -27,5 +29,5 @@ perf report -i "$data" --no-children --sort symbol --stdio 2>/dev/null |
             else g["other"] += share
         }
         END { print ""; for (k in g) printf "group %5.1f%%  %s\n", g[k], k | "sort -k2,2 -rn" }'
-grep -m1 'model name' /proc/cpuinfo | sed 's/.*: /# cpu: /'
+grep -m1 'model name' /proc/cpuinfo | sed 's/.*: /# cpu: /' || true
 grep -qw avx512f /proc/cpuinfo && echo "# with AVX-512" || echo "# without AVX-512"

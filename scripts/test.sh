@@ -23,7 +23,8 @@ cargo test --release -p model --no-default-features
 "$ROOT/target/release/gan-train" --help >/dev/null
 # The wasm size report (scripts/wasm-sizes.sh): its crate attribution, and the script parses.
 node --test tests/bench/wasm-crates.test.mjs
-# Every script the README names parses (the benches that need PyTorch, perf or a GPU run elsewhere).
+# Every script parses (syntax only, `bash -n`; the benches that need PyTorch, perf or a GPU run
+# elsewhere).
 for script in scripts/*.sh tests/bench/*/*.sh; do bash -n "$script"; done
 
 # Two jobs run beside others: the native tests beside the page's build, the GPU backends'

@@ -37,7 +37,7 @@ const SECTIONS: usize = 8;
 
 /// Where each section sits in a checkpoint's body, after the step and the noise's position
 /// (older versions stop earlier: see `SECTIONS_V1`…).
-mod part {
+mod section {
     /// The configuration, JSON.
     pub const CONFIG: usize = 0;
     /// The generator's record.
@@ -54,6 +54,15 @@ mod part {
     pub const EMA: usize = 6;
     /// The training counters (version 4 on).
     pub const STATE: usize = 7;
+}
+
+impl From<Unsealed> for CheckpointError {
+    fn from(e: Unsealed) -> Self {
+        match e {
+            Unsealed::Foreign => CheckpointError::Foreign,
+            Unsealed::Truncated(why) => CheckpointError::Truncated(why),
+        }
+    }
 }
 
 /// Why bytes are not a checkpoint this build can load.
@@ -311,9 +320,9 @@ pub fn load_generator(
         reason: e.to_string(),
     };
     // The averaged generator where there is one: the one samples are drawn with.
-    let part = match sections.parts.get(part::EMA) {
+    let part = match sections.parts.get(section::EMA) {
         Some(ema) if !ema.is_empty() => ema,
-        _ => &sections.parts[part::GENERATOR],
+        _ => &sections.parts[section::GENERATOR],
     };
     let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(part.to_vec()))
         .map_err(mismatch)?
@@ -349,11 +358,11 @@ fn load_sections(sections: &Sections, device: &Device) -> Result<Gan, Checkpoint
             .map(ModuleRecord::cast_to_module_dtype)
     };
     let generator = Generator::new(&config, &plain)
-        .try_load_record(record(sections.parts[part::GENERATOR]).map_err(mismatch("generator"))?)
+        .try_load_record(record(sections.parts[section::GENERATOR]).map_err(mismatch("generator"))?)
         .map_err(mismatch("generator"))?;
     let discriminator = Discriminator::new(&config, &plain)
         .try_load_record(
-            record(sections.parts[part::DISCRIMINATOR]).map_err(mismatch("discriminator"))?,
+            record(sections.parts[section::DISCRIMINATOR]).map_err(mismatch("discriminator"))?,
         )
         .map_err(mismatch("discriminator"))?;
     let mut gan = Gan::from_parts(config, generator, discriminator, device);
@@ -363,18 +372,18 @@ fn load_sections(sections: &Sections, device: &Device) -> Result<Gan, Checkpoint
     gan.optim_g = optimizer_state(
         &gan.optim_g,
         &gan.generator,
-        (sections.parts[part::OPTIM_G], older),
+        (sections.parts[section::OPTIM_G], older),
         &plain,
         "generator optimiser",
     )?;
     gan.optim_d = optimizer_state(
         &gan.optim_d,
         &gan.discriminator,
-        (sections.parts[part::OPTIM_D], older),
+        (sections.parts[section::OPTIM_D], older),
         &plain,
         "discriminator optimiser",
     )?;
-    if let Some(part) = sections.parts.get(part::EMA).filter(|p| !p.is_empty()) {
+    if let Some(part) = sections.parts.get(section::EMA).filter(|p| !p.is_empty()) {
         let ema = Generator::new(&gan.config, &plain)
             .try_load_record(record(part).map_err(mismatch("averaged generator"))?)
             .map_err(mismatch("averaged generator"))?;
@@ -386,7 +395,7 @@ fn load_sections(sections: &Sections, device: &Device) -> Result<Gan, Checkpoint
     }
     if sections
         .parts
-        .get(part::STATE)
+        .get(section::STATE)
         .is_some_and(|p| !p.is_empty())
     {
         gan.ema_updates = sections.state()?.ema_updates;
@@ -432,14 +441,14 @@ struct Sections<'a> {
     version: u32,
     step: u64,
     noise: u128,
-    /// Five sections (version 1) or six.
+    /// The sections of its version (see `SECTIONS_V1` …).
     parts: Vec<&'a [u8]>,
 }
 
 impl<'a> Sections<'a> {
     /// The training data's position, if the file has one.
     fn data_position(&self) -> Result<Option<DataPosition>, CheckpointError> {
-        match self.parts.get(part::DATA) {
+        match self.parts.get(section::DATA) {
             Some(part) if !part.is_empty() => serde_json::from_slice(part)
                 .map(Some)
                 .map_err(|e| CheckpointError::Config(format!("data position: {e}"))),
@@ -449,10 +458,7 @@ impl<'a> Sections<'a> {
 
     fn parse(bytes: &'a [u8]) -> Result<Self, CheckpointError> {
         // The step (u64) and the noise's position (u128) come before the sections.
-        let sealed = container::unseal(bytes, MAGIC, 24).map_err(|e| match e {
-            Unsealed::Foreign => CheckpointError::Foreign,
-            Unsealed::Truncated(why) => CheckpointError::Truncated(why),
-        })?;
+        let sealed = container::unseal(bytes, MAGIC, 24)?;
         let found = sealed.version;
         let count = match found {
             1 => SECTIONS_V1,
@@ -480,7 +486,7 @@ impl<'a> Sections<'a> {
 
     /// The run's counters (defaults where the file has none).
     fn state(&self) -> Result<TrainingState, CheckpointError> {
-        match self.parts.get(part::STATE) {
+        match self.parts.get(section::STATE) {
             Some(part) if !part.is_empty() => serde_json::from_slice(part)
                 .map_err(|e| CheckpointError::Config(format!("training state: {e}"))),
             _ => Ok(TrainingState::default()),
@@ -489,7 +495,7 @@ impl<'a> Sections<'a> {
 
     fn config(&self) -> Result<GanConfig, CheckpointError> {
         let config =
-            GanConfig::from_json(self.parts[part::CONFIG]).map_err(CheckpointError::Config)?;
+            GanConfig::from_json(self.parts[section::CONFIG]).map_err(CheckpointError::Config)?;
         config
             .validate()
             .map_err(|e| CheckpointError::Config(e.to_string()))?;

@@ -54,7 +54,8 @@ impl RunGuard {
     /// must be one whose losses were seen (a later step may already be running).
     pub fn observe_step(&mut self, gan: &Gan, step: u64, values: &StepValues) -> Option<Alarm> {
         if step == gan.step && Self::keeps_state_at(step) {
-            let older = self.kept[1].take();
+            // The newer survivor becomes the older (after going back, it may sit in either slot).
+            let older = self.kept[1].take().or_else(|| self.kept[0].take());
             self.kept = [older, Some(gan.deep_clone())];
         }
         self.watch.observe_step(step, values)
@@ -68,7 +69,10 @@ impl RunGuard {
         let alarm = self.watch.observe_quality(gan.step, swd);
         let improved = self.watch.best() != before;
         if improved {
-            self.best = Some(gan.deep_clone());
+            // Quality is measured on a kept step more often than not: share that copy (kept
+            // states are never trained in place; going back copies them again).
+            let kept = self.kept.iter().flatten().find(|g| g.step == gan.step);
+            self.best = Some(kept.map_or_else(|| gan.deep_clone(), Gan::clone));
         }
         (alarm, improved)
     }
@@ -100,22 +104,27 @@ impl RunGuard {
         candidates.into_iter().flatten().find(|g| g.step < now)
     }
 
+    /// `state` as the page and `gan-train` name it: its step, and its quality if measured.
+    fn describe(&self, state: &Gan) -> Fallback {
+        let swd = self.watch.best().filter(|(step, _)| *step == state.step);
+        Fallback {
+            step: state.step,
+            swd: swd.map(|(_, swd)| swd),
+        }
+    }
+
     /// The state [`RunGuard::go_back`] would restore from step `now`, if there is one.
     pub fn fallback_step(&self, now: u64, newest: bool) -> Option<Fallback> {
-        let best = self.watch.best();
-        self.fallback(now, newest).map(|g| Fallback {
-            step: g.step,
-            swd: best.filter(|(step, _)| *step == g.step).map(|(_, swd)| swd),
-        })
+        self.fallback(now, newest).map(|g| self.describe(g))
     }
 
     /// Puts `gan` back to [`RunGuard::fallback_step`]'s state (networks, Adam's state, step;
     /// the training noise goes on) and forgets what the watch saw since. `None` (and `gan`
     /// unchanged) when there is no earlier state.
     pub fn go_back(&mut self, gan: &mut Gan, newest: bool) -> Option<Fallback> {
-        let to = self.fallback_step(gan.step, newest)?;
-        let earlier = self.fallback(gan.step, newest)?.clone();
-        gan.restore_from(&earlier);
+        let earlier = self.fallback(gan.step, newest)?;
+        let to = self.describe(earlier);
+        gan.restore_from(earlier);
         self.watch.forget_steps();
         // Kept states after it belong to the abandoned run.
         for kept in &mut self.kept {
@@ -206,6 +215,28 @@ mod tests {
             guard.fallback_step(gan.step, true),
             None,
             "the states kept after it belong to the abandoned run"
+        );
+    }
+
+    #[test]
+    fn a_kept_state_that_survives_going_back_stays_the_older_one() {
+        let mut gan = gan();
+        let mut guard = RunGuard::new(LossKind::Bce);
+        let train_to = |gan: &mut Gan, guard: &mut RunGuard, to: u64| {
+            while gan.step < to {
+                gan.generator_step();
+                guard.observe_step(gan, gan.step, &calm());
+            }
+        };
+        train_to(&mut gan, &mut guard, 2 * KEEP_EVERY + 1);
+        // No quality measured: back to the older kept state; the one at 200 is dropped.
+        let to = guard.go_back(&mut gan, false).unwrap();
+        assert_eq!(to.step, KEEP_EVERY);
+        train_to(&mut gan, &mut guard, 2 * KEEP_EVERY + 1);
+        // Kept again at 200: 100 is still the older one, not lost.
+        assert_eq!(
+            guard.fallback_step(gan.step, false).map(|f| f.step),
+            Some(KEEP_EVERY)
         );
     }
 }

@@ -61,6 +61,15 @@ pub struct Project {
     pub page: serde_json::Value,
 }
 
+impl From<Unsealed> for ProjectError {
+    fn from(e: Unsealed) -> Self {
+        match e {
+            Unsealed::Foreign => ProjectError::Foreign,
+            Unsealed::Truncated(why) => ProjectError::Truncated(why),
+        }
+    }
+}
+
 /// Why bytes are not a project file this build can open.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ProjectError {
@@ -125,10 +134,7 @@ impl Project {
     /// Reads and checks a file: layout, checksum, manifest, images and the checkpoint's own
     /// checks (its configuration is read, its networks are not built). Never panics.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ProjectError> {
-        let sealed = container::unseal(bytes, MAGIC, 0).map_err(|e| match e {
-            Unsealed::Foreign => ProjectError::Foreign,
-            Unsealed::Truncated(why) => ProjectError::Truncated(why),
-        })?;
+        let sealed = container::unseal(bytes, MAGIC, 0)?;
         if sealed.version != FORMAT_VERSION {
             return Err(ProjectError::Version {
                 found: sealed.version,

@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::backend::Backend;
-use model::guard::RunGuard;
+use model::guard::{KEEP_EVERY, RunGuard};
 use model::latent::grid_latents;
 use model::procedural::Procedural;
 use model::swd::{SwdConfig, sliced_wasserstein};
@@ -147,8 +147,9 @@ struct Args {
     #[arg(long, default_value_t = 250)]
     quality_every: u64,
     /// What to do when the run falls apart (the discriminator wins for good, or the quality
-    /// falls far below the best): keep going, go back to the best state with D's learning
-    /// rate halved, or stop. The best state is always written to OUT/best.gan.
+    /// falls far below the best): keep going, go back to the best state (before the first
+    /// quality measure, to a state kept every 100 steps) with D's learning rate halved, or stop.
+    /// The best state is always written to OUT/best.gan.
     #[arg(long, value_enum, default_value_t = OnCollapse::Warn)]
     on_collapse: OnCollapse,
     /// Write the checkpoint every N steps.
@@ -297,8 +298,10 @@ fn main() -> anyhow::Result<()> {
                 bytes = opened.checkpoint.clone();
                 project = Some(opened);
             }
-            resumed_data = checkpoint::data_position(&bytes)?;
-            checkpoint::load(&bytes, &device).with_context(|| path.display().to_string())?
+            let (gan, position) = checkpoint::load_run(&bytes, &device)
+                .with_context(|| path.display().to_string())?;
+            resumed_data = position;
+            gan
         }
         None => {
             let loss = match args.loss {
@@ -482,13 +485,20 @@ fn main() -> anyhow::Result<()> {
         let i = gan.step;
         let mut alarm = None;
         // Reading the losses waits for the device: do it only for the progress line.
-        if i % args.log_every.max(1) == 0 || i == args.steps {
+        let logged = i % args.log_every.max(1) == 0 || i == args.steps;
+        // A kept state must be one whose losses were seen: read those steps too.
+        let values = if logged || RunGuard::keeps_state_at(i) {
             let v = pollster::block_on(stats.read())?;
             if !v.is_finite() {
                 bar.abandon_with_message(format!("training diverged: {v:?}"));
                 bail!("losses became NaN or infinite at step {}", gan.step);
             }
             alarm = alarm.or(guard.observe_step(&gan, i, &v));
+            Some(v)
+        } else {
+            None
+        };
+        if let Some(v) = values.filter(|_| logged) {
             if let Some(file) = csv.as_mut() {
                 let cell = |v: Option<f32>| v.map(|v| format!("{v:.6}")).unwrap_or_default();
                 let mut line = vec![gan.step.to_string()];
@@ -552,19 +562,24 @@ fn main() -> anyhow::Result<()> {
                 &bar,
                 format!("Training is falling apart: {}.", alarm.describe()),
             );
-            let best = guard.best().map(|(step, _)| step);
-            match (guard.fallback_step(gan.step, false), args.on_collapse) {
-                (Some(_), OnCollapse::Restore) => {
-                    let lr_d = gan.config.learning_rate_d / 2.0;
-                    let to = guard
-                        .go_back(&mut gan, false)
-                        .expect("a state to go back to");
+            // Restore: the state going back would reach, taken only when there is one.
+            let restored = if args.on_collapse == OnCollapse::Restore {
+                // Read before going back: the state gone to brings its own configuration.
+                let lr_d = gan.config.learning_rate_d / 2.0;
+                guard.go_back(&mut gan, false).map(|to| {
                     gan.config.learning_rate_d = lr_d;
+                    (to, lr_d)
+                })
+            } else {
+                None
+            };
+            match (restored, args.on_collapse) {
+                (Some((to, lr_d)), _) => {
                     bar.set_position(gan.step);
                     let which = if to.swd.is_some() {
-                        "the best quality so far"
+                        "the best quality so far".to_string()
                     } else {
-                        "a state kept every 100 steps: no quality measured yet"
+                        format!("a state kept every {KEEP_EVERY} steps: no quality measured yet")
                     };
                     say(
                         &bar,
@@ -581,7 +596,7 @@ fn main() -> anyhow::Result<()> {
                 }
                 _ => say(
                     &bar,
-                    match best {
+                    match guard.best().map(|(step, _)| step) {
                         Some(step) => format!(
                             "The best state so far (step {step}) is in {}: continue from it with \
                          --resume, and a lower --lr-d or --diffaug 1 (or --on-collapse restore).",
