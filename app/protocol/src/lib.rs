@@ -20,5 +20,3 @@ pub mod saved_runs;
 #[cfg(target_arch = "wasm32")]
 pub mod store;
 pub mod verdict;
-
-pub use messages::{Request, Response};

@@ -1,111 +1,94 @@
-//! The page's numbers for the requests it sends to the training worker, and what each was about,
-//! so that a [`Response::Failed`](protocol::messages::Response::Failed) resets only what its
-//! own request was about (a failed export leaves an opening project alone, and the other way
-//! round). Plain Rust, tested natively.
+//! The page's numbers for the requests it sends to the training worker, remembered only for the
+//! requests whose failure must undo something the page started (see [`Pending`]), so that a
+//! [`Response::Failed`](protocol::messages::Response::Failed) undoes only what its own request
+//! began: a failed export leaves a resume in flight alone, and the other way round. Every other
+//! failure is shown and changes nothing else. Plain Rust, tested natively.
 
-use std::collections::VecDeque;
+use protocol::messages::{Request, Ticket};
 
-use protocol::messages::{Concern, Request, Ticket};
-
-/// Tickets remembered: a failure answers a recent request (slider moves send many renders, and
-/// their failures come back with the drawing, not as a `Failed`).
-const REMEMBERED: usize = 256;
-
-/// What a ticket's request was about.
+/// What the page shows as under way until a request's answer comes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Issued {
-    /// Its concern.
-    pub concern: Concern,
-    /// It replaced the run with a saved one ([`Request::opens_a_run`]).
-    pub opens_a_run: bool,
+pub enum Pending {
+    /// "Computing…" on the principal directions' button ([`Request::ComputeDirections`]).
+    Directions,
+    /// The resume of an autosaved run ([`Request::OpenSaved`]).
+    Resume,
 }
 
-/// The tickets issued, newest last.
+impl Pending {
+    /// What `request` starts on the page, if anything.
+    pub fn of(request: &Request) -> Option<Self> {
+        match request {
+            Request::ComputeDirections(_) => Some(Pending::Directions),
+            Request::OpenSaved(_) => Some(Pending::Resume),
+            _ => None,
+        }
+    }
+}
+
+/// Requests whose answer may still come; a handful (a click each), never a slider's stream.
+const REMEMBERED: usize = 16;
+
+/// The tickets issued, and the pending ones among them (newest last).
 #[derive(Debug, Default)]
 pub struct Tickets {
     next: u64,
-    recent: VecDeque<(Ticket, Issued)>,
+    pending: Vec<(Ticket, Pending)>,
 }
 
 impl Tickets {
-    /// A new ticket for `request`, remembered with what it is about.
+    /// A new ticket for `request`, remembered if its failure must undo something.
     pub fn issue(&mut self, request: &Request) -> Ticket {
         let ticket = Ticket(self.next);
         self.next += 1;
-        self.recent.push_back((
-            ticket,
-            Issued {
-                concern: request.concern(),
-                opens_a_run: request.opens_a_run(),
-            },
-        ));
-        if self.recent.len() > REMEMBERED {
-            self.recent.pop_front();
+        if let Some(pending) = Pending::of(request) {
+            self.pending.push((ticket, pending));
+            if self.pending.len() > REMEMBERED {
+                self.pending.remove(0);
+            }
         }
         ticket
     }
 
-    /// What the request with `ticket` was about, if it is remembered.
-    pub fn issued(&self, ticket: Ticket) -> Option<Issued> {
-        self.recent
-            .iter()
-            .find(|(t, _)| *t == ticket)
-            .map(|(_, issued)| *issued)
+    /// What the failed request with `ticket` had started, if anything (forgotten after).
+    pub fn failed(&mut self, ticket: Ticket) -> Option<Pending> {
+        let at = self.pending.iter().position(|(t, _)| *t == ticket)?;
+        Some(self.pending.remove(at).1)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use protocol::messages::{GeneratorSource, RenderPurpose};
+    use protocol::messages::GeneratorSource;
 
     #[test]
-    fn each_ticket_names_its_own_request() {
+    fn a_failure_names_only_what_its_own_request_started() {
         let mut tickets = Tickets::default();
-        let open = tickets.issue(&Request::OpenSaved("run".into()));
-        let export = tickets.issue(&Request::ComputeDirections(GeneratorSource::Training));
+        let resume = tickets.issue(&Request::OpenSaved("run".into()));
+        let directions = tickets.issue(&Request::ComputeDirections(GeneratorSource::Training));
+        let export = tickets.issue(&Request::OpenProject(vec![1, 2]));
         let train = tickets.issue(&Request::Train);
-        assert!(open != export && export != train);
+        assert!(resume != directions && directions != export && export != train);
         assert_eq!(
-            tickets.issued(open),
-            Some(Issued {
-                concern: Concern::Files,
-                opens_a_run: true
-            })
+            tickets.failed(export),
+            None,
+            "a project file starts no resume"
         );
-        assert_eq!(
-            tickets.issued(export),
-            Some(Issued {
-                concern: Concern::Explorer,
-                opens_a_run: false
-            })
-        );
-        assert_eq!(
-            tickets.issued(train).map(|i| i.concern),
-            Some(Concern::Training)
-        );
-        assert_eq!(tickets.issued(Ticket(99)), None, "never issued");
+        assert_eq!(tickets.failed(train), None);
+        assert_eq!(tickets.failed(directions), Some(Pending::Directions));
+        assert_eq!(tickets.failed(resume), Some(Pending::Resume));
+        assert_eq!(tickets.failed(resume), None, "forgotten once answered");
     }
 
     #[test]
-    fn only_the_recent_tickets_are_remembered() {
+    fn only_the_recent_pending_requests_are_remembered() {
         let mut tickets = Tickets::default();
-        let first = tickets.issue(&Request::Step);
-        let render = Request::Render {
-            id: 0,
-            source: GeneratorSource::Training,
-            purpose: RenderPurpose::Preview,
-            zs: Vec::new(),
-        };
-        let mut last = first;
-        for _ in 0..REMEMBERED {
-            last = tickets.issue(&render);
-        }
-        assert_eq!(tickets.issued(first), None, "forgotten");
-        assert_eq!(
-            tickets.issued(last).map(|i| i.concern),
-            Some(Concern::Explorer)
-        );
-        assert_eq!(tickets.recent.len(), REMEMBERED);
+        let directions = Request::ComputeDirections(GeneratorSource::Training);
+        let first = tickets.issue(&directions);
+        let last = (0..REMEMBERED).map(|_| tickets.issue(&directions)).last();
+        assert_eq!(tickets.failed(first), None, "forgotten");
+        assert_eq!(tickets.failed(last.unwrap()), Some(Pending::Directions));
+        assert_eq!(tickets.pending.len(), REMEMBERED - 1);
     }
 }

@@ -28,7 +28,6 @@ pub struct Neighbour {
     /// Pixel (L2) distance at training resolution, pixels in [-1, 1].
     pub distance: f32,
     /// The image asked about is nearest to this one's mirror (training flips images).
-    #[serde(default)]
     pub mirrored: bool,
     /// RGBA8.
     #[serde(with = "serde_bytes")]
@@ -44,7 +43,6 @@ pub struct Memorisation {
     /// Of training images to their nearest other training image.
     pub training: f32,
     /// Training images compared with.
-    #[serde(default)]
     pub images: usize,
 }
 

@@ -1,8 +1,9 @@
 //! Messages between the page (main thread) and the training worker: the requests (each sent
-//! with a [`Ticket`], grouped by [`Concern`]) and the responses, here; what they carry, by
+//! with a [`Ticket`]) and the responses, here; what they carry, by
 //! concern, in `run.rs`, `explorer.rs` and `inspection.rs` (all re-exported here).
 
-pub use crate::device::{DeviceChoice, DeviceMeasurement};
+pub use crate::device::DeviceChoice;
+use crate::device::DeviceMeasurement;
 pub use crate::history::StepReport;
 mod explorer;
 mod inspection;
@@ -137,71 +138,8 @@ pub enum Request {
     OpenSaved(String),
 }
 
-/// What a request is about: the page resets only what the failed request was about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Concern {
-    /// Starting the device, moving the run to another one.
-    Device,
-    /// The training data: built-in sets and the user's images.
-    Data,
-    /// The model and its training: new models, steps, going back.
-    Training,
-    /// Checkpoints and project files, saved or opened.
-    Files,
-    /// What the page asks about the model: the verdict, nearest images, feature maps.
-    Inspection,
-    /// The latent explorer: drawing, exporting, principal directions, shipped generators.
-    Explorer,
-}
-
-impl Request {
-    /// What this request is about.
-    pub fn concern(&self) -> Concern {
-        match self {
-            Request::Init { .. }
-            | Request::TakeSnapshot
-            | Request::SimulateDeviceLoss
-            | Request::RestoreImages(_)
-            | Request::ContinueRun(_) => Concern::Device,
-            Request::UseBuiltin(_)
-            | Request::AddFiles(_)
-            | Request::RemoveImage(_)
-            | Request::ClearImages
-            | Request::UseUserImages => Concern::Data,
-            Request::Configure(_)
-            | Request::Train
-            | Request::Pause
-            | Request::Step
-            | Request::StepD
-            | Request::StepG
-            | Request::GoBack
-            | Request::ShowRaw(_)
-            | Request::SimulateNonFinite => Concern::Training,
-            Request::SaveCheckpoint
-            | Request::LoadCheckpoint(_)
-            | Request::SaveProject { .. }
-            | Request::OpenProject(_)
-            | Request::OpenSaved(_)
-            | Request::TimelapseGif { .. } => Concern::Files,
-            Request::MixedVerdict(_) | Request::Nearest { .. } | Request::Activations { .. } => {
-                Concern::Inspection
-            }
-            Request::LoadPretrained(_)
-            | Request::Render { .. }
-            | Request::Export { .. }
-            | Request::ComputeDirections(_) => Concern::Explorer,
-        }
-    }
-
-    /// Whether it replaces the run with a saved one (a project file or an autosave): if that
-    /// fails, the page's offer to resume stays as it was.
-    pub fn opens_a_run(&self) -> bool {
-        matches!(self, Request::OpenProject(_) | Request::OpenSaved(_))
-    }
-}
-
 /// The page's number for one request it sent: a failure names the request it answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket(pub u64);
 
 /// A request as the page sends it: with its ticket.
@@ -249,13 +187,6 @@ pub struct NamedFile {
     /// Its contents, as one block.
     #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
-}
-
-impl NamedFile {
-    /// As the trainer takes files: (name, bytes).
-    pub fn into_pair(self) -> (String, Vec<u8>) {
-        (self.name, self.bytes)
-    }
 }
 
 /// What the worker tells the page.
@@ -335,7 +266,7 @@ pub enum Response {
     Snapshot {
         /// Step it was taken at.
         step: u64,
-        /// A checkpoint without Adam's state.
+        /// A checkpoint, Adam's state included.
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },

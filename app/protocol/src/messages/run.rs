@@ -85,10 +85,8 @@ pub enum DeviceInfo {
         /// The browser has a WebGPU adapter that may beat the CPU, and this worker has no
         /// WebGPU backend: the page loads the WebGPU worker in the background, which decides
         /// (and takes the run over if it trains on WebGPU).
-        #[serde(default)]
         webgpu_next: bool,
         /// This worker's GEMM uses relaxed SIMD's multiply-add (`worker_cpu_relaxed`).
-        #[serde(default)]
         relaxed_simd: bool,
     },
 }

@@ -10,13 +10,13 @@ use model::GanConfig;
 use super::explorer::{Directions, ExplorerState, TrainingSignals};
 use super::worker::MEASUREMENT_KEY;
 use super::{browser, saved};
-use crate::tickets::Tickets;
+use crate::tickets::{Pending, Tickets};
 use crate::timelapse::Timelapse;
 use protocol::data::Source;
 use protocol::history::History;
 use protocol::messages::{
-    AlarmReport, Concern, DataSummary, DeviceChoice, DeviceInfo, FeatureMaps, Installed,
-    Memorisation, NearestReport, NewModel, Response, SampleGrid, StepReport, Thumbnail,
+    AlarmReport, DataSummary, DeviceChoice, DeviceInfo, FeatureMaps, Installed, Memorisation,
+    NearestReport, NewModel, Response, SampleGrid, StepReport, Thumbnail,
 };
 use protocol::verdict::VerdictReport;
 
@@ -312,12 +312,14 @@ impl PageState {
                 }
             }
             Response::Failed { ticket, error } => {
-                let issued = self.tickets.with_value(|t| t.issued(ticket));
-                if issued.is_some_and(|i| i.concern == Concern::Explorer) {
-                    self.explorer.computing.set(false);
-                }
-                if issued.is_some_and(|i| i.opens_a_run) {
-                    self.saved.on_open_failed();
+                match self
+                    .tickets
+                    .try_update_value(|t| t.failed(ticket))
+                    .flatten()
+                {
+                    Some(Pending::Directions) => self.explorer.computing.set(false),
+                    Some(Pending::Resume) => self.saved.on_open_failed(),
+                    None => {}
                 }
                 self.error.set(Some(error.to_string()));
             }

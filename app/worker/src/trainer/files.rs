@@ -62,9 +62,9 @@ mod tests {
     fn a_project_resumes_the_same_run_in_another_trainer() {
         let mut first = Trainer::new(Device::flex(), tiny()).unwrap();
         first.add_files(vec![
-            ("red.png".into(), png([255, 0, 0])),
-            ("blue.png".into(), png([0, 0, 255])),
-            ("green.png".into(), png([0, 255, 0])),
+            file("red.png", png([255, 0, 0])),
+            file("blue.png", png([0, 0, 255])),
+            file("green.png", png([0, 255, 0])),
         ]);
         first.use_user().unwrap();
         for _ in 0..3 {

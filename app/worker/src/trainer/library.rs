@@ -6,7 +6,7 @@ use image::RgbaImage;
 use model::images::{self, prepare, to_rgba};
 use model::project::ProjectImage;
 use protocol::data::STORED_SIZE;
-use protocol::messages::Thumbnail;
+use protocol::messages::{NamedFile, Thumbnail};
 
 /// Files refused: (name, reason).
 pub type Rejected = Vec<(String, String)>;
@@ -42,7 +42,7 @@ impl ImageLibrary {
     }
 
     /// Decodes files; returns the thumbnails of the good ones and (name, reason) of the others.
-    pub fn add_files(&mut self, files: Vec<(String, Vec<u8>)>) -> (Vec<Thumbnail>, Rejected) {
+    pub fn add_files(&mut self, files: Vec<NamedFile>) -> (Vec<Thumbnail>, Rejected) {
         self.admit(files, |name, bytes| {
             let decoded = images::decode(name, &bytes).map_err(|e| e.kind.to_string())?;
             Ok(to_rgba(&prepare(&decoded, STORED_SIZE, 3), 3, STORED_SIZE))
@@ -51,7 +51,7 @@ impl ImageLibrary {
 
     /// Takes back images that another worker kept (after a lost GPU device): each a name and
     /// the RGBA8 of a [`Thumbnail`]; malformed ones are refused with a reason.
-    pub fn restore(&mut self, images: Vec<(String, Vec<u8>)>) -> (Vec<Thumbnail>, Rejected) {
+    pub fn restore(&mut self, images: Vec<NamedFile>) -> (Vec<Thumbnail>, Rejected) {
         let side = STORED_SIZE as u32;
         self.admit(images, |_, rgba| {
             RgbaImage::from_raw(side, side, rgba)
@@ -63,12 +63,12 @@ impl ImageLibrary {
     /// the reason.
     fn admit(
         &mut self,
-        files: Vec<(String, Vec<u8>)>,
+        files: Vec<NamedFile>,
         make: impl Fn(&str, Vec<u8>) -> Result<RgbaImage, String>,
     ) -> (Vec<Thumbnail>, Rejected) {
         let mut added = Vec::new();
         let mut rejected = Vec::new();
-        for (name, bytes) in files {
+        for NamedFile { name, bytes } in files {
             match make(&name, bytes) {
                 Ok(image) => added.push(self.keep(name, image)),
                 Err(reason) => rejected.push((name, reason)),
@@ -144,10 +144,10 @@ mod tests {
     fn good_and_bad_files_are_sorted_out() {
         let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
         let (added, rejected) = t.add_files(vec![
-            ("red.png".into(), png([255, 0, 0])),
-            ("notes.txt".into(), b"hello".to_vec()),
-            ("empty.jpg".into(), vec![]),
-            ("blue.png".into(), png([0, 0, 255])),
+            file("red.png", png([255, 0, 0])),
+            file("notes.txt", b"hello".to_vec()),
+            file("empty.jpg", vec![]),
+            file("blue.png", png([0, 0, 255])),
         ]);
         assert_eq!(
             added.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
@@ -175,13 +175,12 @@ mod tests {
     fn kept_images_come_back_in_another_trainer() {
         let mut first = Trainer::new(Device::flex(), tiny()).unwrap();
         let (added, _) = first.add_files(vec![
-            ("red.png".into(), png([255, 0, 0])),
-            ("blue.png".into(), png([0, 0, 255])),
+            file("red.png", png([255, 0, 0])),
+            file("blue.png", png([0, 0, 255])),
         ]);
         // What the page keeps of each image, handed to a new worker after a lost device.
-        let mut kept: Vec<(String, Vec<u8>)> =
-            added.into_iter().map(|t| (t.name, t.rgba)).collect();
-        kept.push(("forged".into(), vec![1, 2, 3]));
+        let mut kept: Vec<NamedFile> = added.into_iter().map(|t| file(&t.name, t.rgba)).collect();
+        kept.push(file("forged", vec![1, 2, 3]));
         let mut second = Trainer::new(Device::flex(), tiny()).unwrap();
         let (back, rejected) = second.restore(kept);
         assert_eq!(back.len(), 2);
@@ -201,5 +200,21 @@ mod tests {
             pixels[0]
         );
         pollster::block_on(second.step(StepKind::Full).read()).unwrap();
+    }
+
+    #[test]
+    fn images_added_while_training_on_them_join_the_data() {
+        let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
+        t.add_files(vec![
+            file("red.png", png([255, 0, 0])),
+            file("blue.png", png([0, 0, 255])),
+        ]);
+        t.use_user().unwrap();
+        pollster::block_on(t.step(StepKind::Full).read()).unwrap();
+        let per = 3 * 32 * 32;
+        assert_eq!(t.training_pixels.len(), 2 * per);
+        t.add_files(vec![file("green.png", png([0, 255, 0]))]);
+        pollster::block_on(t.step(StepKind::Full).read()).unwrap();
+        assert_eq!(t.training_pixels.len(), 3 * per, "the data was built again");
     }
 }

@@ -19,7 +19,7 @@ use model::health::Alarm;
 use model::procedural::Procedural;
 use model::{Dataset, Gan, GanConfig, StepStats, StepValues, checkpoint};
 pub use protocol::data::{Builtin, GRID_SAMPLES, STORED_SIZE, Source, grid_latents};
-use protocol::messages::{EarlierState, Thumbnail};
+use protocol::messages::{EarlierState, NamedFile, Thumbnail};
 
 /// Images drawn for a built-in dataset.
 const BUILTIN_COUNT: usize = 512;
@@ -161,24 +161,22 @@ impl Trainer {
 
     /// Decodes files into the user's images; returns the thumbnails of the good ones and
     /// (name, reason) of the others.
-    pub fn add_files(&mut self, files: Vec<(String, Vec<u8>)>) -> (Vec<Thumbnail>, Rejected) {
+    pub fn add_files(&mut self, files: Vec<NamedFile>) -> (Vec<Thumbnail>, Rejected) {
         let (added, rejected) = self.library.add_files(files);
-        self.images_added(!added.is_empty());
+        if !added.is_empty() {
+            self.user_changed();
+        }
         (added, rejected)
     }
 
     /// Takes back images that another worker kept (after a lost GPU device); see
     /// [`ImageLibrary::restore`].
-    pub fn restore(&mut self, images: Vec<(String, Vec<u8>)>) -> (Vec<Thumbnail>, Rejected) {
+    pub fn restore(&mut self, images: Vec<NamedFile>) -> (Vec<Thumbnail>, Rejected) {
         let (added, rejected) = self.library.restore(images);
-        self.images_added(!added.is_empty());
-        (added, rejected)
-    }
-
-    fn images_added(&mut self, any: bool) {
-        if self.source == Source::User && any {
-            self.dataset = None;
+        if !added.is_empty() {
+            self.user_changed();
         }
+        (added, rejected)
     }
 
     /// Removes one user image (no-op for an unknown id).
@@ -441,6 +439,14 @@ pub(crate) mod test_support {
             d_real: Some(0.7),
             d_fake: Some(0.3),
             ..Default::default()
+        }
+    }
+
+    /// A file as the page hands it over.
+    pub(crate) fn file(name: &str, bytes: Vec<u8>) -> NamedFile {
+        NamedFile {
+            name: name.into(),
+            bytes,
         }
     }
 

@@ -5,7 +5,7 @@ use gloo_worker::WorkerScope;
 use model::checkpoint;
 use protocol::data::Source;
 use protocol::messages::{
-    ByteBuf, FeatureMaps, Installed, NamedFile, Rendered, Request, Response, SavePurpose,
+    ByteBuf, FeatureMaps, Installed, Rendered, Request, Response, SavePurpose,
 };
 use protocol::store as browser_store;
 use wasm_bindgen_futures::spawn_local;
@@ -16,12 +16,6 @@ use super::{TrainerWorker, now};
 use crate::error::device_error;
 use crate::explorer::export;
 use crate::trainer::StepKind;
-
-/// A checkpoint loaded by the user, or the page's snapshot of its run on a new worker.
-enum LoadKind {
-    Checkpoint,
-    Continue,
-}
 
 /// Feature maps shown for a generator layer.
 const FEATURE_MAPS: usize = 8;
@@ -35,11 +29,8 @@ impl TrainerWorker {
             self.pending.push((request, to));
             return;
         };
-        // Which of the two loads a checkpoint's bytes answer to.
-        let request_kind = match request {
-            Request::ContinueRun(_) => LoadKind::Continue,
-            _ => LoadKind::Checkpoint,
-        };
+        // The page's own run going on (a hand-over) or a checkpoint the user chose.
+        let continued = matches!(request, Request::ContinueRun(_));
         match request {
             Request::Init { .. } => {}
             Request::TimelapseGif {
@@ -117,8 +108,7 @@ impl TrainerWorker {
                 reply(Self::describe_data(t));
             }
             Request::AddFiles(files) => {
-                let (added, rejected) =
-                    t.add_files(files.into_iter().map(NamedFile::into_pair).collect());
+                let (added, rejected) = t.add_files(files);
                 if !added.is_empty() {
                     reply(Response::ImagesAdded(added));
                 }
@@ -245,9 +235,10 @@ impl TrainerWorker {
                 });
             }
             Request::LoadCheckpoint(bytes) | Request::ContinueRun(bytes) => {
-                let cause = match request_kind {
-                    LoadKind::Checkpoint => Installed::Checkpoint,
-                    LoadKind::Continue => Installed::Continued,
+                let cause = if continued {
+                    Installed::Continued
+                } else {
+                    Installed::Checkpoint
                 };
                 self.stop_all();
                 match t.load(&bytes) {
@@ -309,8 +300,7 @@ impl TrainerWorker {
                 });
             }
             Request::RestoreImages(images) => {
-                let (added, rejected) =
-                    t.restore(images.into_iter().map(NamedFile::into_pair).collect());
+                let (added, rejected) = t.restore(images);
                 reply(Response::ImagesAdded(added));
                 if !rejected.is_empty() {
                     reply(Response::ImagesRejected(rejected));
