@@ -73,7 +73,7 @@ impl Timing {
 /// `sessionStorage` so a reload does not measure again).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeviceMeasurement {
-    /// The adapter measured (`AdapterInfo::label`): another adapter is measured again.
+    /// The adapter measured (the worker's `adapter::AdapterInfo::label`): another adapter is measured again.
     pub adapter: String,
     /// Images per step in the measured model.
     pub batch: usize,

@@ -1,5 +1,5 @@
 //! The 2-D lab's messages: a group of their own, between the page's lab section and the lab's
-//! own worker (`app/worker/src/lab_worker/`), so neither the image trainer nor the image page's
+//! own worker (`app/worker/src/lab_worker.rs`), so neither the image trainer nor the image page's
 //! state sees them.
 
 use model::StepValues;

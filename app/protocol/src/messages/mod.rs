@@ -206,7 +206,7 @@ pub enum Response {
     ImagesAdded(Vec<Thumbnail>),
     /// Files refused: (name, reason).
     ImagesRejected(Vec<(String, String)>),
-    /// The user's image set now has this many images (after a removal or clear).
+    /// The user's image set now has this many images (after a removal or clear; 0 before a project's images: the page drops its thumbnails).
     ImageCount(usize),
     /// The worker has a new model (it started, a configuration, a checkpoint, a project, the
     /// run's snapshot on a new worker): everything the page needs of it, in one message.

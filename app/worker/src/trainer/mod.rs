@@ -48,7 +48,7 @@ pub struct Trainer {
     source: Source,
     dataset: Option<Dataset>,
     fixed_z: Vec<Vec<f32>>,
-    /// Counts models installed (configure, load): with the step it names one set of weights.
+    /// Counts models installed (configure, load, going back): with the step it names one set of weights.
     generation: u64,
     /// Counts the verdicts made (see [`Trainer::verdict_report`]).
     verdicts: u64,
