@@ -78,6 +78,15 @@ impl ImageDraw {
     }
 }
 
+/// The operations in the order of [`BatchDraw::chances`].
+pub const OPERATIONS: [&str; 5] = [
+    "brightness",
+    "saturation",
+    "contrast",
+    "translation",
+    "cutout",
+];
+
 /// The draws of a batch, ready to apply to images of one side.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchDraw {
@@ -85,6 +94,11 @@ pub struct BatchDraw {
     pub images: Vec<ImageDraw>,
     /// Side of the images.
     pub side: usize,
+    /// Where the probability is decided on the device ([`BatchDraw::draw_all`], adaptive
+    /// augmentation, whose p never leaves the device): per image, one number in [0, 1) per
+    /// operation of [`OPERATIONS`], the operation applying where it is below p. Empty: `images`
+    /// already holds only the operations that apply.
+    pub chances: Vec<[f32; 5]>,
 }
 
 impl BatchDraw {
@@ -96,7 +110,19 @@ impl BatchDraw {
                 .map(|_| ImageDraw::draw(rng, side, probability))
                 .collect(),
             side,
+            chances: Vec::new(),
         }
+    }
+
+    /// Draws every operation for each of `batch` images of `side`, and the chances that decide,
+    /// given p, which of them apply ([`apply_with_probability`](Self::apply_with_probability)).
+    /// The draws consumed do not depend on p, so a run's noise stays in step whatever p does.
+    pub fn draw_all(rng: &mut impl Rng, batch: usize, side: usize) -> BatchDraw {
+        let mut draw = BatchDraw::draw(rng, batch, side, 1.0);
+        draw.chances = (0..batch)
+            .map(|_| std::array::from_fn(|_| rng.random::<f32>()))
+            .collect();
+        draw
     }
 
     /// [`draw`](Self::draw) from a generator seeded with `seed`.
@@ -112,34 +138,80 @@ impl BatchDraw {
     /// - images: `[batch, channels, side, side]`, batch = the number of draws
     /// - output: the same
     pub fn apply(&self, images: Tensor<4>) -> Tensor<4> {
+        self.apply_masked(images, None)
+    }
+
+    /// Applies the draws of [`draw_all`](Self::draw_all), each operation only where its chance
+    /// is below `probability` (`[1]`, on the images' device): p is compared on the device, so a
+    /// p the device adjusts is never read back.
+    ///
+    /// # Shapes
+    /// - images: `[batch, channels, side, side]`, batch = the number of draws
+    /// - probability: `[1]`
+    /// - output: the same as images
+    pub fn apply_with_probability(&self, images: Tensor<4>, probability: Tensor<1>) -> Tensor<4> {
+        let batch = self.chances.len();
+        assert_eq!(batch, self.images.len(), "chances drawn with draw_all");
+        let device = images.device();
+        let chances: Vec<f32> = self.chances.iter().flatten().copied().collect();
+        let chances = Tensor::<2>::from_data(TensorData::new(chances, [batch, 5]), &device);
+        let p = probability
+            .to_device(&device)
+            .reshape([1, 1])
+            .expand([batch, 5]);
+        let masks = chances.lower(p).float(); // [batch, 5]
+        self.apply_masked(images, Some(masks))
+    }
+
+    /// The draws applied, each operation k blended towards the identity by `masks[:, k]`
+    /// (1: applied, 0: not) where given.
+    fn apply_masked(&self, images: Tensor<4>, masks: Option<Tensor<2>>) -> Tensor<4> {
         let [batch, channels, side, _] = images.dims();
         assert_eq!(batch, self.images.len(), "one draw per image");
         assert_eq!(side, self.side, "draws made for another image side");
         let device = images.device();
         let per_image = |f: fn(&ImageDraw) -> f32| self.per_image(f, &device);
+        let mask = |k: usize| {
+            masks.as_ref().map(|m| {
+                m.clone()
+                    .slice([0..batch, k..k + 1])
+                    .reshape([batch, 1, 1, 1])
+            })
+        };
+        // identity + mask·(value − identity): the value where applied, the identity elsewhere.
+        let toward = |value: Tensor<4>, identity: Tensor<4>, mask: Option<Tensor<4>>| match mask {
+            None => value,
+            Some(m) => (value - identity.clone()) * m + identity,
+        };
+        let constant = |v: f32| Tensor::<4>::full([1, 1, 1, 1], v, &device);
         // Colour (inputs in [-1, 1]).
-        let x = images + per_image(|d| d.brightness); // [batch, c, s, s]
+        let brightness = toward(per_image(|d| d.brightness), constant(0.0), mask(0));
+        let x = images + brightness; // [batch, c, s, s]
         let grey = x.clone().mean_dim(1); // [batch, 1, s, s]
-        let x = (x - grey.clone()) * per_image(|d| d.saturation) + grey;
+        let saturation = toward(per_image(|d| d.saturation), constant(1.0), mask(1));
+        let x = (x - grey.clone()) * saturation + grey;
         let mean = x
             .clone()
             .reshape([batch, channels * side * side])
             .mean_dim(1)
             .reshape([batch, 1, 1, 1]);
-        let x = (x - mean.clone()) * per_image(|d| d.contrast) + mean;
+        let contrast = toward(per_image(|d| d.contrast), constant(1.0), mask(2));
+        let x = (x - mean.clone()) * contrast + mean;
         // Translation as two products with 0/1 shift matrices: out = R·x·C picks
         // x(i + rows, j + columns), and an all-zero row or column is the zero padding. Plain
         // matrix products keep it differentiable on every backend without a gather.
         let shape = [batch, channels, side, side];
-        let rows = self
-            .shift_matrices(|d| d.shift.0, false, &device)
-            .expand(shape);
-        let columns = self
-            .shift_matrices(|d| d.shift.1, true, &device)
-            .expand(shape);
+        let identity = (self.positions(3, &device) - self.positions(2, &device))
+            .abs()
+            .lower_elem(0.5)
+            .float(); // [1, 1, s, s]
+        let rows = self.shift_matrices(|d| d.shift.0, false, &device);
+        let rows = toward(rows, identity.clone(), mask(3)).expand(shape);
+        let columns = self.shift_matrices(|d| d.shift.1, true, &device);
+        let columns = toward(columns, identity, mask(3)).expand(shape);
         let x = rows.matmul(x).matmul(columns);
         // Cutout.
-        x * self.keep_masks(&device).expand(shape)
+        x * toward(self.keep_masks(&device), constant(1.0), mask(4)).expand(shape)
     }
 
     /// The per-image numbers `f` as a `[batch, 1, 1, 1]` tensor on `device`.
@@ -293,6 +365,7 @@ mod tests {
                 BatchDraw {
                     images: vec![d],
                     side,
+                    chances: Vec::new(),
                 }
                 .apply(x.clone()),
             )
@@ -366,6 +439,7 @@ mod tests {
                 },
             ],
             side,
+            chances: Vec::new(),
         };
         let x0 = values(images(2, side, 6));
         let weights = Tensor::<4>::random([2, 3, side, side], Distribution::Default, &device);
@@ -396,6 +470,49 @@ mod tests {
         }
         assert!(checked > 50);
         assert!(analytic.iter().filter(|g| g.abs() > 1e-4).count() > x0.len() / 2);
+    }
+
+    /// With the probability decided on the device, p = 0 changes nothing, p = 1 is the same as
+    /// every operation drawn on the host, and a p between applies exactly the operations whose
+    /// chance is below it.
+    #[test]
+    fn a_probability_on_the_device_applies_the_operations_whose_chance_is_below_it() {
+        let device = Device::flex();
+        let x = images(6, 16, 10);
+        let draw = BatchDraw::draw_all(&mut ChaCha8Rng::seed_from_u64(11), 6, 16);
+        let p = |v: f32| Tensor::<1>::from_floats([v], &device);
+        let close = |a: Vec<f32>, b: Vec<f32>| a.iter().zip(&b).all(|(a, b)| (a - b).abs() < 1e-5);
+        assert!(close(
+            values(draw.apply_with_probability(x.clone(), p(0.0))),
+            values(x.clone())
+        ));
+        assert!(close(
+            values(draw.apply_with_probability(x.clone(), p(1.0))),
+            values(draw.apply(x.clone()))
+        ));
+        let half = 0.5;
+        let on_host = BatchDraw {
+            images: draw
+                .images
+                .iter()
+                .zip(&draw.chances)
+                .map(|(d, chance)| ImageDraw {
+                    brightness: if chance[0] < half { d.brightness } else { 0.0 },
+                    saturation: if chance[1] < half { d.saturation } else { 1.0 },
+                    contrast: if chance[2] < half { d.contrast } else { 1.0 },
+                    shift: if chance[3] < half { d.shift } else { (0, 0) },
+                    cutout: if chance[4] < half { d.cutout } else { None },
+                })
+                .collect(),
+            side: 16,
+            chances: Vec::new(),
+        };
+        let applied = draw.chances.iter().flatten().filter(|&&c| c < half).count();
+        assert!((5..25).contains(&applied), "a mix: {applied} of 30");
+        assert!(close(
+            values(draw.apply_with_probability(x.clone(), p(half))),
+            values(on_host.apply(x))
+        ));
     }
 
     #[test]

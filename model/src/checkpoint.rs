@@ -15,6 +15,7 @@ use burn::module::Module;
 use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, Device};
 
+use crate::ada::{Ada, AdaState};
 use crate::config::GanConfig;
 use crate::container::{self, Unsealed};
 use crate::data::DataPosition;
@@ -119,7 +120,7 @@ pub fn save(gan: &Gan, data: Option<&DataPosition>) -> Result<Vec<u8>, Checkpoin
         ],
         ema.as_deref(),
         data,
-        false,
+        (false, gan.ada.as_ref().map(Ada::state)),
     )
 }
 
@@ -177,7 +178,7 @@ fn half_file(
         [&generator[..], &discriminator[..], &no_adam, &no_adam],
         ema.as_deref(),
         data,
-        calibrated,
+        (calibrated, gan.ada.as_ref().map(Ada::state)),
     )
 }
 
@@ -218,6 +219,10 @@ pub async fn save_async(
         )?),
         None => None,
     };
+    let ada = match &gan.ada {
+        Some(ada) => Some(ada.state_async().await.map_err(read)?),
+        None => None,
+    };
     encode(
         gan,
         [
@@ -228,7 +233,7 @@ pub async fn save_async(
         ],
         ema.as_deref(),
         data,
-        false,
+        (false, ada),
     )
 }
 
@@ -245,13 +250,14 @@ fn record_bytes<M: Module>(module: M) -> Result<Vec<u8>, CheckpointError> {
 }
 
 /// The file from its records: `[generator, discriminator, G optimiser, D optimiser]`, the
-/// averaged generator and the data's position.
+/// averaged generator, the data's position, whether the generator is calibrated and adaptive
+/// augmentation's state (read by the caller: synchronously or not).
 fn encode(
     gan: &Gan,
     records: [&[u8]; 4],
     ema: Option<&[u8]>,
     data: Option<&DataPosition>,
-    calibrated: bool,
+    (calibrated, ada): (bool, Option<AdaState>),
 ) -> Result<Vec<u8>, CheckpointError> {
     let [generator, discriminator, optim_g, optim_d] = records;
     let json =
@@ -264,6 +270,7 @@ fn encode(
     let state = json(serde_json::to_vec(&TrainingState {
         ema_updates: gan.ema_updates,
         calibrated,
+        ada,
     }))?;
     let mut body = Vec::new();
     body.extend(gan.step.to_le_bytes());
@@ -398,7 +405,11 @@ fn load_sections(sections: &Sections, device: &Device) -> Result<Gan, Checkpoint
         .get(section::STATE)
         .is_some_and(|p| !p.is_empty())
     {
-        gan.ema_updates = sections.state()?.ema_updates;
+        let state = sections.state()?;
+        gan.ema_updates = state.ema_updates;
+        if let (Some(saved), true) = (state.ada, gan.ada.is_some()) {
+            gan.ada = Some(Ada::from_state(&saved, &gan.device().clone()));
+        }
     }
     gan.step = sections.step;
     gan.set_noise_position(sections.noise);
@@ -415,6 +426,9 @@ struct TrainingState {
     /// shipped files).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     calibrated: bool,
+    /// Adaptive augmentation's state, when it is on (files from before it: p = 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ada: Option<AdaState>,
 }
 
 /// `optim` with the state saved for `network` in `saved`: (section, written by version 1–3,

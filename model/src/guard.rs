@@ -4,7 +4,7 @@
 //! losses, where the best can be thousands of steps older than the last good state). The page's
 //! worker and `gan-train` both guard their runs with it.
 
-use crate::config::LossKind;
+use crate::config::GanConfig;
 use crate::health::{Alarm, RunWatch, WatchConfig};
 use crate::step_values::StepValues;
 use crate::training::Gan;
@@ -34,10 +34,13 @@ pub struct RunGuard {
 }
 
 impl RunGuard {
-    /// A fresh guard for a run trained with `loss`, with the default thresholds.
-    pub fn new(loss: LossKind) -> Self {
+    /// A fresh guard for a run of `config` (its loss and adaptive augmentation), with the
+    /// default thresholds.
+    pub fn new(config: &GanConfig) -> Self {
+        let ada_max = (config.ada_target > 0.0).then_some(config.ada_max as f32);
         Self {
-            watch: RunWatch::new(loss, WatchConfig::default()),
+            watch: RunWatch::new(config.loss, WatchConfig::default())
+                .with_adaptive_augmentation(ada_max),
             best: None,
             kept: [None, None],
         }
@@ -172,7 +175,7 @@ mod tests {
     #[test]
     fn it_goes_back_to_the_best_state_else_to_the_newest_kept_one() {
         let mut gan = gan();
-        let mut guard = RunGuard::new(LossKind::Bce);
+        let mut guard = RunGuard::new(&GanConfig::new());
         assert_eq!(guard.go_back(&mut gan, false), None, "nothing kept yet");
         for _ in 0..3 {
             gan.generator_step();
@@ -221,7 +224,7 @@ mod tests {
     #[test]
     fn a_kept_state_that_survives_going_back_stays_the_older_one() {
         let mut gan = gan();
-        let mut guard = RunGuard::new(LossKind::Bce);
+        let mut guard = RunGuard::new(&GanConfig::new());
         let train_to = |gan: &mut Gan, guard: &mut RunGuard, to: u64| {
             while gan.step < to {
                 gan.generator_step();

@@ -189,6 +189,8 @@ pub struct RunWatch {
     /// Finished block averages of D(G(z)), oldest first.
     swing_blocks: Vec<f32>,
     swing_rung: bool,
+    /// Adaptive augmentation's highest p, when the run has it on.
+    ada_max: Option<f32>,
 }
 
 impl RunWatch {
@@ -206,12 +208,21 @@ impl RunWatch {
             swing_open: None,
             swing_blocks: Vec::new(),
             swing_rung: false,
+            ada_max: None,
         }
+    }
+
+    /// The same watch for a run with adaptive augmentation up to p = `max` (`None`: off).
+    /// While p is below `max`, a winning D is what the augmentation is already answering, so
+    /// the D-wins alarm waits until p has reached `max` and D still wins.
+    pub fn with_adaptive_augmentation(mut self, max: Option<f32>) -> Self {
+        self.ada_max = max;
+        self
     }
 
     /// Starts over (a new model, or a restored state): nothing seen, no best.
     pub fn reset(&mut self) {
-        *self = Self::new(self.loss, self.config);
+        *self = Self::new(self.loss, self.config).with_adaptive_augmentation(self.ada_max);
     }
 
     /// Forgets the averaged D outputs but keeps the best quality: after going back to an
@@ -274,6 +285,13 @@ impl RunWatch {
             return None;
         }
         if self.d_wins_rung || self.seen < self.config.window {
+            return None;
+        }
+        let augmentation_has_room = self
+            .ada_max
+            .zip(values.ada_probability)
+            .is_some_and(|(max, p)| p < max - 1e-3);
+        if augmentation_has_room {
             return None;
         }
         self.d_wins_rung = true;
@@ -384,6 +402,28 @@ mod tests {
             d_real: Some(d_real),
             d_fake: Some(d_fake),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn with_adaptive_augmentation_d_wins_rings_only_once_p_is_at_its_highest() {
+        let mut watch = RunWatch::new(LossKind::Bce, WatchConfig::default())
+            .with_adaptive_augmentation(Some(0.8));
+        let won = |p: f32| StepValues {
+            ada_probability: Some(p),
+            ..bce(0.999, 0.001)
+        };
+        for step in 1..=400 {
+            assert_eq!(watch.observe_step(step, &won(0.5)), None, "p has room");
+        }
+        assert!(matches!(
+            watch.observe_step(401, &won(0.8)),
+            Some(Alarm::DiscriminatorWins { .. })
+        ));
+        // Reset keeps the setting.
+        watch.reset();
+        for step in 1..=400 {
+            assert_eq!(watch.observe_step(step, &won(0.1)), None);
         }
     }
 

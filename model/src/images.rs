@@ -115,19 +115,24 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<DynamicImage, ImageError> {
 
 /// Composites alpha over white, crops the centre square, resizes it to `size` with a
 /// Lanczos filter and returns `channels × size × size` values in [-1, 1] (grey: luma).
+///
+/// Alpha goes over white *before* the resize: a transparent pixel's colour is hidden, often
+/// black, and averaging it with its opaque neighbours first would bleed it into the edges.
 pub fn prepare(image: &DynamicImage, size: usize, channels: usize) -> Vec<f32> {
     let rgba = image.to_rgba32f();
     let (w, h) = rgba.dimensions();
     let side = w.min(h);
     let square =
         image::imageops::crop_imm(&rgba, (w - side) / 2, (h - side) / 2, side, side).to_image();
-    let small = image::imageops::resize(&square, size as u32, size as u32, FilterType::Lanczos3);
+    let on_white = image::Rgb32FImage::from_fn(side, side, |x, y| {
+        let p = square.get_pixel(x, y);
+        let a = p[3].clamp(0.0, 1.0);
+        image::Rgb(std::array::from_fn(|c| p[c] * a + (1.0 - a)))
+    });
+    let small = image::imageops::resize(&on_white, size as u32, size as u32, FilterType::Lanczos3);
     let rgb: Vec<[f32; 3]> = small
         .pixels()
-        .map(|p| {
-            let a = p[3].clamp(0.0, 1.0);
-            std::array::from_fn(|c| (p[c] * a + (1.0 - a)).clamp(0.0, 1.0))
-        })
+        .map(|p| std::array::from_fn(|c| p[c].clamp(0.0, 1.0)))
         .collect();
     let mut out = Vec::with_capacity(channels * size * size);
     for c in 0..channels {
@@ -377,6 +382,25 @@ mod tests {
         let clear = DynamicImage::ImageRgba8(RgbaImage::from_pixel(4, 4, Rgba([0, 0, 0, 0])));
         let p = prepare(&clear, 4, 3);
         assert!(p.iter().all(|&v| (v - 1.0).abs() < 1e-5));
+    }
+
+    #[test]
+    fn hidden_colour_of_transparent_pixels_does_not_bleed_into_edges() {
+        // A white opaque half beside a transparent half whose hidden colour is black: on
+        // white, the image is all white, whatever the filter does at the edge.
+        let image = RgbaImage::from_fn(16, 16, |x, _| {
+            if x < 8 {
+                Rgba([255, 255, 255, 255])
+            } else {
+                Rgba([0, 0, 0, 0])
+            }
+        });
+        let p = prepare(&DynamicImage::ImageRgba8(image), 5, 3);
+        let darkest = p.iter().cloned().fold(f32::INFINITY, f32::min);
+        assert!(
+            darkest > 0.999,
+            "an edge pixel took the hidden black: {darkest}"
+        );
     }
 
     #[test]

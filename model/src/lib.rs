@@ -17,6 +17,8 @@
 //! links): [`config`], [`latent`], [`health`], [`limits`], [`procedural`] sets' names, the loss terms of [`loss`], the layer
 //! summaries of [`anatomy`], the directions of [`principal`] and [`StepValues`].
 
+#[cfg(feature = "burn")]
+pub mod ada;
 pub mod anatomy;
 #[cfg(feature = "burn")]
 pub mod augment;

@@ -18,11 +18,17 @@ pub struct StepValues {
     /// L2 norm of the generator's gradient.
     #[serde(default)]
     pub g_grad_norm: Option<f32>,
+    /// Adaptive augmentation's probability p (when it is on).
+    #[serde(default)]
+    pub ada_probability: Option<f32>,
+    /// Adaptive augmentation's overfitting measure r_t (when it is on).
+    #[serde(default)]
+    pub ada_overfitting: Option<f32>,
 }
 
 impl StepValues {
     /// Every value, in field order.
-    pub fn all(&self) -> [Option<f32>; 6] {
+    pub fn all(&self) -> [Option<f32>; 8] {
         [
             self.d_loss,
             self.g_loss,
@@ -30,6 +36,8 @@ impl StepValues {
             self.d_fake,
             self.d_grad_norm,
             self.g_grad_norm,
+            self.ada_probability,
+            self.ada_overfitting,
         ]
     }
 

@@ -8,6 +8,7 @@ use burn::tensor::{Device, ExecutionError, Tensor, TensorData};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use crate::ada::Ada;
 use crate::augment::BatchDraw;
 use crate::config::{ConfigError, GanConfig, OptimizerKind};
 use crate::data::Dataset;
@@ -19,6 +20,7 @@ pub use crate::step_values::StepValues;
 
 /// Losses and mean D outputs of one step, still on the device so that a browser can read them
 /// back asynchronously; `None` where the step did not compute the value.
+#[derive(Default)]
 pub struct StepStats {
     /// Discriminator loss of the last D update, `[1]`.
     pub d_loss: Option<Tensor<1>>,
@@ -32,6 +34,10 @@ pub struct StepStats {
     pub d_grad_norm: Option<Tensor<1>>,
     /// L2 norm of the generator's gradient, `[1]`: near zero, G has nothing to learn from.
     pub g_grad_norm: Option<Tensor<1>>,
+    /// Adaptive augmentation's probability p after the step, `[1]` (when it is on).
+    pub ada_probability: Option<Tensor<1>>,
+    /// Adaptive augmentation's last overfitting measure r_t, `[1]` (when it is on).
+    pub ada_overfitting: Option<Tensor<1>>,
 }
 
 impl StepStats {
@@ -53,6 +59,8 @@ impl StepStats {
             self.d_fake,
             self.d_grad_norm,
             self.g_grad_norm,
+            self.ada_probability,
+            self.ada_overfitting,
         ];
         let present: Vec<Tensor<1>> = slots.iter().flatten().cloned().chain(extra).collect();
         if present.is_empty() {
@@ -68,6 +76,8 @@ impl StepStats {
             d_fake: next(&slots[3]),
             d_grad_norm: next(&slots[4]),
             g_grad_norm: next(&slots[5]),
+            ada_probability: next(&slots[6]),
+            ada_overfitting: next(&slots[7]),
         };
         Ok((read, values.collect()))
     }
@@ -93,6 +103,8 @@ pub struct Gan {
     pub ema: Option<Generator>,
     /// Updates the average has had (its warm-up; saved in checkpoints).
     pub ema_updates: u64,
+    /// Adaptive augmentation's feedback loop, when `config.ada_target` > 0.
+    pub ada: Option<Ada>,
     /// Also compute both networks' gradient norms in each step (`StepStats::*_grad_norm`):
     /// off by default, as they cost extra device work every step and only the native
     /// trainer's `--log-csv` reads them.
@@ -221,6 +233,7 @@ impl Gan {
             discriminator: discriminator.to_device(&device).train(),
             ema,
             ema_updates: 0,
+            ada: (config.ada_target > 0.0).then(|| Ada::new(&device)),
             config,
             step: 0,
             measure_gradients: false,
@@ -285,14 +298,30 @@ impl Gan {
         Tensor::from_data(TensorData::new(z, [batch, latent]), &self.device)
     }
 
-    /// `images` (`[batch, c, s, s]`) through DiffAugment when the configuration asks for it,
-    /// with draws from the training noise (so checkpoints resume them); unchanged otherwise.
+    /// `images` (`[batch, c, s, s]`) through DiffAugment when the configuration asks for it —
+    /// a fixed dose, or adaptive augmentation's current p — with draws from the training noise
+    /// (so checkpoints resume them); unchanged otherwise.
     fn augmented(&mut self, images: Tensor<4>) -> Tensor<4> {
+        let [batch, _, side, _] = images.dims();
+        if let Some(ada) = &self.ada {
+            return BatchDraw::draw_all(&mut self.noise, batch, side)
+                .apply_with_probability(images, ada.probability());
+        }
         if self.config.augment <= 0.0 {
             return images;
         }
-        let [batch, _, side, _] = images.dims();
         BatchDraw::draw(&mut self.noise, batch, side, self.config.augment).apply(images)
+    }
+
+    /// Adaptive augmentation's p and r_t as a step reports them (none when it is off).
+    fn ada_stats(&self) -> (Option<Tensor<1>>, Option<Tensor<1>>) {
+        match &self.ada {
+            Some(ada) => (
+                Some(ada.probability().inner()),
+                Some(ada.overfitting().inner()),
+            ),
+            None => (None, None),
+        }
     }
 
     /// One discriminator update on `real` and on `fake` (both `[batch, c, s, s]`); `fake` is
@@ -304,6 +333,10 @@ impl Gan {
         let d_real = self.discriminator.forward(real); // [batch]
         let d_fake = self.discriminator.forward(fake); // [batch]
         let d_loss = loss.discriminator_loss(d_real.clone(), d_fake.clone()); // [1]
+        if let Some(ada) = &mut self.ada {
+            ada.observe(d_real.clone(), &self.config);
+        }
+        let (ada_probability, ada_overfitting) = self.ada_stats();
         let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
         let d_grad_norm = self
             .measure_gradients
@@ -321,6 +354,8 @@ impl Gan {
             d_fake: Some(loss.mean_output(d_fake.detach().inner())),
             d_grad_norm,
             g_grad_norm: None,
+            ada_probability,
+            ada_overfitting,
         }
     }
 
@@ -391,13 +426,13 @@ impl Gan {
         let z = self.noise(batch);
         let fake = self.generator.forward(z);
         let (g_loss, g_grad_norm) = self.update_generator(fake);
+        let (ada_probability, ada_overfitting) = self.ada_stats();
         StepStats {
-            d_loss: None,
             g_loss: Some(g_loss),
-            d_real: None,
-            d_fake: None,
-            d_grad_norm: None,
             g_grad_norm,
+            ada_probability,
+            ada_overfitting,
+            ..StepStats::default()
         }
     }
 
@@ -738,5 +773,48 @@ mod tests {
         let mut again = Gan::new(augmented, &device).unwrap();
         let mut d4 = data();
         assert_eq!(steps(&mut again, &mut d4, 4)[..2], run[..]);
+    }
+
+    /// Adaptive augmentation: p rises while D is sure of the real images, each step reports
+    /// p and r_t, and a checkpoint taken between two adjustments resumes the loop exactly.
+    #[test]
+    fn adaptive_augmentation_reacts_reports_and_resumes_exactly() {
+        let device = Device::flex();
+        let data = || Procedural::Rings.dataset(16, 3, 32, &device, 0);
+        let steps = |gan: &mut Gan, data: &mut Dataset, n: usize| {
+            (0..n)
+                .map(|_| pollster::block_on(gan.train_step(data).read()).unwrap())
+                .collect::<Vec<_>>()
+        };
+        // A low target and a fast ramp, so that p moves within a few steps.
+        let config = tiny(LossKind::Bce)
+            .with_ada_target(0.05)
+            .with_ada_ramp_steps(20);
+        let mut gan = Gan::new(config.clone(), &device).unwrap();
+        let mut d1 = data();
+        let run = steps(&mut gan, &mut d1, 10);
+        assert!(run.iter().all(StepValues::is_finite));
+        assert_eq!(run[0].ada_probability, Some(0.0), "p starts at 0");
+        assert!(
+            run.iter().all(|v| v.ada_overfitting.is_some()),
+            "r_t is reported"
+        );
+        let last = run[9].ada_probability.unwrap();
+        assert!(last > 0.0, "p rose: r_t {:?}", run[9].ada_overfitting);
+
+        let bytes = crate::checkpoint::save(&gan, Some(&d1.position())).unwrap();
+        assert_eq!(gan.ada.as_ref().unwrap().state().seen, 2, "mid-interval");
+        let next = steps(&mut gan, &mut d1, 6);
+        let mut resumed = crate::checkpoint::load(&bytes, &device).unwrap();
+        assert_eq!(resumed.ada.as_ref().unwrap().state().probability, last);
+        let mut d2 = data();
+        d2.set_position(&crate::checkpoint::data_position(&bytes).unwrap().unwrap())
+            .unwrap();
+        assert_eq!(steps(&mut resumed, &mut d2, 6), next);
+
+        // Off: nothing reported.
+        let mut plain = Gan::new(tiny(LossKind::Bce), &device).unwrap();
+        let values = steps(&mut plain, &mut data(), 1);
+        assert_eq!(values[0].ada_probability, None);
     }
 }

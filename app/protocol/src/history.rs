@@ -34,6 +34,10 @@ pub enum Series {
     DGradNorm,
     /// L2 norm of G's gradient.
     GGradNorm,
+    /// Adaptive augmentation's probability p.
+    AdaProbability,
+    /// Adaptive augmentation's overfitting measure r_t.
+    AdaOverfitting,
 }
 
 impl Series {
@@ -46,6 +50,8 @@ impl Series {
             Series::DFake => v.d_fake,
             Series::DGradNorm => v.d_grad_norm,
             Series::GGradNorm => v.g_grad_norm,
+            Series::AdaProbability => v.ada_probability,
+            Series::AdaOverfitting => v.ada_overfitting,
         }
     }
 }

@@ -185,7 +185,8 @@ pub const STEPS: [LessonStep; 14] = [
         "What goes wrong",
         "Training can fail. D can win (D(x) → 1, D(G(z)) → 0): G's images stop improving. G can collapse onto a few images that fool D (mode collapse), and chase D from one to the next. \
                The players can take turns winning without settling, and numbers can overflow to NaN. The page names each when it happens and says what to try. \
-               Another loss alone does not hold back a D that wins: what does is a constraint on D (a lower learning rate, WGAN's clipping, a gradient penalty, spectral normalisation) or augmenting what D sees.",
+               Another loss alone does not hold back a D that wins: what does is a constraint on D (a lower learning rate, WGAN's clipping, a gradient penalty, spectral normalisation) or augmenting what D sees. \
+               Adaptive augmentation (Karras et al. 2020) does the last only as much as needed: it watches how sure D is of the real images (r_t) and shows D randomly changed images — yours and G's alike, so G is not taught to draw the changes — more often while D memorises, less when it stops.",
         "live",
     ),
     LessonStep::about(
@@ -197,6 +198,11 @@ pub const STEPS: [LessonStep; 14] = [
 ];
 
 /// The step after `step` (1-based), staying on the last.
+/// The 1-based number of the step titled `title`, if there is one (for links into the lesson).
+pub fn step_titled(title: &str) -> Option<usize> {
+    STEPS.iter().position(|s| s.title == title).map(|i| i + 1)
+}
+
 pub fn next(step: usize) -> usize {
     (step + 1).min(STEPS.len())
 }

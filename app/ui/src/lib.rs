@@ -6,6 +6,7 @@
 //! training runs in the worker (`app/worker`), reached through `protocol`'s messages.
 
 pub mod architecture;
+pub mod augmentation_view;
 pub mod chart_geometry;
 pub mod coalesce;
 #[cfg(target_arch = "wasm32")]

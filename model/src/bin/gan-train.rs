@@ -140,6 +140,19 @@ struct Args {
     /// 0 (the default) turns it off.
     #[arg(long, default_value_t = 0.0)]
     diffaug: f64,
+    /// Adaptive augmentation (Karras et al. 2020, ADA): DiffAugment's changes with a
+    /// probability p that rises while D is sure of the real images (r_t = E[sign D(x)] above
+    /// this target) and falls when it is not; 0.6 is the paper's target, 0 turns it off.
+    /// Not with --loss wgan, nor with --diffaug.
+    #[arg(long, default_value_t = 0.0)]
+    ada: f64,
+    /// Adaptive augmentation's speed: steps over which p could go from 0 to 1.
+    #[arg(long, default_value_t = GanConfig::new().ada_ramp_steps)]
+    ada_ramp: u64,
+    /// The highest p adaptive augmentation may reach (above it the changes leak into G's
+    /// samples).
+    #[arg(long, default_value_t = GanConfig::new().ada_max)]
+    ada_max: f64,
     /// Write an 8×8 sample grid every N steps.
     #[arg(long, default_value_t = 250)]
     sample_every: u64,
@@ -256,6 +269,9 @@ fn csv_header(gan: &Gan) -> String {
             cols.push(format!("{net}_bn{i}_absmean"));
         }
     }
+    if gan.ada.is_some() {
+        cols.extend(["ada_p".into(), "ada_rt".into()]);
+    }
     cols.join(",")
 }
 
@@ -318,6 +334,9 @@ fn main() -> anyhow::Result<()> {
                 .with_batch_size(args.batch)
                 .with_ema_beta(args.ema)
                 .with_augment(args.diffaug)
+                .with_ada_target(args.ada)
+                .with_ada_ramp_steps(args.ada_ramp)
+                .with_ada_max(args.ada_max)
                 .with_seed(args.seed)
                 .with_loss_recipe(loss);
             let config = GanConfig {
@@ -473,7 +492,7 @@ fn main() -> anyhow::Result<()> {
     }
     // Watches the run and keeps the states to go back to: the best by quality (what `best.gan`
     // holds) and those kept every 100 steps, as the page does.
-    let mut guard = RunGuard::new(config.loss);
+    let mut guard = RunGuard::new(&config);
     let bar = ProgressBar::new(args.steps);
     bar.set_position(start_step);
     bar.set_style(ProgressStyle::with_template(
@@ -514,10 +533,17 @@ fn main() -> anyhow::Result<()> {
                     .map(cell),
                 );
                 line.extend(batch_norm_stats(&gan).iter().map(|v| format!("{v:.6}")));
+                if gan.ada.is_some() {
+                    line.extend([v.ada_probability, v.ada_overfitting].map(cell));
+                }
                 writeln!(file, "{}", line.join(","))?;
             }
+            let ada = match (v.ada_probability, v.ada_overfitting) {
+                (Some(p), Some(r)) => format!(" augment p {p:.3} r_t {r:.2}"),
+                _ => String::new(),
+            };
             bar.set_message(format!(
-                "D {:.3} G {:.3} D(x) {:.2} D(G(z)) {:.2} epoch {}",
+                "D {:.3} G {:.3} D(x) {:.2} D(G(z)) {:.2} epoch {}{ada}",
                 v.d_loss.unwrap_or(f32::NAN),
                 v.g_loss.unwrap_or(f32::NAN),
                 v.d_real.unwrap_or(f32::NAN),
@@ -599,12 +625,13 @@ fn main() -> anyhow::Result<()> {
                     match guard.best().map(|(step, _)| step) {
                         Some(step) => format!(
                             "The best state so far (step {step}) is in {}: continue from it with \
-                         --resume, and a lower --lr-d or --diffaug 1 (or --on-collapse restore).",
+                         --resume, and a lower --lr-d, --ada 0.6 or --diffaug 1 (or --on-collapse restore).",
                             out.join("best.gan").display()
                         ),
                         // A constraint on D, not another loss: hinge alone does not stop a D
                         // that wins (Mescheder et al. 2018; Karras et al. 2020).
-                        None => "Try a lower --lr-d, --diffaug 1, or more images.".to_string(),
+                        None => "Try a lower --lr-d, --ada 0.6, --diffaug 1, or more images."
+                            .to_string(),
                     },
                 ),
             }

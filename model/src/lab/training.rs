@@ -126,11 +126,9 @@ impl LabGan {
         }
         StepStats {
             d_loss: Some(d_loss.detach().inner()),
-            g_loss: None,
             d_real: Some(kind.mean_output(d_real.detach().inner())),
             d_fake: Some(kind.mean_output(d_fake.detach().inner())),
-            d_grad_norm: None,
-            g_grad_norm: None,
+            ..StepStats::default()
         }
     }
 
@@ -145,12 +143,8 @@ impl LabGan {
         self.generator = self.optim_g.step(lr, self.generator.clone(), grads);
         self.step += 1;
         StepStats {
-            d_loss: None,
             g_loss: Some(g_loss.detach().inner()),
-            d_real: None,
-            d_fake: None,
-            d_grad_norm: None,
-            g_grad_norm: None,
+            ..StepStats::default()
         }
     }
 

@@ -127,6 +127,9 @@ pub fn ControlPanel() -> impl IntoView {
                     <NumberField label="DiffAugment" testid="augment" explain=AUGMENT_EXPLAINED
                         value=Signal::derive(move || draft.with(|c| c.augment)) step="0.1"
                         set=move |v| draft.update(|c| c.augment = v)/>
+                    <NumberField label="Adaptive augmentation (target r_t)" testid="ada-target" explain=ADA_EXPLAINED
+                        value=Signal::derive(move || draft.with(|c| c.ada_target)) step="0.05"
+                        set=move |v| draft.update(|c| c.ada_target = v)/>
                     <p class="invalid">{move || draft.with(|c| c.validate().err().map(|e| e.to_string()))}</p>
                     <button data-testid="apply" disabled=move || !idle() || draft.with(|c| c.validate().is_err()) on:click=apply>"Apply (new model)"</button>
                 </form>
@@ -166,6 +169,9 @@ fn recipe_text(config: &GanConfig) -> String {
 
 /// What DiffAugment does, and when it is worth it (from `tests/bench/learning/compare.sh`).
 const AUGMENT_EXPLAINED: &str = "Before D sees an image, real or G's, it is randomly shifted, recoloured and has a square cut out (Zhao et al. 2020), so D cannot learn a few dozen images by heart; the changes are differentiable, so G still learns through them. The number is the chance of each change per image: 1 is the paper's recipe, 0 (the default) turns it off. Off by default because, on 131 emoji at the step counts a page run reaches (500–2 000), it did not beat plain training: it starts slower and catches up by about 1 500 steps (the README's learning benchmark). Try it when a long run on a few images ends with D winning.";
+
+/// What adaptive augmentation does, and when it is worth it.
+const ADA_EXPLAINED: &str = "DiffAugment's changes, but only as often as D needs them (Karras et al. 2020, ADA): the page measures how sure D is of your images, r_t (0: unsure, 1: learnt by heart), and raises the chance p of each change while r_t is above this target, lowering it when it falls below; the live view shows both. 0.6 is the paper's target; 0 turns it off. Not with WGAN, and not together with a fixed DiffAugment dose.";
 
 /// A labelled form field with an explanation.
 #[component]

@@ -155,6 +155,7 @@ pub fn LivePanel() -> impl IntoView {
                 <Chart history=state.history title="Gradient norms"
                     series=vec![(Series::DGradNorm, "#e4572e", "‖∇D‖"), (Series::GGradNorm, "#29bf12", "‖∇G‖")]/>
             </div>
+            <super::augmentation::AdaptiveAugmentation/>
             <p class="explain" data-testid="gradient-note">
                 "Gradient norms: the length of each network's gradient in its last update (all its weights together). "
                 "When D wins with the game's original loss log(1 − D(G(z))), ‖∇G‖ falls towards 0 and G stops learning: the gradient vanishes. "
@@ -294,8 +295,10 @@ fn explain(alarm: &Alarm) -> &'static str {
              this is how a long run ends: D has learnt the few real images by heart. Another \
              loss alone does not stop it (hinge does not constrain D). What does is holding D \
              back: go back, then halve D's learning rate or use fewer D steps per G step; turn on \
-             DiffAugment (Hyper-parameters: D then sees every image randomly shifted, recoloured \
-             and cut, so it cannot learn them by heart; Zhao et al. 2020, Karras et al. 2020); \
+             adaptive augmentation or DiffAugment (Hyper-parameters: D then sees every image \
+             randomly shifted, recoloured and cut, so it cannot learn them by heart; Zhao et al. \
+             2020, Karras et al. 2020; with adaptive augmentation on, this alarm waits until its \
+             p has reached its highest); \
              WGAN, whose clipped critic is a Lipschitz constraint (Arjovsky et al. 2017); or add \
              more images. (A gradient penalty — Gulrajani et al. 2017, R1 of Mescheder et al. \
              2018 — or spectral normalisation, Miyato et al. 2018, are the modern constraints; \
@@ -304,7 +307,7 @@ fn explain(alarm: &Alarm) -> &'static str {
         Alarm::QualityFell { .. } => {
             "The samples are much further from your images than they were at their best (the \
              sliced Wasserstein distance compares their details at several scales). Try: go \
-             back, then lower both learning rates, or turn on DiffAugment."
+             back, then lower both learning rates, or turn on adaptive augmentation."
         }
         Alarm::Oscillating { .. } => {
             "Instead of settling, the game swings: G finds images that fool D, D learns to \

@@ -1,6 +1,7 @@
 //! The page: components over the signals in [`PageState`] (`page_state.rs`), fed by the
 //! worker's responses; the worker's side in `worker.rs`, the device's banners in `device.rs`.
 
+mod augmentation;
 mod browser;
 mod charts;
 mod controls;

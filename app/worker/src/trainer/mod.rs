@@ -82,7 +82,7 @@ impl Trainer {
         let fixed_z = grid_latents(gan.config.latent_size);
         Ok(Self {
             device,
-            guard: RunGuard::new(gan.config.loss),
+            guard: RunGuard::new(&gan.config),
             gan,
             library: ImageLibrary::default(),
             source: Source::Builtin(Builtin::Drawn(Procedural::Rings)),
@@ -228,7 +228,7 @@ impl Trainer {
         let resized = !gan.config.same_architecture(&self.gan.config)
             || gan.config.seed != self.gan.config.seed;
         self.fixed_z = grid_latents(gan.config.latent_size);
-        self.guard = RunGuard::new(gan.config.loss);
+        self.guard = RunGuard::new(&gan.config);
         self.gan = gan;
         self.generation += 1;
         self.healthy = true;
