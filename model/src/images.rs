@@ -113,12 +113,36 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<DynamicImage, ImageError> {
     Ok(image)
 }
 
-/// Composites alpha over white, crops the centre square, resizes it to `size` with a
-/// Lanczos filter and returns `channels × size × size` values in [-1, 1] (grey: luma).
+/// The filter that scales an image to the training size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Resize {
+    /// Lanczos (3 lobes): the sharpest, with some ringing at hard edges.
+    #[default]
+    Lanczos3,
+    /// Bilinear, widened when shrinking (a triangle filter: PIL's antialiased `BILINEAR`).
+    Bilinear,
+    /// The average of the source pixels each output pixel covers (box/area; bilinear when
+    /// enlarging).
+    Area,
+}
+
+/// Composites alpha over white, crops the centre square, resizes it to `size` with the default
+/// filter ([`Resize::default`]) and returns `channels × size × size` values in [-1, 1] (grey:
+/// luma).
+pub fn prepare(image: &DynamicImage, size: usize, channels: usize) -> Vec<f32> {
+    prepare_with(image, size, channels, Resize::default())
+}
+
+/// [`prepare`] with the filter `resize`.
 ///
 /// Alpha goes over white *before* the resize: a transparent pixel's colour is hidden, often
 /// black, and averaging it with its opaque neighbours first would bleed it into the edges.
-pub fn prepare(image: &DynamicImage, size: usize, channels: usize) -> Vec<f32> {
+pub fn prepare_with(
+    image: &DynamicImage,
+    size: usize,
+    channels: usize,
+    resize: Resize,
+) -> Vec<f32> {
     let rgba = image.to_rgba32f();
     let (w, h) = rgba.dimensions();
     let side = w.min(h);
@@ -129,7 +153,18 @@ pub fn prepare(image: &DynamicImage, size: usize, channels: usize) -> Vec<f32> {
         let a = p[3].clamp(0.0, 1.0);
         image::Rgb(std::array::from_fn(|c| p[c] * a + (1.0 - a)))
     });
-    let small = image::imageops::resize(&on_white, size as u32, size as u32, FilterType::Lanczos3);
+    let side_out = size as u32;
+    let small = match resize {
+        Resize::Lanczos3 => {
+            image::imageops::resize(&on_white, side_out, side_out, FilterType::Lanczos3)
+        }
+        Resize::Area if side > side_out => {
+            image::imageops::thumbnail(&on_white, side_out, side_out)
+        }
+        Resize::Bilinear | Resize::Area => {
+            image::imageops::resize(&on_white, side_out, side_out, FilterType::Triangle)
+        }
+    };
     let rgb: Vec<[f32; 3]> = small
         .pixels()
         .map(|p| std::array::from_fn(|c| p[c].clamp(0.0, 1.0)))
@@ -401,6 +436,32 @@ mod tests {
             darkest > 0.999,
             "an edge pixel took the hidden black: {darkest}"
         );
+    }
+
+    #[test]
+    fn every_filter_keeps_a_flat_image_flat_and_halves_stay_apart() {
+        for resize in [Resize::Lanczos3, Resize::Bilinear, Resize::Area] {
+            let grey =
+                DynamicImage::ImageRgba8(RgbaImage::from_pixel(40, 40, Rgba([64, 64, 64, 255])));
+            let p = prepare_with(&grey, 8, 3, resize);
+            let want = 64.0 / 255.0 * 2.0 - 1.0;
+            assert!(p.iter().all(|v| (v - want).abs() < 1e-4), "{resize:?}");
+            let p = prepare_with(&halves(), 8, 3, resize);
+            assert!(
+                p[8] > 0.9 && p[15] < -0.9,
+                "{resize:?}: red left, not right"
+            );
+        }
+        // The area filter averages: a 2×2 checkerboard of black and white, halved, is grey.
+        let checker = RgbaImage::from_fn(16, 16, |x, y| {
+            if (x + y) % 2 == 0 {
+                Rgba([255, 255, 255, 255])
+            } else {
+                Rgba([0, 0, 0, 255])
+            }
+        });
+        let p = prepare_with(&DynamicImage::ImageRgba8(checker), 8, 1, Resize::Area);
+        assert!(p.iter().all(|v| v.abs() < 0.01), "grey: {:?}", &p[..4]);
     }
 
     #[test]

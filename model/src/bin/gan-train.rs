@@ -69,7 +69,7 @@ struct Args {
     #[arg(long, default_value_t = 2048)]
     builtin_count: usize,
     /// Output folder for sample grids and checkpoints.
-    #[arg(long, required_unless_present_any = ["print_architecture", "score"])]
+    #[arg(long, required_unless_present_any = ["print_architecture", "score", "export_prepared"])]
     out: Option<PathBuf>,
     /// Print both networks of the configuration layer by layer as JSON (each layer's
     /// operation, output shape for --batch, parameter count) and exit: the numbers the page's
@@ -188,10 +188,38 @@ struct Args {
     /// without computing anything first. Training resumed from it starts from that average.
     #[arg(long)]
     ship: bool,
+    /// The filter that scales --data's images to the training size (the page's is lanczos3).
+    #[arg(long, value_enum, default_value_t = ResizeFilter::Lanczos3)]
+    resize: ResizeFilter,
+    /// Write the training images as prepared (on white, cropped, resized: PNGs of the training
+    /// size) to DIR and stop: to give another trainer the very same pixels.
+    #[arg(long)]
+    export_prepared: Option<PathBuf>,
+}
+
+/// `--resize`: see [`images::Resize`].
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ResizeFilter {
+    /// Lanczos, 3 lobes (the page's).
+    Lanczos3,
+    /// Antialiased bilinear (a triangle filter; PIL's BILINEAR).
+    Bilinear,
+    /// Box/area average.
+    Area,
+}
+
+impl From<ResizeFilter> for images::Resize {
+    fn from(filter: ResizeFilter) -> Self {
+        match filter {
+            ResizeFilter::Lanczos3 => images::Resize::Lanczos3,
+            ResizeFilter::Bilinear => images::Resize::Bilinear,
+            ResizeFilter::Area => images::Resize::Area,
+        }
+    }
 }
 
 /// Every loadable image under `dir`; bad files are reported and skipped.
-fn load_folder(dir: &Path, config: &GanConfig) -> anyhow::Result<Vec<f32>> {
+fn load_folder(dir: &Path, config: &GanConfig, resize: images::Resize) -> anyhow::Result<Vec<f32>> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -210,8 +238,13 @@ fn load_folder(dir: &Path, config: &GanConfig) -> anyhow::Result<Vec<f32>> {
     for path in &files {
         let name = path.display().to_string();
         let bytes = std::fs::read(path).with_context(|| format!("reading {name}"))?;
-        match images::load(&name, &bytes, config.image_size, config.channels) {
-            Ok(p) => pixels.extend(p),
+        match images::decode(&name, &bytes) {
+            Ok(image) => pixels.extend(images::prepare_with(
+                &image,
+                config.image_size,
+                config.channels,
+                resize,
+            )),
             Err(e) => {
                 skipped += 1;
                 eprintln!("skipped {e}");
@@ -280,7 +313,7 @@ fn score(grids: &[PathBuf], data: &Path, size: usize, channels: usize) -> anyhow
     let config = GanConfig::new()
         .with_image_size(size)
         .with_channels(channels);
-    let real = load_folder(data, &config)?;
+    let real = load_folder(data, &config, images::Resize::default())?;
     for path in grids {
         let grid = image::open(path)
             .with_context(|| path.display().to_string())?
@@ -372,11 +405,9 @@ fn main() -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&architecture)?);
         return Ok(());
     }
-    let out = args.out.clone().context("give --out DIR")?;
-    std::fs::create_dir_all(&out)?;
     let config = gan.config.clone();
     let pixels = match (&args.data, args.builtin) {
-        (Some(dir), _) => load_folder(dir, &config)?,
+        (Some(dir), _) => load_folder(dir, &config, args.resize.into())?,
         (None, None) if project.is_some() => project.as_ref().expect("checked").pixels(&config),
         (None, Some(b)) => {
             let (count, channels, size) = (args.builtin_count, config.channels, config.image_size);
@@ -388,6 +419,22 @@ fn main() -> anyhow::Result<()> {
         }
         (None, None) => bail!("give --data DIR, --builtin NAME or --resume a project file"),
     };
+    if let Some(dir) = &args.export_prepared {
+        std::fs::create_dir_all(dir)?;
+        let (channels, size) = (config.channels, config.image_size);
+        let each = channels * size * size;
+        for (i, image) in pixels.chunks(each).enumerate() {
+            images::to_rgba(image, channels, size).save(dir.join(format!("{i:05}.png")))?;
+        }
+        eprintln!(
+            "wrote {} prepared images to {}",
+            pixels.len() / each,
+            dir.display()
+        );
+        return Ok(());
+    }
+    let out = args.out.clone().context("give --out DIR")?;
+    std::fs::create_dir_all(&out)?;
     let mut data = Dataset::from_pixels(
         pixels,
         config.channels,
