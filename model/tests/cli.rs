@@ -1,8 +1,9 @@
 //! The native trainer's flags that the benchmark and the shipped generators rely on, run as a
 //! user runs them: `--ship` writes the averaged generator in the generator's place (the same
 //! images as the full file's average, in a smaller file that still loads), and `--score` rates
-//! sample grids against a folder and refuses what is not a grid; the built-in sets, `--diffaug`
-//! and `--on-collapse restore` as the README describes them.
+//! sample grids against a folder and refuses what is not a grid; the built-in sets, `--diffaug`,
+//! `--ada`, `--export-prepared` with `--resize` and `--on-collapse restore` as the README
+//! describes them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -235,6 +236,93 @@ fn diffaug_is_trained_with_and_kept_in_the_checkpoint() {
     assert_eq!(gan.config.augment, 1.0);
     let plain = checkpoint::load(&train(&out, &[]), &Device::flex()).unwrap();
     assert_eq!(plain.config.augment, 0.0, "off by default");
+    std::fs::remove_dir_all(out).unwrap();
+}
+
+#[test]
+fn ada_trains_logs_p_and_r_t_and_keeps_its_state_in_the_checkpoint() {
+    let out = scratch("ada");
+    let csv = out.join("log.csv");
+    let bytes = train(
+        &out,
+        &[
+            "--ada",
+            "0.6",
+            "--ada-ramp",
+            "4",
+            "--log-every",
+            "1",
+            "--log-csv",
+            csv.to_str().unwrap(),
+        ],
+    );
+    let gan = checkpoint::load(&bytes, &Device::flex()).unwrap();
+    assert_eq!((gan.config.ada_target, gan.config.ada_ramp_steps), (0.6, 4));
+    let state = gan.ada.as_ref().expect("the loop came back").state();
+    let log = std::fs::read_to_string(&csv).unwrap();
+    let header: Vec<&str> = log.lines().next().unwrap().split(',').collect();
+    assert_eq!(header[header.len() - 2..], ["ada_p", "ada_rt"]);
+    let last: Vec<f32> = log
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert_eq!(last[0], 6.0, "the last step logged");
+    assert!(
+        (last[last.len() - 2] - state.probability).abs() < 1e-5,
+        "the log's p is the checkpoint's: {} vs {state:?}",
+        last[last.len() - 2]
+    );
+    // Refused with WGAN, with the reason.
+    let refused = Command::new(env!("CARGO_BIN_EXE_gan-train"))
+        .args([
+            "--builtin",
+            "rings",
+            "--out",
+            out.to_str().unwrap(),
+            "--steps",
+            "1",
+        ])
+        .args(["--ada", "0.6", "--loss", "wgan"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(printed_text(&refused).contains("turn it off for WGAN"));
+    std::fs::remove_dir_all(out).unwrap();
+}
+
+#[test]
+fn export_prepared_writes_the_training_pixels_with_the_chosen_filter() {
+    let out = scratch("prepared");
+    let data = fixtures();
+    for filter in ["lanczos3", "area"] {
+        let dir = out.join(filter);
+        gan_train(&[
+            "--data",
+            data.to_str().unwrap(),
+            "--resize",
+            filter,
+            "--export-prepared",
+            dir.to_str().unwrap(),
+        ]);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert!(files.len() >= 3, "{filter}: one PNG per image");
+        let first = image::open(&files[0]).unwrap();
+        assert_eq!((first.width(), first.height()), (32, 32), "{filter}");
+    }
+    // Two filters, two sets of pixels; and the exported pixels train as they are.
+    let read = |filter: &str| {
+        image::open(out.join(filter).join("00000.png"))
+            .unwrap()
+            .to_rgb8()
+    };
+    assert_ne!(read("lanczos3"), read("area"));
     std::fs::remove_dir_all(out).unwrap();
 }
 

@@ -5,10 +5,16 @@
 # on the same folder with the same settings, over several training seeds.
 #
 #   [DATA=public/datasets/food] [SUBSET=N] [STEPS=2000] [EVERY=500] [SEEDS="0 1 2"] [WIDTH=64] \
-#   [BATCH=64] [AUGS="0 1"] [JOBS=2] [OUT=target/learning] tests/bench/learning/compare.sh
+#   [BATCH=64] [LR_D=0.0002] [AUGS="0 1"] [ADA=0.6] [RESIZE=lanczos3] [PREPARE=0] [JOBS=2] \
+#   [PYTHON=python3] [OUT=target/learning] tests/bench/learning/compare.sh
 #
 # SUBSET=N trains on the first N images of DATA (by name), copied to OUT/data, to try a smaller
 # set; AUGS="0" runs only the recipes without DiffAugment (plain and +EMA), half the cost;
+# AUGS="0 ada" compares plain training with adaptive augmentation (target ADA, both trainers'
+# own implementation of Karras et al. 2020); LR_D sets D's learning rate in both;
+# PREPARE=1 first writes the images as gan-train prepares them (RESIZE: its filter) to
+# OUT/prepared, and both trainers train on those very pixels (the reference's own loader would
+# drop alpha and resize again);
 # SCORE_ONLY=1 trains nothing and scores the grids already written (runs cut short included:
 # the last column gives how many seeds each row has, ours/PyTorch).
 #
@@ -25,7 +31,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 DATA=${DATA:-public/datasets/food} STEPS=${STEPS:-2000} EVERY=${EVERY:-500}
 SEEDS=${SEEDS:-0 1 2} WIDTH=${WIDTH:-64} BATCH=${BATCH:-64} JOBS=${JOBS:-2}
-AUGS=${AUGS:-0 1} OUT=${OUT:-target/learning}
+AUGS=${AUGS:-0 1} OUT=${OUT:-target/learning} LR_D=${LR_D:-0.0002} ADA=${ADA:-0.6}
+RESIZE=${RESIZE:-lanczos3} PYTHON=${PYTHON:-python3}
 export PEERS=${PEERS:-$PWD/../shared/peers}
 mkdir -p "$OUT"
 if [[ -n ${SUBSET:-} ]]; then
@@ -39,18 +46,25 @@ fi
 # are unified the same way), so its gan-train serves: `-p model` alone, or `--bin gan-train`,
 # resolves shared crates' features differently and compiles burn again (about 5 minutes).
 cargo build --release --workspace --features model/cli --all-targets
+if [[ ${PREPARE:-0} == 1 ]]; then
+    rm -rf "$OUT/prepared"
+    target/release/gan-train --data "$DATA" --resize "$RESIZE" --export-prepared "$OUT/prepared"
+    DATA=$OUT/prepared
+fi
 
 run() { # who seed augment
     local who=$1 seed=$2 aug=$3 dir="$OUT/$1-s$2-aug$3"
     [[ -e "$dir/done" ]] && return 0 # finished by an earlier call (a run stopped is not done)
+    local augment=(--diffaug "$aug") peer_augment=($([[ $aug == 1 ]] && echo --diffaug))
+    if [[ $aug == ada ]]; then augment=(--ada "$ADA") peer_augment=(--ada "$ADA"); fi
     if [[ $who == ours ]]; then
         RAYON_NUM_THREADS=1 target/release/gan-train --data "$DATA" --steps "$STEPS" --batch "$BATCH" \
-            --width "$WIDTH" --seed "$seed" --ema 0.999 --diffaug "$aug" --raw-samples \
+            --width "$WIDTH" --seed "$seed" --ema 0.999 "${augment[@]}" --lr-d "$LR_D" --raw-samples \
             --sample-every "$EVERY" --quality-every 0 --checkpoint-every "$STEPS" --out "$dir" \
             >"$dir.log" 2>&1 || { echo "$dir failed or was stopped: $dir.log" >&2; return 1; }
     else
-        python3 tests/bench/learning/ref_train.py --data "$DATA" --steps "$STEPS" --batch "$BATCH" \
-            --width "$WIDTH" --seed "$seed" --ema 0.999 $([[ $aug == 1 ]] && echo --diffaug) \
+        "$PYTHON" tests/bench/learning/ref_train.py --data "$DATA" --steps "$STEPS" --batch "$BATCH" \
+            --width "$WIDTH" --seed "$seed" --ema 0.999 "${peer_augment[@]}" --lr-d "$LR_D" \
             --every "$EVERY" --out "$dir" >"$dir.log" 2>&1 ||
             { echo "$dir failed or was stopped: $dir.log" >&2; return 1; }
     fi
@@ -58,7 +72,7 @@ run() { # who seed augment
     echo "finished $dir" >&2
 }
 export -f run
-export DATA STEPS EVERY WIDTH BATCH OUT
+export DATA STEPS EVERY WIDTH BATCH OUT LR_D ADA PYTHON
 if [[ ${SCORE_ONLY:-0} != 1 ]]; then
     for seed in $SEEDS; do for aug in $AUGS; do for who in ours ref; do echo "$who $seed $aug"; done; done; done |
         xargs -P "$JOBS" -L 1 bash -c 'run "$@"' _
@@ -92,17 +106,18 @@ import re, statistics, sys
 rows, pairs = {}, {}
 for line in open(sys.argv[1]):
     path, swd = line.split(" swd_x1e3=")
-    m = re.search(r"(ours|ref)-s(\d+)-aug(\d)/(raw_|samples_|grid-ema-|grid-)0*(\d+)\.png", path)
+    m = re.search(r"(ours|ref)-s(\d+)-aug(\w+)/(raw_|samples_|grid-ema-|grid-)0*(\d+)\.png", path)
     who, seed, aug, kind, step = m.groups()
     ema = kind in ("samples_", "grid-ema-")
-    recipe = {(0, 0): "plain", (0, 1): "+EMA", (1, 0): "+DiffAugment", (1, 1): "+both"}[(int(aug), ema)]
+    recipe = {("0", 0): "plain", ("0", 1): "+EMA", ("1", 0): "+DiffAugment", ("1", 1): "+both",
+              ("ada", 0): "+ADA", ("ada", 1): "+ADA+EMA"}[(aug, ema)]
     rows.setdefault((recipe, int(step)), {}).setdefault(who, []).append(float(swd))
-    pairs.setdefault((who, int(aug), int(step)), {}).setdefault(seed, {})[ema] = float(swd)
+    pairs.setdefault((who, aug, int(step)), {}).setdefault(seed, {})[ema] = float(swd)
 def cell(xs):
     sd = statistics.stdev(xs) if len(xs) > 1 else 0.0
     return f"{statistics.mean(xs):6.1f} ± {sd:4.1f}" if xs else f"{'—':>13}"
 print(f"{'recipe':13} {'step':>5}  {'gan-train':>13}  {'PyTorch':>13}  ratio  seeds")
-for recipe in ["plain", "+EMA", "+DiffAugment", "+both"]:
+for recipe in ["plain", "+EMA", "+DiffAugment", "+both", "+ADA", "+ADA+EMA"]:
     for step in sorted(s for r, s in rows if r == recipe):
         r = rows[(recipe, step)]
         ours, ref = r.get("ours", []), r.get("ref", [])
@@ -111,7 +126,7 @@ for recipe in ["plain", "+EMA", "+DiffAugment", "+both"]:
 print()
 print("EMA's gain (raw G's SWD minus the averaged G's, same run; > 0: EMA better), mean ± sd over seeds")
 print(f"{'recipe':13} {'step':>5}  {'gan-train':>13}  {'PyTorch':>13}  per seed, ours | PyTorch")
-for aug, name in [(0, "plain"), (1, "DiffAugment")]:
+for aug, name in [("0", "plain"), ("1", "DiffAugment"), ("ada", "ADA")]:
     for step in sorted({s for w, a, s in pairs if a == aug}):
         gains = {who: [p[False] - p[True] for _, p in sorted(pairs.get((who, aug, step), {}).items())
                        if len(p) == 2] for who in ("ours", "ref")}

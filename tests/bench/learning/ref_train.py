@@ -8,7 +8,7 @@ and an exponential moving average of G's weights.
 Writes DIR/grid-<step>.png (8x8, fixed z, batch statistics) every --every steps.
 
 This project's copy of ../shared/peers/pytorch/ref_train.py (tests/bench/learning/compare.sh
-runs it). Changed: --width (the networks' width; 64 is dcgan32.py's), and with --ema both generators' grids are written, the raw one as grid-<step>.png
+runs it). Changed: --width (the networks' width; 64 is dcgan32.py's), --lr-d (D's learning rate), and with --ema both generators' grids are written, the raw one as grid-<step>.png
 and the average as grid-ema-<step>.png, so one run gives both recipes' samples. EMA uses a warm-up
 (beta = min(ema, (1+step)/(10+step))) so the initial weights fade fast.
 
@@ -93,8 +93,9 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--diffaug", action="store_true"); ap.add_argument("--ema", type=float, default=0.0)
     ap.add_argument("--width", type=int, default=64)
-    ap.add_argument("--ada", type=float, default=0.0); ap.add_argument("--ada-ramp", type=int, default=500)
+    ap.add_argument("--ada", type=float, default=0.0); ap.add_argument("--ada-ramp", type=int, default=2000)
     ap.add_argument("--ada-max", type=float, default=0.8)
+    ap.add_argument("--lr-d", type=float, default=2e-4)
     a = ap.parse_args()
     torch.set_num_threads(a.threads); torch.manual_seed(a.seed)
     out = pathlib.Path(a.out); out.mkdir(parents=True, exist_ok=True)
@@ -103,7 +104,7 @@ def main():
     g.apply(ref.init_weights); d.apply(ref.init_weights)
     g_ema = copy.deepcopy(g) if a.ema else None
     opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), lr=a.lr_d, betas=(0.5, 0.999))
     bce = nn.BCEWithLogitsLoss()
     ones, zeros = torch.ones(a.batch), torch.zeros(a.batch)
     ada_p, ada_signs, ada_seen, ada_rt = 0.0, 0.0, 0, 0.0
