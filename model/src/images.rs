@@ -159,7 +159,11 @@ pub fn prepare_with(
             image::imageops::resize(&on_white, side_out, side_out, FilterType::Lanczos3)
         }
         Resize::Area if side > side_out => {
-            image::imageops::thumbnail(&on_white, side_out, side_out)
+            // `thumbnail` averages with integer rounding (it adds half the count before
+            // dividing), which is wrong for f32 pixels: average 16-bit ones instead.
+            let deep = DynamicImage::ImageRgb32F(on_white).to_rgb16();
+            let small = image::imageops::thumbnail(&deep, side_out, side_out);
+            DynamicImage::ImageRgb16(small).to_rgb32f()
         }
         Resize::Bilinear | Resize::Area => {
             image::imageops::resize(&on_white, side_out, side_out, FilterType::Triangle)
