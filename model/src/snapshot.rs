@@ -67,6 +67,28 @@ pub async fn to_device_async<M: Module + Clone>(
     Ok(module.map(&mut scatter))
 }
 
+/// The values of every tensor of `tensors` (any shapes), each flattened, with one asynchronous
+/// read: a browser's reads are slow round trips, so the page's sample grid and D's verdict
+/// read their five tensors as one. Each is moved to the first one's device first (a no-op when
+/// they share it; see [`Gather`] for why they may not).
+pub async fn read_together(tensors: Vec<Tensor<4>>) -> Result<Vec<Vec<f32>>, ExecutionError> {
+    let Some(device) = tensors.first().map(|t| t.device()) else {
+        return Ok(Vec::new());
+    };
+    let counts: Vec<usize> = tensors.iter().map(|t| t.shape().num_elements()).collect();
+    let flat: Vec<Tensor<1>> = tensors
+        .into_iter()
+        .zip(&counts)
+        .map(|(t, &count)| t.to_device(&device).reshape([count]))
+        .collect();
+    let data = Tensor::cat(flat, 0).into_data_async().await?;
+    let mut values = data.iter::<f32>();
+    Ok(counts
+        .iter()
+        .map(|&count| values.by_ref().take(count).collect())
+        .collect())
+}
+
 /// Whether every float tensor of both networks is finite, with one asynchronous read (a
 /// NaN or infinity anywhere makes the sum one).
 pub async fn all_finite(gan: &crate::Gan) -> Result<bool, ExecutionError> {
@@ -107,6 +129,23 @@ mod tests {
     /// The copy's batch-norm statistics are its own: training the original goes on without
     /// changing the copy (they were shared, so a snapshot also moved the live model's
     /// statistics to the snapshot's device).
+    #[test]
+    fn tensors_read_together_come_back_each_with_its_values() {
+        let device = Device::flex();
+        let a = Tensor::<4>::from_data(
+            TensorData::new(vec![1.0f32, 2.0, 3.0, 4.0], [1, 1, 2, 2]),
+            &device,
+        );
+        let b = Tensor::<1>::from_floats([5.0, 6.0], &device).reshape([2, 1, 1, 1]);
+        let read = pollster::block_on(read_together(vec![a, b])).unwrap();
+        assert_eq!(read, vec![vec![1.0, 2.0, 3.0, 4.0], vec![5.0, 6.0]]);
+        assert!(
+            pollster::block_on(read_together(Vec::new()))
+                .unwrap()
+                .is_empty()
+        );
+    }
+
     #[test]
     fn a_snapshot_has_its_own_running_statistics() {
         let device = Device::flex().autodiff();

@@ -31,10 +31,16 @@ const game = {
     return Number(await page.getAttribute('[data-testid="verdict"]', 'data-version'));
   },
   /** Clicks `testid` and waits for the verdict that follows. */
+  /** Clicks a game step and waits for its verdict (a grid refresh already on its way may
+   * arrive first: it judged the model before the step). */
   async stepAndJudge(page, testid) {
     const before = await game.version(page);
+    const judged = testid.endsWith('-d') ? 'AfterStepD' : 'AfterStepG';
     await page.click(`[data-testid="${testid}"]`);
-    await page.waitForSelector(`[data-testid="verdict"][data-version="${before + 1}"]`, { timeout: TIMEOUT });
+    await page.waitForFunction(([v, kind]) => {
+      const verdict = document.querySelector('[data-testid="verdict"]');
+      return Number(verdict?.dataset.version) > v && verdict?.dataset.judged === kind;
+    }, [before, judged], { timeout: TIMEOUT });
   },
   async scores(page, kind) {
     return page.$$eval(`[data-testid="score-${kind}"]`, (s) => s.map((e) => ({

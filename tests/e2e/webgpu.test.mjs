@@ -118,7 +118,12 @@ test('the game\'s views come from the model on WebGPU too', async () => {
   assert.ok((await scores()).every((v) => Number.isFinite(v) && v >= 0 && v <= 1), 'BCE probabilities');
   const before = await version();
   await page.click('[data-testid="game-step-d"]');
-  await page.waitForFunction((v) => Number(document.querySelector('[data-testid="verdict"]')?.dataset.version) > v, before, { timeout: SOFTWARE_GPU_TIMEOUT });
+  // The verdict of the step (a refresh of the grid still on its way may come first: it judged
+  // the model before the step, so the step's verdict shows before → after against it).
+  await page.waitForFunction((v) => {
+    const verdict = document.querySelector('[data-testid="verdict"]');
+    return Number(verdict?.dataset.version) > v && verdict?.dataset.judged === 'AfterStepD';
+  }, before, { timeout: SOFTWARE_GPU_TIMEOUT });
   const shown = await page.$$eval('[data-testid="score-real"]', (s) => s.map((e) => e.dataset.before));
   assert.ok(shown.every((b) => b !== undefined), 'before → after on WebGPU');
   await page.click('[data-testid="generator-layer"]:nth-child(2) button');

@@ -151,7 +151,8 @@ fn Verdict() -> impl IntoView {
             ..
         } = report.clone();
         Some(view! {
-            <div data-testid="verdict" data-version=version.to_string() data-mixed=mixed.to_string()>
+            <div data-testid="verdict" data-version=version.to_string() data-mixed=mixed.to_string()
+                data-judged=format!("{:?}", report.judged)>
                 <p class="explain">{report.reading()}</p>
                 <p class="explain" data-testid="batch-note">{report.batch_note()}</p>
                 <h3>"Real training images " <small>{format!("mean {real:.2}")}</small></h3>

@@ -247,21 +247,31 @@ impl TrainerWorker {
             let judgement = t.judge(raw.clone()).map(|j| (j, raw));
             (shown, t.step_count(), judgement)
         };
-        let pixels = read_floats(samples).await?;
-        let verdict = match judgement {
-            Some(((real_logits, fake_logits, real), fake)) => {
-                // Only the row's images of the raw batch are shown.
-                let shown = protocol::verdict::ROW.min(fake.dims()[0]);
-                let fake = fake.narrow(0, 0, shown);
-                Some((
-                    read_floats(real_logits).await?,
-                    read_floats(fake_logits).await?,
-                    read_floats(real).await?,
-                    read_floats(fake).await?,
-                ))
-            }
-            None => None,
-        };
+        // One device read for the grid and the verdict (each read is a round trip that the
+        // training loop waits for).
+        let mut tensors = vec![samples];
+        let judged_now = judgement.is_some();
+        if let Some(((real_logits, fake_logits, real), fake)) = judgement {
+            // Only the row's images of the raw batch are shown.
+            let shown = protocol::verdict::ROW.min(fake.dims()[0]);
+            let as_4d = |t: burn::tensor::Tensor<1>| {
+                let n = t.dims()[0];
+                t.reshape([n, 1, 1, 1])
+            };
+            tensors.extend([
+                as_4d(real_logits),
+                as_4d(fake_logits),
+                real,
+                fake.narrow(0, 0, shown),
+            ]);
+        }
+        let mut read = model::snapshot::read_together(tensors)
+            .await
+            .map_err(device_error)?
+            .into_iter();
+        let mut next = || read.next().unwrap_or_default();
+        let pixels = next();
+        let verdict = judged_now.then(|| (next(), next(), next(), next()));
         let mut t = trainer.borrow_mut();
         let t = t.as_mut().ok_or(WorkerError::NotReady)?;
         if let Some((real_logits, fake_logits, real, fake)) = verdict {
