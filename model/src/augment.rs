@@ -78,15 +78,6 @@ impl ImageDraw {
     }
 }
 
-/// The operations in the order of [`BatchDraw::chances`].
-pub const OPERATIONS: [&str; 5] = [
-    "brightness",
-    "saturation",
-    "contrast",
-    "translation",
-    "cutout",
-];
-
 /// The draws of a batch, ready to apply to images of one side.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchDraw {
@@ -96,7 +87,7 @@ pub struct BatchDraw {
     pub side: usize,
     /// Where the probability is decided on the device ([`BatchDraw::draw_all`], adaptive
     /// augmentation, whose p never leaves the device): per image, one number in [0, 1) per
-    /// operation of [`OPERATIONS`], the operation applying where it is below p. Empty: `images`
+    /// operation (brightness, saturation, contrast, translation, cutout), the operation applying where it is below p. Empty: `images`
     /// already holds only the operations that apply.
     pub chances: Vec<[f32; 5]>,
 }

@@ -723,7 +723,9 @@ mod tests {
         let old = encoded(2, sections.step, sections.noise, &parts);
         let (config, _) = peek(&old).unwrap();
         assert_eq!((config.ema_beta, config.augment), (0.0, 0.0));
-        assert!(load(&old, &Device::flex()).unwrap().ema.is_none());
+        assert_eq!(config.ada_target, 0.0, "nor adaptive augmentation");
+        let loaded = load(&old, &Device::flex()).unwrap();
+        assert!(loaded.ema.is_none() && loaded.ada.is_none());
     }
 
     #[test]

@@ -127,8 +127,8 @@ pub struct GanConfig {
     /// Not with WGAN (a critic's sign says nothing) nor with a fixed [`augment`](Self::augment).
     #[default(0.0)]
     pub ada_target: f64,
-    /// Adaptive augmentation's speed: the steps over which p could go from 0 to 1 if r_t stayed
-    /// above the target (the paper's 500 000 images are ≈ 7 800 steps of 64, too slow for runs
+    /// Adaptive augmentation's speed: the D updates (steps, with one D step per G step) over
+    /// which p could go from 0 to 1 if r_t stayed above the target (the paper's 500 000 images are ≈ 7 800 steps of 64, too slow for runs
     /// of a few thousand steps). 2 000 by measurement (20 food emoji, width 16, README): with
     /// 500, p reached its highest within the first few hundred steps, while G's first images
     /// alone make D sure of the real ones, and early samples paid for it.

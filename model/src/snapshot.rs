@@ -126,9 +126,6 @@ mod tests {
             .collect()
     }
 
-    /// The copy's batch-norm statistics are its own: training the original goes on without
-    /// changing the copy (they were shared, so a snapshot also moved the live model's
-    /// statistics to the snapshot's device).
     #[test]
     fn tensors_read_together_come_back_each_with_its_values() {
         let device = Device::flex();
@@ -146,6 +143,9 @@ mod tests {
         );
     }
 
+    /// The copy's batch-norm statistics are its own: training the original goes on without
+    /// changing the copy (they were shared, so a snapshot also moved the live model's
+    /// statistics to the snapshot's device).
     #[test]
     fn a_snapshot_has_its_own_running_statistics() {
         let device = Device::flex().autodiff();

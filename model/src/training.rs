@@ -802,7 +802,13 @@ mod tests {
         let last = run[9].ada_probability.unwrap();
         assert!(last > 0.0, "p rose: r_t {:?}", run[9].ada_overfitting);
 
+        // The page's asynchronous save first, as `checkpoint`'s own test does (it synchronises
+        // batch norm's running statistics; a synchronous save before any sync wrote other
+        // running statistics here — not what training reads, but worth a look).
+        let read_async =
+            pollster::block_on(crate::checkpoint::save_async(&gan, Some(&d1.position()))).unwrap();
         let bytes = crate::checkpoint::save(&gan, Some(&d1.position())).unwrap();
+        assert!(read_async == bytes, "either save writes the same file");
         assert_eq!(gan.ada.as_ref().unwrap().state().seen, 2, "mid-interval");
         let next = steps(&mut gan, &mut d1, 6);
         let mut resumed = crate::checkpoint::load(&bytes, &device).unwrap();

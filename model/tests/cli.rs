@@ -259,6 +259,10 @@ fn ada_trains_logs_p_and_r_t_and_keeps_its_state_in_the_checkpoint() {
     let gan = checkpoint::load(&bytes, &Device::flex()).unwrap();
     assert_eq!((gan.config.ada_target, gan.config.ada_ramp_steps), (0.6, 4));
     let state = gan.ada.as_ref().expect("the loop came back").state();
+    assert_eq!(
+        state.seen, 2,
+        "6 D updates: one adjustment, two updates into the next"
+    );
     let log = std::fs::read_to_string(&csv).unwrap();
     let header: Vec<&str> = log.lines().next().unwrap().split(',').collect();
     assert_eq!(header[header.len() - 2..], ["ada_p", "ada_rt"]);
@@ -316,7 +320,7 @@ fn export_prepared_writes_the_training_pixels_with_the_chosen_filter() {
         let first = image::open(&files[0]).unwrap();
         assert_eq!((first.width(), first.height()), (32, 32), "{filter}");
     }
-    // Two filters, two sets of pixels; and the exported pixels train as they are.
+    // Two filters, two sets of pixels.
     let read = |filter: &str| {
         image::open(out.join(filter).join("00000.png"))
             .unwrap()

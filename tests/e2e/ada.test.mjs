@@ -54,18 +54,24 @@ test('with adaptive augmentation on, the page shows p and r_t, says when D begin
   await app.useTinyModel({ 'ada-target': 0.05 });
   assert.match(await page.textContent('[data-testid="ada-line"]'), /Adaptive augmentation: on \(target r_t 0\.05\); no step yet/);
   await app.train();
-  await page.waitForSelector('[data-testid="ada-sentence"]', { timeout: TIMEOUT });
+  // The sentence as p first rises: p only rises while r_t is above the target.
+  const first = await page.waitForFunction(
+    () => document.querySelector('[data-testid="ada-sentence"]')?.textContent, null, { timeout: TIMEOUT });
+  assert.match(await first.jsonValue(),
+    /^D has begun to memorise your images \(r_t \d\.\d\d, above the target 0\.05\): .*randomly shifted, recoloured and cut versions .* with probability p = \d\.\d{3}/);
   await page.click('[data-testid="pause"]');
   await page.waitForSelector('[data-testid="train"]:not([disabled])', { timeout: TIMEOUT });
   const { p, rt } = await adaReading(page);
   assert.ok(p > 0 && p <= 0.8, `p rose, within its highest: ${p}`);
   assert.ok(rt >= -1 && rt <= 1, `r_t is a mean of signs: ${rt}`);
   const line = await page.textContent('[data-testid="ada-line"]');
-  assert.match(line, /Adaptive augmentation: p \d\.\d\d \(at most 0\.8\) · r_t -?\d\.\d\d \(target 0\.05\)/);
-  assert.match(await page.textContent('[data-testid="ada-sentence"]'),
-    /D has begun to memorise your images \(r_t \d\.\d\d, above the target 0\.05\): .* with probability p = \d\.\d\d|D is less sure of your images now/);
-  // The chart reads the same numbers as a sentence.
-  assert.match(await page.textContent('[data-testid="ada"] [data-testid="chart-text"]'), /p|r_t/);
+  const shownP = Number(/p (\d\.\d{3}) \(at most 0\.8\) · r_t -?\d\.\d\d \(target 0\.05\)/.exec(line)?.[1]);
+  assert.ok(Math.abs(shownP - p) < 0.0006, `the line shows the step's p: ${line} / ${p}`);
+  // The chart reads the same numbers as a sentence: its last p is the step's.
+  const chart = await page.textContent('[data-testid="ada"] [data-testid="chart-text"]');
+  const charted = Number(/\bp (-?\d\.\d{3})/.exec(chart)?.[1]);
+  assert.ok(Math.abs(charted - p) < 0.0006, `the chart's last p is the step's: ${chart} / ${p}`);
+  assert.match(chart, /r_t -?\d\.\d{3}/);
   await page.click('[data-testid="ada-why"]');
   await page.waitForSelector('[data-testid="lesson"]', { timeout: TIMEOUT });
   assert.match(await page.textContent('[data-testid="lesson"] .lesson-title'), /What goes wrong/);

@@ -30,7 +30,6 @@ const game = {
   async version(page) {
     return Number(await page.getAttribute('[data-testid="verdict"]', 'data-version'));
   },
-  /** Clicks `testid` and waits for the verdict that follows. */
   /** Clicks a game step and waits for its verdict (a grid refresh already on its way may
    * arrive first: it judged the model before the step). */
   async stepAndJudge(page, testid) {

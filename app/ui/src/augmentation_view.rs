@@ -22,13 +22,13 @@ impl AdaReading {
             format!(
                 "D has begun to memorise your images (r_t {overfitting:.2}, above the target \
                  {target}): the page now shows it randomly shifted, recoloured and cut versions \
-                 of every image, yours and G's, each change with probability p = {p:.2}. G learns \
+                 of every image, yours and G's, each change with probability p = {p:.3}. G learns \
                  through the same changes, so its own images stay unchanged."
             )
         } else {
             format!(
                 "D is less sure of your images now (r_t {overfitting:.2}, below the target \
-                 {target}): the augmentation eases off (p = {p:.2}, falling)."
+                 {target}): the augmentation eases off (p = {p:.3}, falling)."
             )
         })
     }
@@ -52,7 +52,7 @@ mod tests {
         let text = rising.sentence(0.6).unwrap();
         assert!(text.starts_with("D has begun to memorise your images"));
         assert!(
-            text.contains("p = 0.12") && text.contains("r_t 0.80"),
+            text.contains("p = 0.120") && text.contains("r_t 0.80"),
             "{text}"
         );
         let easing = AdaReading {

@@ -197,12 +197,12 @@ pub const STEPS: [LessonStep; 14] = [
     ),
 ];
 
-/// The step after `step` (1-based), staying on the last.
 /// The 1-based number of the step titled `title`, if there is one (for links into the lesson).
 pub fn step_titled(title: &str) -> Option<usize> {
     STEPS.iter().position(|s| s.title == title).map(|i| i + 1)
 }
 
+/// The step after `step` (1-based), staying on the last.
 pub fn next(step: usize) -> usize {
     (step + 1).min(STEPS.len())
 }

@@ -671,8 +671,9 @@ fn main() -> anyhow::Result<()> {
                     &bar,
                     match guard.best().map(|(step, _)| step) {
                         Some(step) => format!(
-                            "The best state so far (step {step}) is in {}: continue from it with \
-                         --resume, and a lower --lr-d, --ada 0.6 or --diffaug 1 (or --on-collapse restore).",
+                            "The best state so far (step {step}) is in {} (--resume continues \
+                             from it with its own settings). Start again with --ada 0.6, \
+                             --diffaug 1 or a lower --lr-d, or use --on-collapse restore.",
                             out.join("best.gan").display()
                         ),
                         // A constraint on D, not another loss: hinge alone does not stop a D

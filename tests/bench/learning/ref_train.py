@@ -38,7 +38,7 @@ def diffaug(x, p=None):
     """DiffAugment's changes; with p, each change applies to each image with probability p
     (ADA), otherwise to every image (the paper's recipe)."""
     b = x.size(0)
-    on = (lambda *shape: (torch.rand(b, *shape) < p).float()) if p is not None else (lambda *shape: 1.0)
+    on = (lambda *shape: (torch.rand(b, *shape) < p).float()) if p is not None else (lambda *shape: torch.ones(b, *shape))
     # colour: brightness, saturation, contrast (inputs in [-1, 1])
     x = x + (torch.rand(b, 1, 1, 1) - 0.5) * on(1, 1, 1)
     m = x.mean(dim=1, keepdim=True)

@@ -42,7 +42,7 @@ pub fn AdaptiveAugmentation() -> impl IntoView {
                 data-rt=move || reading().map(|r| r.overfitting.to_string())>
                 <p class="stats" data-testid="ada-line">{move || match reading() {
                     Some(AdaReading { p, overfitting }) => format!(
-                        "Adaptive augmentation: p {p:.2} (at most {max}) · r_t {overfitting:.2} (target {target})"),
+                        "Adaptive augmentation: p {p:.3} (at most {max}) · r_t {overfitting:.2} (target {target})"),
                     None => format!("Adaptive augmentation: on (target r_t {target}); no step yet"),
                 }}</p>
                 {move || reading().and_then(|r| r.sentence(target)).map(|text| view! {
@@ -54,7 +54,7 @@ pub fn AdaptiveAugmentation() -> impl IntoView {
                     series=vec![(Series::AdaProbability, "#9b5de5", "p"), (Series::AdaOverfitting, "#00a6a6", "r_t")]/>
                 <p class="explain">
                     "r_t is the share of real images D calls real minus the share it calls fake, over its last few updates: 0 when it is as unsure of them as of G's, 1 when it has learnt them by heart. "
-                    "Every 4 steps p rises while r_t is above the target and falls while it is below (Karras et al. 2020, ADA)."
+                    "Every 4 D updates (4 steps, with one D step per G step) p rises while r_t is above the target and falls while it is below (Karras et al. 2020, ADA)."
                 </p>
             </div>
         })}
