@@ -547,6 +547,13 @@ mod tests {
             .with_loss(loss)
     }
 
+    /// `n` training steps' read-back values.
+    fn steps(gan: &mut Gan, data: &mut Dataset, n: usize) -> Vec<StepValues> {
+        (0..n)
+            .map(|_| pollster::block_on(gan.train_step(data).read()).unwrap())
+            .collect()
+    }
+
     /// A tensor's values.
     fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
         t.into_data().iter::<f32>().collect()
@@ -743,11 +750,6 @@ mod tests {
     fn augmented_training_is_seeded_and_resumes_exactly() {
         let device = Device::flex();
         let data = || Procedural::Rings.dataset(16, 3, 32, &device, 0);
-        let steps = |gan: &mut Gan, data: &mut Dataset, n: usize| {
-            (0..n)
-                .map(|_| pollster::block_on(gan.train_step(data).read()).unwrap())
-                .collect::<Vec<_>>()
-        };
         let augmented = tiny(LossKind::Bce).with_augment(1.0);
         let mut plain = Gan::new(tiny(LossKind::Bce), &device).unwrap();
         let mut gan = Gan::new(augmented.clone(), &device).unwrap();
@@ -781,11 +783,6 @@ mod tests {
     fn adaptive_augmentation_reacts_reports_and_resumes_exactly() {
         let device = Device::flex();
         let data = || Procedural::Rings.dataset(16, 3, 32, &device, 0);
-        let steps = |gan: &mut Gan, data: &mut Dataset, n: usize| {
-            (0..n)
-                .map(|_| pollster::block_on(gan.train_step(data).read()).unwrap())
-                .collect::<Vec<_>>()
-        };
         // A low target and a fast ramp, so that p moves within a few steps.
         let config = tiny(LossKind::Bce)
             .with_ada_target(0.05)

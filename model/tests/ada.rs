@@ -18,7 +18,9 @@
 use burn::tensor::Device;
 use model::latent::seeded_normal;
 use model::swd::{SwdConfig, sliced_wasserstein};
-use model::{Dataset, Gan, GanConfig, burn, images};
+use model::{Dataset, Gan, GanConfig, burn};
+
+mod common;
 
 const IMAGES: usize = 20;
 const STEPS: u64 = 3_000;
@@ -28,24 +30,6 @@ const SAMPLES: usize = 64;
 const GAIN: f32 = 0.9;
 /// Plain training's mean D(x) over the last quarter above this: D has learnt the set.
 const SURE: f32 = 0.85;
-
-/// The first `IMAGES` food images, by name, as training pixels.
-fn small_set(size: usize) -> Vec<f32> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/datasets/food");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "png"))
-        .collect();
-    files.sort();
-    files[..IMAGES]
-        .iter()
-        .flat_map(|p| {
-            let name = p.display().to_string();
-            images::load(&name, &std::fs::read(p).unwrap(), size, 3).unwrap()
-        })
-        .collect()
-}
 
 /// What one run gave: (step, SWD×10³) every [`EVERY`] steps, (step, mean D(x)) every 10 steps,
 /// and every p the loop reported.
@@ -110,7 +94,7 @@ fn adaptive_augmentation_keeps_learning_where_plain_training_goes_to_mush() {
         .with_learning_rate_d(8e-4)
         .with_seed(0);
     let adaptive = plain.clone().with_ada_target(0.6);
-    let pixels = small_set(plain.image_size);
+    let pixels = common::food(plain.image_size, IMAGES);
     // Two independent runs: one thread each.
     let (plain_run, ada_run) = std::thread::scope(|s| {
         let a = s.spawn(|| train(plain, pixels.clone()));

@@ -23,8 +23,10 @@ use burn::tensor::Device;
 use model::health::{RunWatch, WatchConfig};
 use model::latent::seeded_normal;
 use model::swd::{SwdConfig, sliced_wasserstein};
-use model::{Dataset, Gan, GanConfig, burn, images};
+use model::{Dataset, Gan, GanConfig, burn};
 use rand::{Rng, SeedableRng};
+
+mod common;
 
 const STEPS: u64 = 3_000;
 const EVERY: u64 = 250;
@@ -40,24 +42,6 @@ const SPREADS: f32 = 2.0;
 /// move also because both still learn).
 const DRIFT_RATIO: f32 = 0.8;
 
-fn food(size: usize) -> Vec<f32> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/datasets/food");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "png"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 100, "the food set is in {}", dir.display());
-    files
-        .iter()
-        .flat_map(|p| {
-            let name = p.display().to_string();
-            images::load(&name, &std::fs::read(p).unwrap(), size, 3).unwrap()
-        })
-        .collect()
-}
-
 #[test]
 fn a_long_run_on_a_small_set_ends_near_its_best() {
     let device = Device::flex();
@@ -69,7 +53,7 @@ fn a_long_run_on_a_small_set_ends_near_its_best() {
         .with_seed(0);
     let size = config.image_size;
     let per = 3 * size * size;
-    let pixels = food(size);
+    let pixels = common::food(size, usize::MAX);
     let real: Vec<f32> = pixels[..SAMPLES * per].to_vec();
     let mut noise_rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let noise: Vec<f32> = (0..real.len())
