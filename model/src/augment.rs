@@ -169,40 +169,50 @@ impl BatchDraw {
                     .reshape([batch, 1, 1, 1])
             })
         };
-        // identity + mask·(value − identity): the value where applied, the identity elsewhere.
-        let toward = |value: Tensor<4>, identity: Tensor<4>, mask: Option<Tensor<4>>| match mask {
-            None => value,
-            Some(m) => (value - identity.clone()) * m + identity,
+        // identity + mask·(value − identity): the value where applied, the identity elsewhere
+        // (built only where there is a mask).
+        let toward = |value: Tensor<4>,
+                      identity: &dyn Fn() -> Tensor<4>,
+                      mask: Option<Tensor<4>>| {
+            match mask {
+                None => value,
+                Some(m) => {
+                    let identity = identity();
+                    (value - identity.clone()) * m + identity
+                }
+            }
         };
         let constant = |v: f32| Tensor::<4>::full([1, 1, 1, 1], v, &device);
         // Colour (inputs in [-1, 1]).
-        let brightness = toward(per_image(|d| d.brightness), constant(0.0), mask(0));
+        let brightness = toward(per_image(|d| d.brightness), &|| constant(0.0), mask(0));
         let x = images + brightness; // [batch, c, s, s]
         let grey = x.clone().mean_dim(1); // [batch, 1, s, s]
-        let saturation = toward(per_image(|d| d.saturation), constant(1.0), mask(1));
+        let saturation = toward(per_image(|d| d.saturation), &|| constant(1.0), mask(1));
         let x = (x - grey.clone()) * saturation + grey;
         let mean = x
             .clone()
             .reshape([batch, channels * side * side])
             .mean_dim(1)
             .reshape([batch, 1, 1, 1]);
-        let contrast = toward(per_image(|d| d.contrast), constant(1.0), mask(2));
+        let contrast = toward(per_image(|d| d.contrast), &|| constant(1.0), mask(2));
         let x = (x - mean.clone()) * contrast + mean;
         // Translation as two products with 0/1 shift matrices: out = R·x·C picks
         // x(i + rows, j + columns), and an all-zero row or column is the zero padding. Plain
         // matrix products keep it differentiable on every backend without a gather.
         let shape = [batch, channels, side, side];
-        let identity = (self.positions(3, &device) - self.positions(2, &device))
-            .abs()
-            .lower_elem(0.5)
-            .float(); // [1, 1, s, s]
+        let identity = || {
+            (self.positions(3, &device) - self.positions(2, &device))
+                .abs()
+                .lower_elem(0.5)
+                .float() // [1, 1, s, s]
+        };
         let rows = self.shift_matrices(|d| d.shift.0, false, &device);
-        let rows = toward(rows, identity.clone(), mask(3)).expand(shape);
+        let rows = toward(rows, &identity, mask(3)).expand(shape);
         let columns = self.shift_matrices(|d| d.shift.1, true, &device);
-        let columns = toward(columns, identity, mask(3)).expand(shape);
+        let columns = toward(columns, &identity, mask(3)).expand(shape);
         let x = rows.matmul(x).matmul(columns);
         // Cutout.
-        x * toward(self.keep_masks(&device), constant(1.0), mask(4)).expand(shape)
+        x * toward(self.keep_masks(&device), &|| constant(1.0), mask(4)).expand(shape)
     }
 
     /// The per-image numbers `f` as a `[batch, 1, 1, 1]` tensor on `device`.

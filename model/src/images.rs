@@ -113,8 +113,9 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<DynamicImage, ImageError> {
     Ok(image)
 }
 
-/// The filter that scales an image to the training size.
+/// The filter that scales an image to the training size (`gan-train --resize`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Resize {
     /// Lanczos (3 lobes): the sharpest, with some ringing at hard edges.
     #[default]

@@ -10,13 +10,8 @@ import { Playground } from './playground.mjs';
 const session = useBrowser();
 const TIMEOUT = 180_000;
 
-/** A ready page in a fresh context, and the console errors it logs. */
-async function freshPage() {
-  const { context, errors } = await session.freshContext();
-  const app = await Playground.open(context, `${session.server.url}?cpu`);
-  await app.ready();
-  return { app, context, errors };
-}
+/** A ready page in a fresh context (see `Playground.fresh`). */
+const freshPage = () => Playground.fresh(session);
 
 /** The live view's adaptive augmentation numbers: { p, rt } (NaN before any step). */
 async function adaReading(page) {

@@ -9,13 +9,8 @@ import { Playground } from './playground.mjs';
 
 const session = useBrowser();
 
-/** A ready page in a fresh context, and the console errors it logs. */
-async function freshPage() {
-  const { context, errors } = await session.freshContext();
-  const app = await Playground.open(context, `${session.server.url}?cpu`);
-  await app.ready();
-  return { app, context, errors };
-}
+/** A ready page in a fresh context (see `Playground.fresh`). */
+const freshPage = () => Playground.fresh(session);
 
 /** The exact values of the first two steps of a tiny model with `augment`. */
 async function twoSteps(augment) {

@@ -10,12 +10,8 @@ import { Playground } from './playground.mjs';
 const session = useBrowser();
 const TIMEOUT = 180_000;
 
-async function openPage() {
-  const { context, errors } = await session.freshContext();
-  const app = await Playground.open(context, `${session.server.url}?cpu`);
-  await app.ready();
-  return { app, page: app.page, context, errors };
-}
+/** A ready page in a fresh context (see `Playground.fresh`). */
+const openPage = () => Playground.fresh(session);
 
 /** The last step's exact values: [step, [d_loss, g_loss, d_real, d_fake, …]]. */
 async function exact(app) {

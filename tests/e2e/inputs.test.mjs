@@ -12,12 +12,8 @@ import { Playground } from './playground.mjs';
 const session = useBrowser();
 const TIMEOUT = 120_000;
 
-async function openPage() {
-  const { context, errors } = await session.freshContext();
-  const app = await Playground.open(context, `${session.server.url}?cpu`);
-  await app.ready();
-  return { app, page: app.page, context, errors };
-}
+/** A ready page in a fresh context (see `Playground.fresh`). */
+const openPage = () => Playground.fresh(session);
 
 const imageCount = (page) => page.$eval('[data-testid="image-count"]', (e) => Number(e.textContent)).catch(() => 0);
 const waitForCount = (page, n) => page.waitForFunction((n) => Number(document.querySelector('[data-testid="image-count"]')?.textContent ?? 0) === n, n, { timeout: TIMEOUT });

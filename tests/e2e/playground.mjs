@@ -20,6 +20,15 @@ export class Playground {
     return new Playground(page);
   }
 
+  /** A ready page on the CPU device (`query`) in a fresh browser context of `session`
+   * (`useBrowser()`), with the console errors it logs: what most tests start from. */
+  static async fresh(session, query = '?cpu') {
+    const { context, errors } = await session.freshContext();
+    const app = await Playground.open(context, `${session.server.url}${query}`);
+    await app.ready();
+    return { app, page: app.page, context, errors };
+  }
+
   /** A page at `url` with a tiny model (see `useTinyModel`) stepped by hand to `steps` and
    * autosaved there. */
   static async tinyRunSavedAt(context, url, steps) {

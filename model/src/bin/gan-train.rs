@@ -189,33 +189,12 @@ struct Args {
     #[arg(long)]
     ship: bool,
     /// The filter that scales --data's images to the training size (the page's is lanczos3).
-    #[arg(long, value_enum, default_value_t = ResizeFilter::Lanczos3)]
-    resize: ResizeFilter,
+    #[arg(long, value_enum, default_value_t = images::Resize::Lanczos3)]
+    resize: images::Resize,
     /// Write the training images as prepared (on white, cropped, resized: PNGs of the training
     /// size) to DIR and stop: to give another trainer the very same pixels.
     #[arg(long)]
     export_prepared: Option<PathBuf>,
-}
-
-/// `--resize`: see [`images::Resize`].
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ResizeFilter {
-    /// Lanczos, 3 lobes (the page's).
-    Lanczos3,
-    /// Antialiased bilinear (a triangle filter; PIL's BILINEAR).
-    Bilinear,
-    /// Box/area average.
-    Area,
-}
-
-impl From<ResizeFilter> for images::Resize {
-    fn from(filter: ResizeFilter) -> Self {
-        match filter {
-            ResizeFilter::Lanczos3 => images::Resize::Lanczos3,
-            ResizeFilter::Bilinear => images::Resize::Bilinear,
-            ResizeFilter::Area => images::Resize::Area,
-        }
-    }
 }
 
 /// Every loadable image under `dir`; bad files are reported and skipped.
@@ -407,7 +386,7 @@ fn main() -> anyhow::Result<()> {
     }
     let config = gan.config.clone();
     let pixels = match (&args.data, args.builtin) {
-        (Some(dir), _) => load_folder(dir, &config, args.resize.into())?,
+        (Some(dir), _) => load_folder(dir, &config, args.resize)?,
         (None, None) if project.is_some() => project.as_ref().expect("checked").pixels(&config),
         (None, Some(b)) => {
             let (count, channels, size) = (args.builtin_count, config.channels, config.image_size);
