@@ -236,8 +236,13 @@ test('the failures come on cue and their remedies mend them: mode collapse, a va
   await lab.click('lab-remedy');
   assert.equal(await lab.step(), step, 'the same networks, not a new game');
   await lab.trainTo(step + 250);
+  // G overshoots and circles the data for a while, and where the remedy lands depends on the
+  // frame trainTo paused at: natively, applied anywhere from step 500 to 900, 250–400 steps later
+  // G's mean had gone at least 1.2 of the 2.0 from the centre towards the data, often past it.
+  const real = await lab.reading('real-mean');
   const moved = await lab.reading('fake-mean');
-  assert.ok(moved[0] > 1 && moved[1] > 1, `G reached the data: ${moved}`);
+  const towards = (moved[0] * real[0] + moved[1] * real[1]) / Math.hypot(...real);
+  assert.ok(towards > 1.1, `G went ${towards.toFixed(2)} of ${Math.hypot(...real).toFixed(2)} towards the data: ${moved}`);
 
   // Taking turns: a single point of data, Adam's β1 0.9 at three times the default rates;
   // DCGAN's β1 0.5 and the default rates, live, calm it. Natively,
