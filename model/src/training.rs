@@ -255,21 +255,23 @@ impl Gan {
     /// running statistics (`RunningState` keeps them behind an `Arc`), so a state kept to go
     /// back to would follow every later step's statistics (found by a test: after NaN losses,
     /// the state gone back to had NaN running statistics). Rebuilding the networks from their
-    /// records gives them their own (parameter ids kept: Adam's moments still match).
+    /// records gives them their own (parameter ids kept: Adam's moments still match), recorded
+    /// from `valid()` copies: recording reads only synchronised statistics, and the latest
+    /// update waits in a per-thread slot until `valid()` synchronises it.
     pub fn deep_clone(&self) -> Gan {
         let mut copy = self.clone();
         let device = self.device.clone();
         let plain = device.clone().without_autodiff();
         copy.generator = Generator::new(&self.config, &device)
-            .load_record(self.generator.clone().into_record())
+            .load_record(self.generator.valid().into_record())
             .train();
         copy.discriminator = Discriminator::new(&self.config, &device)
-            .load_record(self.discriminator.clone().into_record())
+            .load_record(self.discriminator.valid().into_record())
             .train();
         copy.ema = self
             .ema
             .as_ref()
-            .map(|ema| Generator::new(&self.config, &plain).load_record(ema.clone().into_record()));
+            .map(|ema| Generator::new(&self.config, &plain).load_record(ema.valid().into_record()));
         copy
     }
 
@@ -716,6 +718,15 @@ mod tests {
         let mut copy = gan.deep_clone();
         let running = |g: &Gan| values(g.generator.valid().blocks[0].norm.running_mean.value());
         let before = running(&copy);
+        // The copy has the original's latest statistics, not those of one update before.
+        assert_eq!(
+            before,
+            running(&gan),
+            "the copy's statistics are the latest"
+        );
+        let d_running =
+            |g: &Gan| values(g.discriminator.valid().blocks[0].norm.running_var.value());
+        assert_eq!(d_running(&copy), d_running(&gan));
         let a = pollster::block_on(gan.train_step(&mut d1).read()).unwrap();
         assert_eq!(
             running(&copy),
