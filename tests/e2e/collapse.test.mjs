@@ -11,13 +11,11 @@ import { Playground } from './playground.mjs';
 const session = useBrowser();
 const TIMEOUT = 180_000;
 
-/** A fresh page on the CPU device, its own storage, ready to train. */
+/** A fresh page on the CPU device (its own storage), ready to train. */
 async function openPage() {
-  const { context, errors } = await session.freshContext();
-  const app = await Playground.open(context, `${session.server.url}?cpu`);
-  await app.page.waitForFunction(() => document.querySelector('[data-testid="device"]')?.textContent.includes('CPU'));
-  await app.ready();
-  return { app, page: app.page, context, errors };
+  const opened = await Playground.fresh(session);
+  await opened.app.waitForDevice(/CPU/);
+  return opened;
 }
 
 const stepShown = (page) => page.$eval('[data-testid="stats"]', (p) => Number(/step (\d+) /.exec(p.textContent)?.[1]));
