@@ -5,6 +5,7 @@
 //! worker and `gan-train` both guard their runs with it.
 
 use crate::config::GanConfig;
+pub use crate::health::Fallback;
 use crate::health::{Alarm, RunWatch, WatchConfig};
 use crate::step_values::StepValues;
 use crate::training::Gan;
@@ -12,15 +13,6 @@ use crate::training::Gan;
 /// Steps between the states kept to go back to when a run falls apart before its quality was
 /// first measured.
 pub const KEEP_EVERY: u64 = 100;
-
-/// A state [`RunGuard::go_back`] would restore.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Fallback {
-    /// Its step.
-    pub step: u64,
-    /// Its quality (SWD ×10³), where it was measured: the best state's.
-    pub swd: Option<f32>,
-}
 
 /// The states of one run kept to go back to, and the watch that says when to.
 ///

@@ -66,6 +66,16 @@ impl Default for WatchConfig {
     }
 }
 
+/// A state of the run kept to go back to when it falls apart (`guard::RunGuard` keeps them;
+/// the page's alarm offers the one it would restore).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Fallback {
+    /// Its step.
+    pub step: u64,
+    /// Its quality (SWD ×10³), where it was measured: the best state's.
+    pub swd: Option<f32>,
+}
+
 /// How a discriminator's win shows, by the loss the run trains with (averaged over
 /// [`WatchConfig::window`] steps).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]

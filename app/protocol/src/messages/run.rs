@@ -121,19 +121,10 @@ pub struct AlarmReport {
     /// What was seen.
     pub alarm: model::health::Alarm,
     /// The state [`super::Request::GoBack`] restores, if there is one.
-    pub back_to: Option<EarlierState>,
+    pub back_to: Option<model::health::Fallback>,
     /// The worker already went back there (non-finite losses: nothing after them is worth
     /// keeping).
     pub restored: bool,
-}
-
-/// An earlier state of the run that the worker keeps to go back to.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct EarlierState {
-    /// Its step.
-    pub step: u64,
-    /// Its quality (SWD ×10³), where it was measured: the best state's.
-    pub swd: Option<f32>,
 }
 
 /// The live sample grid, RGBA8.

@@ -9,8 +9,9 @@ use super::browser::{download_png, draw_rgba, files_of, read_bytes};
 use super::charts::Chart;
 use super::{PageState, Worker};
 use model::health::Alarm;
+use model::health::Fallback;
 use protocol::history::Series;
-use protocol::messages::{AlarmReport, ByteBuf, EarlierState, QUALITY_SEEDS, Request};
+use protocol::messages::{AlarmReport, ByteBuf, QUALITY_SEEDS, Request};
 
 /// Below this ratio of the samples' nearest-image distance to the data's own spacing, the
 /// samples look like copies of training images.
@@ -339,12 +340,12 @@ fn AlarmBanner() -> impl IntoView {
                     "Watch out: "
                 }}</strong>
                     {format!("{}.", alarm.describe())}
-                    {back_to.filter(|_| restored).map(|EarlierState { step, .. }| view! {
+                    {back_to.filter(|_| restored).map(|Fallback { step, .. }| view! {
                         <strong data-testid="restored">{format!(" The model went back to step {step}, its last good state.")}</strong>
                     })}</p>
                 <p class="explain">{explain(&alarm)}</p>
                 <p class="buttons">
-                    {back_to.filter(|_| alarm.pauses() && !restored).map(|EarlierState { step, swd }| view! {
+                    {back_to.filter(|_| alarm.pauses() && !restored).map(|Fallback { step, swd }| view! {
                         <button class="primary" data-testid="go-back"
                             on:click=move |_| worker.send(Request::GoBack)>
                             {match swd {

@@ -19,7 +19,7 @@ use model::health::Alarm;
 use model::procedural::Procedural;
 use model::{Dataset, Gan, GanConfig, StepStats, StepValues, checkpoint};
 pub use protocol::data::{Builtin, GRID_SAMPLES, STORED_SIZE, Source, grid_latents};
-use protocol::messages::{EarlierState, NamedFile, Thumbnail};
+use protocol::messages::{NamedFile, Thumbnail};
 
 /// Images drawn for a built-in dataset.
 const BUILTIN_COUNT: usize = 512;
@@ -259,10 +259,8 @@ impl Trainer {
     /// The state [`Trainer::go_back`] would restore: the best by quality, else the older kept
     /// one; with `newest`, the most recent kept state first (after non-finite losses, where the
     /// best state by quality can be thousands of steps older than the last good one).
-    pub fn fallback_step(&self, newest: bool) -> Option<EarlierState> {
-        self.guard
-            .fallback_step(self.gan.step, newest)
-            .map(|Fallback { step, swd }| EarlierState { step, swd })
+    pub fn fallback_step(&self, newest: bool) -> Option<Fallback> {
+        self.guard.fallback_step(self.gan.step, newest)
     }
 
     /// Goes back to [`Trainer::fallback_step`]'s state (networks, Adam state, step), with the
@@ -556,7 +554,7 @@ mod tests {
         assert_ne!(g_weights(&t), best);
         assert_eq!(
             t.fallback_step(false),
-            Some(EarlierState {
+            Some(Fallback {
                 step: 3,
                 swd: Some(60.0)
             })
