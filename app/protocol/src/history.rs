@@ -19,43 +19,6 @@ pub struct StepReport {
     pub ms: f64,
 }
 
-/// Which value a chart line shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Series {
-    /// Discriminator loss.
-    DLoss,
-    /// Generator loss.
-    GLoss,
-    /// Mean D(x).
-    DReal,
-    /// Mean D(G(z)).
-    DFake,
-    /// L2 norm of D's gradient in its last update.
-    DGradNorm,
-    /// L2 norm of G's gradient.
-    GGradNorm,
-    /// Adaptive augmentation's probability p.
-    AdaProbability,
-    /// Adaptive augmentation's overfitting measure r_t.
-    AdaOverfitting,
-}
-
-impl Series {
-    /// Its value in one step's numbers, where that step has it.
-    pub fn pick(self, v: &StepValues) -> Option<f32> {
-        match self {
-            Series::DLoss => v.d_loss,
-            Series::GLoss => v.g_loss,
-            Series::DReal => v.d_real,
-            Series::DFake => v.d_fake,
-            Series::DGradNorm => v.d_grad_norm,
-            Series::GGradNorm => v.g_grad_norm,
-            Series::AdaProbability => v.ada_probability,
-            Series::AdaOverfitting => v.ada_overfitting,
-        }
-    }
-}
-
 /// The values of every step so far, thinned to a bounded number of points.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct History {

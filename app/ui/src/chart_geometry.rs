@@ -1,7 +1,45 @@
-//! The training charts' geometry: a [`History`]'s values scaled into an SVG box, and each chart
-//! as a sentence for screen readers. Plain Rust, tested natively.
+//! The training charts' geometry: which values a line shows ([`Series`]), a [`History`]'s values
+//! scaled into an SVG box, and each chart as a sentence for screen readers. Plain Rust, tested natively.
 
-use protocol::history::{History, Series};
+use model::StepValues;
+use protocol::history::History;
+
+/// Which value a chart line shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Series {
+    /// Discriminator loss.
+    DLoss,
+    /// Generator loss.
+    GLoss,
+    /// Mean D(x).
+    DReal,
+    /// Mean D(G(z)).
+    DFake,
+    /// L2 norm of D's gradient in its last update.
+    DGradNorm,
+    /// L2 norm of G's gradient.
+    GGradNorm,
+    /// Adaptive augmentation's probability p.
+    AdaProbability,
+    /// Adaptive augmentation's overfitting measure r_t.
+    AdaOverfitting,
+}
+
+impl Series {
+    /// Its value in one step's numbers, where that step has it.
+    pub fn pick(self, v: &StepValues) -> Option<f32> {
+        match self {
+            Series::DLoss => v.d_loss,
+            Series::GLoss => v.g_loss,
+            Series::DReal => v.d_real,
+            Series::DFake => v.d_fake,
+            Series::DGradNorm => v.d_grad_norm,
+            Series::GGradNorm => v.g_grad_norm,
+            Series::AdaProbability => v.ada_probability,
+            Series::AdaOverfitting => v.ada_overfitting,
+        }
+    }
+}
 
 /// The (min, max) of the given series, widened if flat; `None` without values.
 pub fn range(history: &History, series: &[Series]) -> Option<(f32, f32)> {
@@ -76,7 +114,6 @@ pub fn describe(history: &History, series: &[(Series, &str)]) -> Option<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use model::StepValues;
 
     fn values(d: f32, g: f32) -> StepValues {
         StepValues {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::PageState;
 use super::charts::Chart;
 use crate::augmentation_view::AdaReading;
-use protocol::history::Series;
+use crate::chart_geometry::Series;
 
 /// The adaptive augmentation panel (only for a run that has it on): a line with p and r_t, a
 /// sentence once p rises, their chart, and a link to the lesson's step on what goes wrong.

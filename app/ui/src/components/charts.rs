@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use crate::chart_geometry;
-use protocol::history::{History, Series};
+use crate::chart_geometry::Series;
+use protocol::history::History;
 
 const WIDTH: f32 = 320.0;
 const HEIGHT: f32 = 120.0;

@@ -8,9 +8,9 @@ use web_sys::HtmlInputElement;
 use super::browser::{download_png, draw_rgba, files_of, read_bytes};
 use super::charts::Chart;
 use super::{PageState, Worker};
+use crate::chart_geometry::Series;
 use model::health::Alarm;
 use model::health::Fallback;
-use protocol::history::Series;
 use protocol::messages::{AlarmReport, ByteBuf, QUALITY_SEEDS, Request};
 
 /// Below this ratio of the samples' nearest-image distance to the data's own spacing, the
