@@ -1,5 +1,6 @@
 //! GAN Playground's page, on the main thread: the Leptos UI ([`components`], browser only) and
-//! its plain state, tested natively: the explorer's link ([`view_state`]), slider moves
+//! its state, tested natively: the training run's signals and how each worker message changes
+//! them ([`page`]), the explorer's link ([`view_state`]), slider moves
 //! ([`coalesce`]), the architecture view's numbers ([`architecture`]), the guided [`lesson`], the charts' geometry ([`chart_geometry`]),
 //! the [`timelapse`] of the sample grid, the 2-D lab's picture ([`lab_view`]), the saved runs offered and pruned ([`saved_runs`]), the requests' [`tickets`], which worker
 //! build starts and the device choice in the address ([`worker_build`]). It links no burn:
@@ -13,6 +14,7 @@ pub mod coalesce;
 pub mod components;
 pub mod lab_view;
 pub mod lesson;
+pub mod page;
 pub mod saved_runs;
 pub mod tickets;
 pub mod timelapse;
