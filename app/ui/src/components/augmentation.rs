@@ -3,37 +3,42 @@
 
 use leptos::prelude::*;
 
-use super::PageState;
 use super::charts::Chart;
 use crate::augmentation_view::AdaReading;
 use crate::chart_geometry::Series;
+use model::GanConfig;
+use protocol::history::{History, StepReport};
 
 /// The adaptive augmentation panel (only for a run that has it on): a line with p and r_t, a
 /// sentence once p rises, their chart, and a link to the lesson's step on what goes wrong.
 #[component]
-pub fn AdaptiveAugmentation() -> impl IntoView {
-    let state = expect_context::<PageState>();
+pub fn AdaptiveAugmentation(
+    /// The run's configuration: the panel shows only where its `ada_target` is above 0.
+    #[prop(into)]
+    config: Signal<Option<GanConfig>>,
+    /// The last step's report, with p and r_t in its values.
+    #[prop(into)]
+    last_step: Signal<Option<StepReport>>,
+    /// The run's history, which the chart of p and r_t draws.
+    history: RwSignal<History>,
+    /// Called by the sentence's "Why?": opens the lesson's step on what goes wrong.
+    on_why: Callback<()>,
+) -> impl IntoView {
     let settings = move || {
-        state.config.with(|c| {
+        config.with(|c| {
             c.as_ref()
                 .filter(|c| c.ada_target > 0.0)
                 .map(|c| (c.ada_target, c.ada_max))
         })
     };
     let reading = move || {
-        state.last_step.with(|s| {
+        last_step.with(|s| {
             let v = s.as_ref()?.values;
             Some(AdaReading {
                 p: v.ada_probability?,
                 overfitting: v.ada_overfitting?,
             })
         })
-    };
-    let open_lesson = move |_| {
-        state
-            .explorer
-            .view
-            .update(|v| v.lesson = crate::lesson::step_titled("What goes wrong"));
     };
     view! {
         {move || settings().map(|(target, max)| view! {
@@ -47,10 +52,10 @@ pub fn AdaptiveAugmentation() -> impl IntoView {
                 }}</p>
                 {move || reading().and_then(|r| r.sentence(target)).map(|text| view! {
                     <p class="notice" data-testid="ada-sentence">{text} " "
-                        <button class="link" data-testid="ada-why" on:click=open_lesson>"Why?"</button>
+                        <button class="link" data-testid="ada-why" on:click=move |_| on_why.run(())>"Why?"</button>
                     </p>
                 })}
-                <Chart history=state.history title="Adaptive augmentation"
+                <Chart history=history title="Adaptive augmentation"
                     series=vec![(Series::AdaProbability, "#9b5de5", "p"), (Series::AdaOverfitting, "#00a6a6", "r_t")]/>
                 <p class="explain">
                     "r_t is the share of real images D calls real minus the share it calls fake, over its last few updates: 0 when it is as unsure of them as of G's, 1 when it has learnt them by heart. "

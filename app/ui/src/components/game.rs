@@ -55,7 +55,7 @@ pub fn GamePanel() -> impl IntoView {
             </div>
             <div class="game-grid">
                 <Verdict/>
-                <Losses/>
+                <Losses verdict=state.verdict/>
             </div>
             <Architecture/>
         </section>
@@ -226,10 +226,12 @@ fn Nearest() -> impl IntoView {
 
 /// The loss formulas with the verdict's numbers in them.
 #[component]
-fn Losses() -> impl IntoView {
-    let state = expect_context::<PageState>();
+fn Losses(
+    /// D's latest verdict, whose numbers the formulas show.
+    verdict: RwSignal<Option<VerdictReport>>,
+) -> impl IntoView {
     move || {
-        state.verdict.get().map(|report| {
+        verdict.get().map(|report| {
             let e = report.explain();
             let terms =
                 |t: Vec<String>| t.into_iter().map(|t| view! { <li>{t}</li> }).collect_view();

@@ -156,7 +156,9 @@ pub fn LivePanel() -> impl IntoView {
                 <Chart history=state.history title="Gradient norms"
                     series=vec![(Series::DGradNorm, "#e4572e", "‖∇D‖"), (Series::GGradNorm, "#29bf12", "‖∇G‖")]/>
             </div>
-            <super::augmentation::AdaptiveAugmentation/>
+            <super::augmentation::AdaptiveAugmentation config=state.config last_step=state.last_step
+                history=state.history on_why=Callback::new(move |()| state.explorer.view
+                    .update(|v| v.lesson = crate::lesson::step_titled("What goes wrong")))/>
             <p class="explain" data-testid="gradient-note">
                 "Gradient norms: the length of each network's gradient in its last update (all its weights together). "
                 "When D wins with the game's original loss log(1 − D(G(z))), ‖∇G‖ falls towards 0 and G stops learning: the gradient vanishes. "

@@ -76,7 +76,7 @@ pub fn App() -> impl IntoView {
             <lesson::ClassroomControls/>
         </header>
         <saved::ResumeBanner/>
-        <ErrorBanner/>
+        <ErrorBanner error=state.error/>
         <DeviceLostBanner/>
         <main>
             <div class="slot wide" class:hidden=move || hidden(Panel::Lab)><lab::LabPanel/></div>
@@ -93,13 +93,15 @@ pub fn App() -> impl IntoView {
 
 /// The latest error, with a dismiss button.
 #[component]
-fn ErrorBanner() -> impl IntoView {
-    let state = expect_context::<PageState>();
+fn ErrorBanner(
+    /// The error shown until dismissed (Dismiss clears it).
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
     view! {
-        <Show when=move || state.error.with(Option::is_some)>
+        <Show when=move || error.with(Option::is_some)>
             <div class="error" role="alert" data-testid="error">
-                <span>{move || state.error.get()}</span>
-                <button on:click=move |_| state.error.set(None)>"Dismiss"</button>
+                <span>{move || error.get()}</span>
+                <button on:click=move |_| error.set(None)>"Dismiss"</button>
             </div>
         </Show>
     }
