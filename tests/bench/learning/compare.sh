@@ -6,7 +6,7 @@
 #
 #   [DATA=public/datasets/food] [SUBSET=N] [STEPS=2000] [EVERY=500] [SEEDS="0 1 2"] [WIDTH=64] \
 #   [BATCH=64] [LR_D=0.0002] [AUGS="0 1"] [ADA=0.6] [RESIZE=lanczos3] [PREPARE=0] [JOBS=2] \
-#   [PYTHON=python3] [OUT=target/learning] tests/bench/learning/compare.sh
+#   [PEER_EPOCHS=0] [PYTHON=python3] [OUT=target/learning] tests/bench/learning/compare.sh
 #
 # SUBSET=N trains on the first N images of DATA (by name), copied to OUT/data, to try a smaller
 # set; AUGS="0" runs only the recipes without DiffAugment (plain and +EMA), half the cost;
@@ -15,6 +15,8 @@
 # PREPARE=1 first writes the images as gan-train prepares them (RESIZE: its filter) to
 # OUT/prepared, and both trainers train on those very pixels (the reference's own loader would
 # drop alpha and resize again);
+# PEER_EPOCHS=1 has the reference serve shuffled epochs as gan-train does (`ref_train.py
+# --epochs`) instead of sampling each batch with replacement;
 # SCORE_ONLY=1 trains nothing and scores the grids already written (runs cut short included:
 # the last column gives how many seeds each row has, ours/PyTorch).
 #
@@ -57,6 +59,7 @@ run() { # who seed augment
     [[ -e "$dir/done" ]] && return 0 # finished by an earlier call (a run stopped is not done)
     local augment=(--diffaug "$aug") peer_augment=($([[ $aug == 1 ]] && echo --diffaug))
     if [[ $aug == ada ]]; then augment=(--ada "$ADA") peer_augment=(--ada "$ADA"); fi
+    if [[ ${PEER_EPOCHS:-0} == 1 ]]; then peer_augment+=(--epochs); fi
     if [[ $who == ours ]]; then
         RAYON_NUM_THREADS=1 target/release/gan-train --data "$DATA" --steps "$STEPS" --batch "$BATCH" \
             --width "$WIDTH" --seed "$seed" --ema 0.999 "${augment[@]}" --lr-d "$LR_D" --raw-samples \
@@ -72,7 +75,7 @@ run() { # who seed augment
     echo "finished $dir" >&2
 }
 export -f run
-export DATA STEPS EVERY WIDTH BATCH OUT LR_D ADA PYTHON
+export DATA STEPS EVERY WIDTH BATCH OUT LR_D ADA PYTHON PEER_EPOCHS
 if [[ ${SCORE_ONLY:-0} != 1 ]]; then
     for seed in $SEEDS; do for aug in $AUGS; do for who in ours ref; do echo "$who $seed $aug"; done; done; done |
         xargs -P "$JOBS" -L 1 bash -c 'run "$@"' _

@@ -17,6 +17,9 @@ and the average as grid-ema-<step>.png, so one run gives both recipes' samples. 
 above, each applied to each image with probability p (the same p for D's real and fake inputs and
 for G's update); r_t = mean sign(D(x)) over the real batches of the last 4 D updates; every 4
 updates p += sign(r_t - TARGET) * 4 / --ada-ramp, clamped to [0, --ada-max]. Logs p and r_t.
+
+--epochs serves the images in shuffled epochs, as gan-train does, instead of sampling each batch
+with replacement (the reference's way): the benchmark's PEER_EPOCHS=1 compares the two.
 """
 import argparse, copy, os, pathlib, time
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -96,6 +99,9 @@ def main():
     ap.add_argument("--ada", type=float, default=0.0); ap.add_argument("--ada-ramp", type=int, default=2000)
     ap.add_argument("--ada-max", type=float, default=0.8)
     ap.add_argument("--lr-d", type=float, default=2e-4)
+    # The reference samples each batch with replacement; gan-train serves shuffled epochs (each
+    # image once per pass, a new order each pass, a batch running on into the next pass).
+    ap.add_argument("--epochs", action="store_true", help="serve shuffled epochs, as gan-train does")
     a = ap.parse_args()
     torch.set_num_threads(a.threads); torch.manual_seed(a.seed)
     out = pathlib.Path(a.out); out.mkdir(parents=True, exist_ok=True)
@@ -113,9 +119,18 @@ def main():
     else:
         aug = diffaug if a.diffaug else (lambda x: x)
     zfix = torch.randn(64, ref.NZ, 1, 1, generator=torch.Generator().manual_seed(1))
+    order, cursor = torch.randperm(len(data)), 0
+    def next_indices():
+        nonlocal order, cursor
+        picked = []
+        for _ in range(a.batch):
+            if cursor == len(data):
+                order, cursor = torch.randperm(len(data)), 0
+            picked.append(order[cursor].item()); cursor += 1
+        return torch.tensor(picked)
     t0 = time.time()
     for step in range(1, a.steps + 1):
-        real = data[torch.randint(len(data), (a.batch,))]
+        real = data[next_indices() if a.epochs else torch.randint(len(data), (a.batch,))]
         if torch.rand(()) < 1.0:  # random horizontal flips, as the project does
             flip = torch.rand(a.batch) < 0.5
             real = torch.where(flip[:, None, None, None], real.flip(3), real)
