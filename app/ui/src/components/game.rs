@@ -8,7 +8,7 @@ use super::browser::draw_rgba;
 use super::{PageState, Worker};
 use crate::architecture::{grouped, shape, total};
 use model::anatomy::LayerSummary;
-use protocol::messages::Request;
+use protocol::messages::{FeatureMaps, NearestReport, Request};
 use protocol::verdict::{Judged, Scored, VerdictReport};
 
 /// One small image drawn from RGBA8 pixels.
@@ -54,10 +54,11 @@ pub fn GamePanel() -> impl IntoView {
                     on:click=move |_| worker.send(Request::StepG)>"Step G only"</button>
             </div>
             <div class="game-grid">
-                <Verdict/>
+                <Verdict verdict=state.verdict previous=state.previous_verdict nearest=state.nearest/>
                 <Losses verdict=state.verdict/>
             </div>
-            <Architecture/>
+            <Architecture architecture=state.architecture verdict=state.verdict
+                inspected=state.inspected activations=state.activations/>
         </section>
     }
 }
@@ -118,13 +119,17 @@ fn VerdictRow(
 
 /// D's verdict on a row of real and a row of generated images.
 #[component]
-fn Verdict() -> impl IntoView {
-    let state = expect_context::<PageState>();
+fn Verdict(
+    /// D's latest verdict.
+    verdict: RwSignal<Option<VerdictReport>>,
+    /// The one before, to show what a manual step changed.
+    previous: RwSignal<Option<VerdictReport>>,
+    /// The nearest training images of the image last clicked, shown under the rows.
+    nearest: RwSignal<Option<Result<NearestReport, String>>>,
+) -> impl IntoView {
     let body = move || {
-        let report = state.verdict.get()?;
-        let changes = state
-            .previous_verdict
-            .with(|p| p.as_ref().and_then(|p| report.changes(p)));
+        let report = verdict.get()?;
+        let changes = previous.with(|p| p.as_ref().and_then(|p| report.changes(p)));
         let (real_before, fake_before) = match changes {
             Some((r, f)) => (
                 Some(r.into_iter().map(|(b, _)| b).collect::<Vec<_>>()),
@@ -164,13 +169,13 @@ fn Verdict() -> impl IntoView {
                     <VerdictRow row=fake_row before=fake_before size=size kind="fake"/>
                 </div>
                 {after.map(|text| view! { <p class="explain" data-testid="verdict-after">{text}</p> })}
-                <Nearest/>
+                <Nearest nearest=nearest/>
             </div>
         }.into_any())
     };
     let worker = expect_context::<Worker>();
     // The worker's setting, as the latest verdict reports it (a new worker starts unmixed).
-    let mixed = move || state.verdict.with(|v| v.as_ref().is_some_and(|v| v.mixed));
+    let mixed = move || verdict.with(|v| v.as_ref().is_some_and(|v| v.mixed));
     view! {
         <div class="verdict" data-lesson="verdict">
             <h3>"What D says"</h3>
@@ -189,10 +194,12 @@ fn Verdict() -> impl IntoView {
 /// The training images nearest to the verdict image last clicked: a copy shows as a distance
 /// near 0.
 #[component]
-fn Nearest() -> impl IntoView {
-    let state = expect_context::<PageState>();
+fn Nearest(
+    /// The training images nearest to the image last clicked, or why there are none.
+    nearest: RwSignal<Option<Result<NearestReport, String>>>,
+) -> impl IntoView {
     move || {
-        state.nearest.get().map(|report| match report {
+        nearest.get().map(|report| match report {
             Ok(r) => {
                 let what = if r.real { "this training image" } else { "this generated image" };
                 let size = r.size;
@@ -249,6 +256,9 @@ fn Losses(
     }
 }
 
+/// The generator layer whose feature maps are shown, and those maps once read.
+type Inspection = (RwSignal<Option<usize>>, RwSignal<Option<FeatureMaps>>);
+
 /// One network as a stack of layers; the generator's layers open their feature maps.
 #[component]
 fn Network(
@@ -258,10 +268,10 @@ fn Network(
     key: &'static str,
     /// Its layers.
     layers: Vec<LayerSummary>,
-    /// Whether a click shows the layer's feature maps.
-    inspect: bool,
+    /// Where a click on a layer asks for its feature maps (the layer inspected, its maps);
+    /// `None`: the layers are not clickable.
+    inspect: Option<Inspection>,
 ) -> impl IntoView {
-    let state = expect_context::<PageState>();
     let worker = expect_context::<Worker>();
     let sum = total(&layers);
     let rows = layers
@@ -269,19 +279,20 @@ fn Network(
         .enumerate()
         .map(|(i, layer)| {
             let [b, c, h, w] = layer.output;
-            let clickable = inspect && i > 0;
+            let clickable = inspect.filter(|_| i > 0);
             let open = move |_| {
-                if clickable {
-                    state.activations.set(None);
-                    state.inspected.set(Some(i));
+                if let Some((inspected, activations)) = clickable {
+                    activations.set(None);
+                    inspected.set(Some(i));
                     worker.send(Request::Activations { layer: i });
                 }
             };
-            let selected = move || clickable && state.inspected.get() == Some(i);
+            let selected =
+                move || clickable.is_some_and(|(inspected, _)| inspected.get() == Some(i));
             view! {
                 <li class="layer" class:selected=selected data-testid=format!("{key}-layer")
                     data-shape=format!("{b},{c},{h},{w}") data-parameters=layer.parameters.to_string()>
-                    {if clickable {
+                    {if clickable.is_some() {
                         view! {
                             <button class="layer-op" on:click=open
                                 title="Show this layer's feature maps for the grid's first image">
@@ -310,18 +321,26 @@ fn Network(
 
 /// Both networks as built now, and the feature maps of the chosen generator layer.
 #[component]
-fn Architecture() -> impl IntoView {
-    let state = expect_context::<PageState>();
+fn Architecture(
+    /// Both networks layer by layer, as built now.
+    architecture: RwSignal<Option<model::anatomy::Architecture>>,
+    /// D's latest verdict: the feature maps shown are read again with each.
+    verdict: RwSignal<Option<VerdictReport>>,
+    /// The generator layer whose feature maps are shown (a click on a layer sets it).
+    inspected: RwSignal<Option<usize>>,
+    /// Its feature maps, once read.
+    activations: RwSignal<Option<FeatureMaps>>,
+) -> impl IntoView {
     let worker = expect_context::<Worker>();
     // The shown feature maps follow the model as it trains: read them again with each verdict.
     Effect::new(move |_| {
-        let fresh = state.verdict.with(|v| v.as_ref().map(|v| v.version));
-        if let (Some(_), Some(layer)) = (fresh, state.inspected.get_untracked()) {
+        let fresh = verdict.with(|v| v.as_ref().map(|v| v.version));
+        if let (Some(_), Some(layer)) = (fresh, inspected.get_untracked()) {
             worker.send(Request::Activations { layer });
         }
     });
     let maps = move || {
-        let report = state.activations.get()?;
+        let report = activations.get()?;
         Some(match report.maps {
             Ok(maps) => {
                 let side = report.side;
@@ -352,10 +371,10 @@ fn Architecture() -> impl IntoView {
                 "D halves the image with each strided convolution, and a last 4×4 convolution leaves one number. Neither has pooling or fully connected hidden layers. "
                 "Click a layer of G to see what it draws."
             </p>
-            {move || state.architecture.get().map(|a| view! {
+            {move || architecture.get().map(|a| view! {
                 <div class="networks">
-                    <Network title="Generator G" key="generator" layers=a.generator inspect=true/>
-                    <Network title="Discriminator D" key="discriminator" layers=a.discriminator inspect=false/>
+                    <Network title="Generator G" key="generator" layers=a.generator inspect=Some((inspected, activations))/>
+                    <Network title="Discriminator D" key="discriminator" layers=a.discriminator inspect=None/>
                 </div>
             })}
             {maps}

@@ -9,9 +9,11 @@ use super::browser::{download_png, draw_rgba, files_of, read_bytes};
 use super::charts::Chart;
 use super::{PageState, Worker};
 use crate::chart_geometry::Series;
+use crate::timelapse::Timelapse;
 use model::health::Alarm;
 use model::health::Fallback;
 use protocol::messages::{AlarmReport, ByteBuf, QUALITY_SEEDS, Request};
+use protocol::saved_runs::SavedRun;
 
 /// Below this ratio of the samples' nearest-image distance to the data's own spacing, the
 /// samples look like copies of training images.
@@ -137,7 +139,7 @@ pub fn LivePanel() -> impl IntoView {
                 </label>
             })}
             <p class="stats" data-testid="stats">{stats}</p>
-            <Replay/>
+            <Replay timelapse=state.timelapse/>
             // The exact values too, for a reader (or a test) checking that a resumed run is
             // the same run.
             <p class="losses" data-testid="losses"
@@ -199,7 +201,7 @@ pub fn LivePanel() -> impl IntoView {
                     </Show>
                 })}
             </p>
-            <AlarmBanner/>
+            <AlarmBanner alarm=state.alarm autosave=state.saved.last/>
             <div class="buttons">
                 <button on:click=move |_| worker.send(Request::SaveCheckpoint)>"Download checkpoint"</button>
                 <label class="button">"Load checkpoint…"
@@ -217,13 +219,15 @@ const TIMELAPSE_FRAME_MS: u32 = 250;
 
 /// The timelapse: a scrubber over the kept sample grids, and their export as a GIF.
 #[component]
-fn Replay() -> impl IntoView {
-    let state = expect_context::<PageState>();
+fn Replay(
+    /// The sample grids kept over the run.
+    timelapse: RwSignal<Timelapse>,
+) -> impl IntoView {
     let worker = expect_context::<Worker>();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     // The frame shown; `None` follows the latest.
     let chosen = RwSignal::new(None::<usize>);
-    let count = move || state.timelapse.with(|t| t.frames().len());
+    let count = move || timelapse.with(|t| t.frames().len());
     let index = move || {
         let n = count();
         chosen
@@ -233,19 +237,15 @@ fn Replay() -> impl IntoView {
     };
     Effect::new(move |_| {
         let i = index();
-        state.timelapse.with(|t| {
+        timelapse.with(|t| {
             if let (Some(f), Some(c)) = (t.frames().get(i), canvas.get()) {
                 draw_rgba(&c, f.width, f.height, &f.rgba);
             }
         })
     });
-    let step = move || {
-        state
-            .timelapse
-            .with(|t| t.frames().get(index()).map(|f| f.step))
-    };
+    let step = move || timelapse.with(|t| t.frames().get(index()).map(|f| f.step));
     let export = move |_| {
-        let request = state.timelapse.with_untracked(|t| {
+        let request = timelapse.with_untracked(|t| {
             let first = t.frames().first()?;
             Some(Request::TimelapseGif {
                 width: first.width,
@@ -330,11 +330,16 @@ fn explain(alarm: &Alarm) -> &'static str {
 
 /// The run is falling apart (or swings): what was seen, why it matters, and the way back.
 #[component]
-fn AlarmBanner() -> impl IntoView {
-    let state = expect_context::<PageState>();
+fn AlarmBanner(
+    /// The run's alarm, until dismissed (Dismiss and Keep training clear it).
+    alarm: RwSignal<Option<AlarmReport>>,
+    /// The newest autosave, offered after non-finite losses where no good state is in memory.
+    autosave: RwSignal<Option<SavedRun>>,
+) -> impl IntoView {
     let worker = expect_context::<Worker>();
+    let report = alarm;
     view! {
-        {move || state.alarm.get().map(|AlarmReport { alarm, back_to, restored }| view! {
+        {move || report.get().map(|AlarmReport { alarm, back_to, restored }| view! {
             <div class="alarm" role="alert" data-testid="alarm" data-pauses=alarm.pauses().to_string()>
                 <p><strong>{if alarm.pauses() {
                     "Training paused: the run is falling apart. "
@@ -357,7 +362,7 @@ fn AlarmBanner() -> impl IntoView {
                         </button>
                     })}
                     {(back_to.is_none() && matches!(alarm, Alarm::NonFinite { .. }))
-                        .then(|| state.saved.last.get())
+                        .then(|| autosave.get())
                         .flatten()
                         .map(|run| view! {
                             <button class="primary" data-testid="go-back-autosave"
@@ -367,11 +372,11 @@ fn AlarmBanner() -> impl IntoView {
                         })}
                     {(!matches!(alarm, Alarm::NonFinite { .. }) && alarm.pauses()).then(|| view! {
                         <button data-testid="keep-training" on:click=move |_| {
-                            state.alarm.set(None);
+                            report.set(None);
                             worker.send(Request::Train);
                         }>"Keep training"</button>
                     })}
-                    <button on:click=move |_| state.alarm.set(None)>"Dismiss"</button>
+                    <button on:click=move |_| report.set(None)>"Dismiss"</button>
                 </p>
             </div>
         })}
