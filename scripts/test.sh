@@ -26,6 +26,9 @@ node --test tests/bench/wasm-crates.test.mjs
 # Every script parses (syntax only, `bash -n`; the benches that need PyTorch, perf or a GPU run
 # elsewhere).
 for script in scripts/*.sh tests/bench/*/*.sh; do bash -n "$script"; done
+# …and so does every Node script a README names that the tests do not run (benches, the
+# README's screenshot).
+for script in tests/bench/*.mjs tests/docs/*.mjs; do node --check "$script"; done
 
 # Two jobs run beside others: the native tests beside the page's build, the GPU backends'
 # type-check beside the end-to-end tests. Each in a process group of its own (set -m), so that

@@ -263,6 +263,7 @@ impl Page {
     }
 
     /// Applies one message from the worker to the signals; returns what else to do.
+    #[must_use = "the effects are the browser's part of the message: downloads, the explorer's and the autosave's state"]
     pub fn apply(self, response: Response) -> Vec<Effect> {
         let mut effects = Vec::new();
         match response {

@@ -139,7 +139,7 @@ pub struct Args {
     /// samples).
     #[arg(long, default_value_t = GanConfig::new().ada_max)]
     pub ada_max: f64,
-    /// Write an 8×8 sample grid every N steps.
+    /// Write an 8×8 sample grid every N steps (0: only the final one).
     #[arg(long, default_value_t = 250)]
     pub sample_every: u64,
     /// Measure the samples' quality (SWD to the training images) every N steps; 0: never.
@@ -151,7 +151,7 @@ pub struct Args {
     /// The best state is always written to OUT/best.gan.
     #[arg(long, value_enum, default_value_t = OnCollapse::Warn)]
     pub on_collapse: OnCollapse,
-    /// Write the checkpoint every N steps.
+    /// Write the checkpoint every N steps (0: only at the end).
     #[arg(long, default_value_t = 1000)]
     pub checkpoint_every: u64,
     /// Read the losses back (and wait for the device) every N steps.
