@@ -391,6 +391,11 @@ mod tests {
     use protocol::messages::{Request, Ticket, WorkerError};
     use protocol::saved_runs::PageSnapshot;
 
+    /// Applies a message whose effects the test does not look at.
+    fn feed(page: Page, response: Response) {
+        let _ = page.apply(response);
+    }
+
     fn report(step: u64) -> StepReport {
         StepReport {
             step,
@@ -436,13 +441,13 @@ mod tests {
     /// A page that has trained `steps` steps on `source`, with one grid and a quality measure.
     fn trained(steps: u64, source: Source) -> Page {
         let page = Page::new();
-        page.apply(installed(0, Installed::Started));
-        page.apply(Response::Dataset(data(source)));
+        feed(page, installed(0, Installed::Started));
+        feed(page, Response::Dataset(data(source)));
         for step in 1..=steps {
-            page.apply(Response::Step(report(step)));
+            feed(page, Response::Step(report(step)));
         }
-        page.apply(Response::Samples(grid(steps)));
-        page.apply(quality(steps));
+        feed(page, Response::Samples(grid(steps)));
+        feed(page, quality(steps));
         page
     }
 
@@ -496,8 +501,8 @@ mod tests {
                 1,
             )
         };
-        page.apply(Response::Verdict(verdict(0.1)));
-        page.apply(Response::Verdict(verdict(0.9)));
+        feed(page, Response::Verdict(verdict(0.1)));
+        feed(page, Response::Verdict(verdict(0.9)));
         assert_eq!(page.verdict.get_untracked(), Some(verdict(0.9)));
         assert_eq!(page.previous_verdict.get_untracked(), Some(verdict(0.1)));
         // Feature maps only for the layer still asked for.
@@ -507,18 +512,18 @@ mod tests {
             maps: Ok(Vec::new()),
         };
         page.inspected.set(Some(2));
-        page.apply(Response::Activations(maps(1)));
+        feed(page, Response::Activations(maps(1)));
         assert_eq!(page.activations.get_untracked(), None, "a click moved on");
-        page.apply(Response::Activations(maps(2)));
+        feed(page, Response::Activations(maps(2)));
         assert_eq!(page.activations.get_untracked(), Some(maps(2)));
-        page.apply(Response::Nearest(Err("no images".into())));
+        feed(page, Response::Nearest(Err("no images".into())));
         assert_eq!(page.nearest.get_untracked(), Some(Err("no images".into())));
     }
 
     #[test]
     fn the_device_its_measurement_and_the_training_loop() {
         let page = Page::new();
-        page.apply(Response::Measuring);
+        feed(page, Response::Measuring);
         assert!(page.measuring.get_untracked());
         assert!(!page.idle(), "no device yet");
         let cpu = |measured| DeviceInfo::Cpu {
@@ -538,11 +543,11 @@ mod tests {
             page.apply(Response::Device(cpu(Some(measurement(true))))),
             vec![]
         );
-        page.apply(Response::Running(true));
+        feed(page, Response::Running(true));
         assert!(!page.idle(), "training");
-        page.apply(Response::Running(false));
-        page.apply(Response::Idle);
-        page.apply(Response::Idle);
+        feed(page, Response::Running(false));
+        feed(page, Response::Idle);
+        feed(page, Response::Idle);
         assert_eq!(page.runs_ended.get_untracked(), 2);
         assert!(page.idle());
     }
@@ -555,19 +560,25 @@ mod tests {
             name: format!("{id}.png"),
             rgba: vec![0; 4],
         };
-        page.apply(Response::ImagesAdded(vec![thumbnail(1), thumbnail(2)]));
-        page.apply(Response::ImagesAdded(vec![thumbnail(3)]));
+        feed(
+            page,
+            Response::ImagesAdded(vec![thumbnail(1), thumbnail(2)]),
+        );
+        feed(page, Response::ImagesAdded(vec![thumbnail(3)]));
         assert_eq!(page.thumbnails.with_untracked(Vec::len), 3);
-        page.apply(Response::ImagesRejected(vec![(
-            "a.txt".into(),
-            "not an image".into(),
-        )]));
+        feed(
+            page,
+            Response::ImagesRejected(vec![("a.txt".into(), "not an image".into())]),
+        );
         assert_eq!(page.rejected.with_untracked(Vec::len), 1);
-        page.apply(Response::ImageCount(2));
+        feed(page, Response::ImageCount(2));
         assert_eq!(page.thumbnails.with_untracked(Vec::len), 3, "a count alone");
-        page.apply(Response::ImageCount(0));
+        feed(page, Response::ImageCount(0));
         assert_eq!(page.thumbnails.with_untracked(Vec::len), 0, "cleared");
-        page.apply(Response::Dataset(data(Source::Builtin(Builtin::Digits))));
+        feed(
+            page,
+            Response::Dataset(data(Source::Builtin(Builtin::Digits))),
+        );
         assert_eq!(page.dataset.get_untracked(), ("rings".into(), 512));
         assert_eq!(
             page.source.get_untracked(),
@@ -603,10 +614,13 @@ mod tests {
         // The user asked to move to the CPU: the move waits for the model's snapshot.
         let page = trained(10, Source::User);
         page.switching.set(Some(DeviceChoice::Cpu));
-        page.apply(Response::Snapshot {
-            step: 8,
-            bytes: vec![1, 2, 3],
-        });
+        feed(
+            page,
+            Response::Snapshot {
+                step: 8,
+                bytes: vec![1, 2, 3],
+            },
+        );
         assert_eq!(page.switching.get_untracked(), None);
         assert_eq!(page.switch_ready.get_untracked(), Some(DeviceChoice::Cpu));
         assert_eq!(page.snapshot.get_untracked(), Some((8, vec![1, 2, 3])));
@@ -621,8 +635,8 @@ mod tests {
     #[test]
     fn recovery_a_lost_device_an_alarm_and_going_back() {
         let page = trained(10, Source::User);
-        page.apply(Response::Running(true));
-        page.apply(Response::DeviceLost("GPU reset".into()));
+        feed(page, Response::Running(true));
+        feed(page, Response::DeviceLost("GPU reset".into()));
         assert!(!page.running.get_untracked());
         assert_eq!(page.lost.get_untracked(), Some("GPU reset".into()));
         // Non-finite losses: the worker already went back; the step shown follows.
@@ -631,13 +645,13 @@ mod tests {
             back_to: Some(Fallback { step: 7, swd: None }),
             restored,
         };
-        page.apply(Response::Alarm(alarm(false)));
+        feed(page, Response::Alarm(alarm(false)));
         assert_eq!(page.last_step.get_untracked().map(|s| s.step), Some(10));
-        page.apply(Response::Alarm(alarm(true)));
+        feed(page, Response::Alarm(alarm(true)));
         assert_eq!(page.last_step.get_untracked().map(|s| s.step), Some(7));
         assert_eq!(page.alarm.get_untracked(), Some(alarm(true)));
         // Going back on request clears the alarm.
-        page.apply(Response::WentBack(4));
+        feed(page, Response::WentBack(4));
         assert_eq!(page.alarm.get_untracked(), None);
         assert_eq!(page.last_step.get_untracked().map(|s| s.step), Some(4));
     }
@@ -671,7 +685,7 @@ mod tests {
         assert_eq!(page.quality.get_untracked(), Some((40, 60.0, 0.8)));
         assert_eq!(page.last_step.get_untracked(), Some(report(40)));
         // Trained on natively after the page saved it: its step, without the page's numbers.
-        page.apply(installed(90, project(Some(report(40)))));
+        feed(page, installed(90, project(Some(report(40)))));
         let shown = page.last_step.get_untracked().unwrap();
         assert_eq!((shown.step, shown.epoch), (90, 2));
         assert_eq!(shown.values, StepValues::default());
