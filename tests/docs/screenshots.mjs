@@ -1,12 +1,17 @@
-// The README's first picture, made from the built page: the page after training, as a visitor
-// would leave it — the handwritten digits (real images, a built-in set) learnt on the CPU device
-// by a narrow model (width 16, grey, batch 32) for `--steps` steps, paused, the sample grid,
-// the charts and D's verdict in view. Writes docs/screenshot.png (or `--out`).
+// The README's pictures, made from the built page (`--only` one of them):
+// - `page` → docs/screenshot.png, the first picture: the page after training, as a visitor would
+//   leave it — the handwritten digits (real images, a built-in set) learnt on the CPU device by a
+//   narrow model (width 16, grey, batch 32) for `--steps` steps, paused, the sample grid and the
+//   charts in view;
+// - `lab` → docs/lab.png: the 2-D lab after 500 steps at its defaults (the ring of eight
+//   Gaussians);
+// - `explorer` → docs/explorer.png: the explorer alone (`#hide=lab,data,train,live,game`) on the
+//   pretrained digits generator, its interpolation strip drawn.
 //
-//   trunk build --release && node tests/docs/screenshots.mjs [--steps 1200] [--out docs/screenshot.png]
+//   trunk build --release && node tests/docs/screenshots.mjs [--only page|lab|explorer] [--steps 1200]
 //
-// About 1–2 minutes on a 2-core machine. Not part of the test command (it only checks that this
-// file parses): a picture is looked at, not asserted.
+// About 2 minutes on a 2-core machine, each run seeded (the same pictures again). Not part of the
+// test command (it only checks that this file parses): a picture is looked at, not asserted.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer, launchBrowser, root } from '../e2e/harness.mjs';
@@ -14,16 +19,18 @@ import { Playground } from '../e2e/playground.mjs';
 
 const { values: args } = parseArgs({
   options: {
+    only: { type: 'string', default: '' },
     steps: { type: 'string', default: '1200' },
-    out: { type: 'string', default: join(root, 'docs', 'screenshot.png') },
     dist: { type: 'string', default: join(root, 'dist') },
   },
 });
 
-const server = await startServer(args.dist);
-const browser = await launchBrowser();
-try {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1250 } });
+const docs = join(root, 'docs');
+const TIMEOUT = 300_000;
+const wanted = (name) => !args.only || args.only === name;
+
+/** The page after `--steps` steps on the digits: docs/screenshot.png. */
+async function trainedPage(context) {
   const app = await Playground.open(context, `${server.url}?cpu`);
   await app.ready();
   await app.page.click('[data-testid="builtin-2"]'); // Handwritten digits (UCI)
@@ -34,14 +41,56 @@ try {
   await app.page.click('[data-testid="step"]');
   await app.page.waitForFunction(
     (s) => Number(document.querySelector('[data-testid="samples"]')?.dataset.step) === s,
-    step, { timeout: 120_000 },
+    step, { timeout: TIMEOUT },
   );
   // The form folded again: the picture is about what the page shows, not its settings.
   await app.page.click('[data-testid="hyper-parameters"]');
   await app.page.evaluate(() => window.scrollTo(0, 0));
-  await app.page.screenshot({ path: args.out });
-  console.log(`step ${step} after ${((Date.now() - started) / 1000).toFixed(0)} s: ${args.out}`);
-  await context.close();
+  await app.page.screenshot({ path: join(docs, 'screenshot.png') });
+  console.log(`page: step ${step} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** The 2-D lab after 500 steps at its defaults: docs/lab.png. */
+async function lab(context) {
+  const page = await context.newPage();
+  await page.goto(`${server.url}?cpu`);
+  await page.click('[data-testid="lab-open"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="lab-step-count"]')?.textContent === '0', null, { timeout: TIMEOUT });
+  await page.click('[data-testid="lab-train"]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="lab-plane"]')?.dataset.step) >= 500, null, { timeout: TIMEOUT });
+  await page.click('[data-testid="lab-pause"]');
+  await page.waitForSelector('[data-testid="lab-train"]:not([disabled])', { timeout: TIMEOUT });
+  const step = await page.getAttribute('[data-testid="lab-plane"]', 'data-step');
+  await page.locator('[data-testid="lab"]').screenshot({ path: join(docs, 'lab.png') });
+  console.log(`lab: step ${step}`);
+}
+
+/** The explorer alone on the pretrained digits generator: docs/explorer.png. */
+async function explorer(context) {
+  const page = await context.newPage();
+  await page.goto(`${server.url}?cpu#hide=lab,data,train,live,game`);
+  await page.waitForFunction(() => {
+    const preview = document.querySelector('[data-testid="preview"]');
+    return Number(preview?.dataset.drawn) > 0 && preview?.dataset.pending === 'false'
+      && document.querySelectorAll('[data-testid="strip-frame"]').length > 0;
+  }, null, { timeout: TIMEOUT });
+  await page.screenshot({ path: join(docs, 'explorer.png'), fullPage: true });
+  console.log('explorer: drawn');
+}
+
+const server = await startServer(args.dist);
+const browser = await launchBrowser();
+try {
+  for (const [name, make, viewport] of [
+    ['page', trainedPage, { width: 1400, height: 1250 }],
+    ['lab', lab, { width: 1400, height: 1000 }],
+    ['explorer', explorer, { width: 1400, height: 1000 }],
+  ]) {
+    if (!wanted(name)) continue;
+    const context = await browser.newContext({ viewport });
+    await make(context);
+    await context.close();
+  }
 } finally {
   await browser.close();
   await server.close();
