@@ -237,8 +237,9 @@ test('the failures come on cue and their remedies mend them: mode collapse, a va
   assert.equal(await lab.step(), step, 'the same networks, not a new game');
   await lab.trainTo(step + 250);
   // G overshoots and circles the data for a while, and where the remedy lands depends on the
-  // frame trainTo paused at: natively, applied anywhere from step 500 to 900, 250–400 steps later
-  // G's mean had gone at least 1.2 of the 2.0 from the centre towards the data, often past it.
+  // frame trainTo paused at: natively, applied at every 10th step from 500 to 900 and read every
+  // 10 steps from 250 to 410 steps later, G's mean had gone at least 1.23 of the 2.0 from the
+  // centre towards the data (often past it); stuck at the centre it stays below 0.5.
   const real = await lab.reading('real-mean');
   const moved = await lab.reading('fake-mean');
   const towards = (moved[0] * real[0] + moved[1] * real[1]) / Math.hypot(...real);

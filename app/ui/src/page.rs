@@ -384,6 +384,7 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::timelapse::tests::grid;
     use model::StepValues;
     use model::health::{Alarm, Fallback};
     use protocol::data::Builtin;
@@ -405,15 +406,6 @@ mod tests {
                 ..Default::default()
             },
             ms: 10.0,
-        }
-    }
-
-    fn grid(step: u64) -> SampleGrid {
-        SampleGrid {
-            step,
-            width: 2,
-            height: 2,
-            rgba: vec![step as u8; 16],
         }
     }
 

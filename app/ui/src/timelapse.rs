@@ -68,10 +68,11 @@ impl Timelapse {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn grid(step: u64) -> SampleGrid {
+    /// A 2×2 grid of `step`, each byte `step` (shared with the page's reducer tests).
+    pub(crate) fn grid(step: u64) -> SampleGrid {
         SampleGrid {
             step,
             width: 2,

@@ -65,7 +65,6 @@ pub fn training_pixels(
 ) -> anyhow::Result<Vec<f32>> {
     Ok(match (&args.data, args.builtin) {
         (Some(dir), _) => load_folder(dir, config, args.resize)?,
-        (None, None) if project.is_some() => project.expect("checked").pixels(config),
         (None, Some(b)) => {
             let (count, channels, size) = (args.builtin_count, config.channels, config.image_size);
             match b {
@@ -74,7 +73,10 @@ pub fn training_pixels(
                 Builtin::Stripes => Procedural::Stripes.pixels(count, channels, size, config.seed),
             }
         }
-        (None, None) => bail!("give --data DIR, --builtin NAME or --resume a project file"),
+        (None, None) => match project {
+            Some(project) => project.pixels(config),
+            None => bail!("give --data DIR, --builtin NAME or --resume a project file"),
+        },
     })
 }
 
