@@ -4,9 +4,10 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${TRUNK_STAGING_DIR:?run by trunk as a post_build hook, or with TRUNK_STAGING_DIR set}"
-# Kept at the first visit: what the page needs to open, train on the CPU and draw the explorer;
+# Kept at the first visit: what the page needs to open, train on the CPU and draw the explorer
+# (its opening generator, protocol's `Showcase::OPENING`);
 # of the two CPU workers, the one this browser will load (sw.js asks whether it has relaxed SIMD).
-at_once='^(index\.html|app\.js|app_bg\.wasm|style\.css|icon\.svg|pretrained/digits\.gan)$'
+at_once='^(index\.html|app\.js|app_bg\.wasm|style\.css|icon\.svg|pretrained/faces\.gan)$'
 cpu_worker='^worker_cpu(\.js|_bg\.wasm|_loader\.js)$'
 cpu_worker_relaxed='^worker_cpu_relaxed(\.js|_bg\.wasm|_loader\.js)$'
 files=""

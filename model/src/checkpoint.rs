@@ -144,8 +144,10 @@ pub fn save_half(gan: &Gan, data: Option<&DataPosition>) -> Result<Vec<u8>, Chec
 /// A pretrained generator for the page ([`save_half`]): the averaged generator, where there is
 /// one, in the generator's place (no separate average), its batch-norm statistics already those
 /// of the batch `z` (the page's fixed grid z, which the explorer would otherwise compute at
-/// every load): the explorer draws with it as it is ([`is_calibrated`]). Training resumed from
-/// it starts from that average.
+/// every load): the explorer draws with it as it is ([`is_calibrated`]). No discriminator: the
+/// explorer never uses it, and without it a width-64 generator fits the 2 MB a visitor should
+/// fetch (1.8 MB; with D 3.2 MB). Training resumed from it starts from that average with a fresh
+/// discriminator.
 pub fn save_shipped(
     gan: &Gan,
     data: Option<&DataPosition>,
@@ -166,7 +168,8 @@ pub fn is_calibrated(bytes: &[u8]) -> Result<bool, CheckpointError> {
     Ok(Sections::parse(bytes)?.state()?.calibrated)
 }
 
-/// `gan`'s file in half precision with `generator` and `ema` as its generators.
+/// `gan`'s file in half precision with `generator` and `ema` as its generators; a calibrated
+/// (shipped) file leaves the discriminator out.
 fn half_file(
     gan: &Gan,
     generator: Generator,
@@ -175,7 +178,11 @@ fn half_file(
     calibrated: bool,
 ) -> Result<Vec<u8>, CheckpointError> {
     let generator = record_bytes(generator.map(&mut ToHalf))?;
-    let discriminator = record_bytes(gan.discriminator.clone().valid().map(&mut ToHalf))?;
+    let discriminator = if calibrated {
+        Vec::new()
+    } else {
+        record_bytes(gan.discriminator.clone().valid().map(&mut ToHalf))?
+    };
     let ema = ema
         .map(|ema| record_bytes(ema.valid().map(&mut ToHalf)))
         .transpose()?;
@@ -374,11 +381,13 @@ fn load_sections(sections: &Sections, device: &Device) -> Result<Gan, Checkpoint
     let generator = Generator::new(&config, &plain)
         .try_load_record(record(sections.parts[section::GENERATOR]).map_err(mismatch("generator"))?)
         .map_err(mismatch("generator"))?;
-    let discriminator = Discriminator::new(&config, &plain)
-        .try_load_record(
-            record(sections.parts[section::DISCRIMINATOR]).map_err(mismatch("discriminator"))?,
-        )
-        .map_err(mismatch("discriminator"))?;
+    // A shipped generator has no discriminator: a run resumed from it starts D afresh.
+    let discriminator = match sections.parts[section::DISCRIMINATOR] {
+        [] => Gan::initial_discriminator(&config, &plain),
+        bytes => Discriminator::new(&config, &plain)
+            .try_load_record(record(bytes).map_err(mismatch("discriminator"))?)
+            .map_err(mismatch("discriminator"))?,
+    };
     let mut gan = Gan::from_parts(config, generator, discriminator, device);
     // Empty optimiser sections (a checkpoint saved without them) leave Adam fresh; versions
     // 1–3 hold burn's optimiser records.
@@ -822,6 +831,15 @@ mod tests {
         assert!(is_calibrated(&shipped).unwrap());
         assert!(!is_calibrated(&save_half(&gan, None).unwrap()).unwrap());
         assert!(!is_calibrated(&save(&gan, None).unwrap()).unwrap());
+        // Without the discriminator (the explorer's file), yet a run can start from it.
+        assert!(Sections::parse(&shipped).unwrap().parts[section::DISCRIMINATOR].is_empty());
+        let resumed = load(&shipped, &Device::flex()).unwrap();
+        assert_eq!(resumed.step, gan.step);
+        let fresh = Gan::initial_discriminator(&gan.config, &Device::flex());
+        assert!(
+            floats(&resumed.discriminator) == floats(&fresh),
+            "D starts afresh"
+        );
         // Drawn as it is, it draws what the generator calibrated on those z would.
         let (_, _, generator) = load_generator(&shipped, &Device::flex()).unwrap();
         let flat = |z: &[Vec<f32>]| {

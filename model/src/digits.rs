@@ -4,25 +4,24 @@
 use image::DynamicImage;
 
 use crate::images::prepare;
+use crate::sheet::SpriteSheet;
 
-/// The sprite sheet: 8×8 grey tiles, [`PER_ROW`] to a row.
+/// The sprite sheet: 8×8 grey tiles, 45 to a row.
 const SHEET_PNG: &[u8] = include_bytes!("../../public/datasets/digits.png");
-/// Tiles per row of the sheet.
-const PER_ROW: usize = 45;
-/// Side of one tile.
-const TILE: u32 = 8;
 /// Digits in the sheet.
 pub const COUNT: usize = 1797;
+/// The sheet's layout.
+const SHEET: SpriteSheet = SpriteSheet {
+    tile: 8,
+    per_row: 45,
+    count: COUNT,
+};
 
 /// Every digit as an 8×8 image.
 pub fn images() -> Vec<DynamicImage> {
-    let sheet = image::load_from_memory(SHEET_PNG).expect("the shipped digits sheet decodes");
-    (0..COUNT)
-        .map(|i| {
-            let (x, y) = ((i % PER_ROW) as u32 * TILE, (i / PER_ROW) as u32 * TILE);
-            sheet.crop_imm(x, y, TILE, TILE)
-        })
-        .collect()
+    SHEET
+        .cut(SHEET_PNG)
+        .expect("the shipped digits sheet decodes")
 }
 
 /// The first `limit` digits as `count × channels × size × size` pixels in [-1, 1].

@@ -14,7 +14,7 @@
 //!   burn-free).
 //!
 //! Without the default `burn` feature only the burn-free part is built (what the page's UI
-//! links): [`config`], [`latent`], [`health`], [`limits`], [`procedural`] sets' names, the loss terms of [`loss`], the layer
+//! links): [`config`], [`latent`], [`health`], [`limits`], [`procedural`] and [`emoji`] sets' names, the loss terms of [`loss`], the layer
 //! summaries of [`anatomy`], the directions of [`principal`] and [`StepValues`].
 
 #[cfg(feature = "burn")]
@@ -35,6 +35,7 @@ pub mod data;
 pub mod digits;
 #[cfg(feature = "burn")]
 pub mod discriminator;
+pub mod emoji;
 #[cfg(feature = "burn")]
 pub mod generator;
 #[cfg(feature = "burn")]
@@ -56,6 +57,8 @@ pub mod principal;
 pub mod procedural;
 #[cfg(feature = "burn")]
 pub mod project;
+#[cfg(feature = "burn")]
+pub mod sheet;
 #[cfg(feature = "burn")]
 pub mod snapshot;
 mod step_values;

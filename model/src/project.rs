@@ -35,6 +35,8 @@ pub enum ProjectData {
     },
     /// The UCI handwritten digits shipped with the page.
     Digits,
+    /// A set of emoji shipped with the page as a sheet.
+    Emoji(crate::emoji::EmojiSet),
     /// The images in the file.
     Images,
 }
@@ -190,13 +192,23 @@ impl Project {
 
     /// The training images for `config` (`count × channels × size × size` in [-1, 1]), as the
     /// page builds them: the same pixels on every machine, so a resumed run is the same run.
-    pub fn pixels(&self, config: &GanConfig) -> Vec<f32> {
+    /// An emoji set's sheet is read from the repository's `public/datasets/` (native tools).
+    #[cfg(not(target_family = "wasm"))]
+    pub fn pixels(&self, config: &GanConfig) -> Result<Vec<f32>, String> {
         let (channels, size) = (config.channels, config.image_size);
-        match self.data {
+        Ok(match self.data {
             ProjectData::Drawn { kind, count } => kind.pixels(count, channels, size, config.seed),
             ProjectData::Digits => crate::digits::pixels(usize::MAX, channels, size),
+            ProjectData::Emoji(set) => {
+                let png = set.read_shipped().map_err(|e| e.to_string())?;
+                let images = set.images(&png).map_err(|e| e.to_string())?;
+                images
+                    .iter()
+                    .flat_map(|i| crate::images::prepare(i, size, channels))
+                    .collect()
+            }
             ProjectData::Images => images_pixels(self.images.iter().map(|i| &i.image), config),
-        }
+        })
     }
 }
 
@@ -250,9 +262,18 @@ mod tests {
         let back = Project::from_bytes(&bytes).unwrap();
         assert_eq!(back, project);
         assert_eq!(back.model_summary().unwrap().1, 0);
-        let pixels = back.pixels(&back.model_summary().unwrap().0);
+        let config = back.model_summary().unwrap().0;
+        let pixels = back.pixels(&config).unwrap();
         assert_eq!(pixels.len(), 3 * 3 * 32 * 32);
         assert!(pixels.iter().all(|p| (-1.0..=1.0).contains(p)));
+        // A project on an emoji set keeps only the set's name, and trains on its sheet.
+        let emoji = Project {
+            data: ProjectData::Emoji(crate::emoji::EmojiSet::Faces),
+            ..project
+        };
+        let back = Project::from_bytes(&emoji.to_bytes()).unwrap();
+        assert_eq!(back.data, emoji.data);
+        assert_eq!(back.pixels(&config).unwrap().len(), 118 * 3 * 32 * 32);
     }
 
     #[test]

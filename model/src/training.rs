@@ -210,9 +210,14 @@ impl Gan {
         // built on the plain device, `from_parts` makes them autodiff leaves.
         let plain = device.clone().without_autodiff();
         let generator = crate::init::seeded(Generator::new(&config, &plain), config.seed);
-        let discriminator =
-            crate::init::seeded(Discriminator::new(&config, &plain), config.seed ^ 0xD15C);
+        let discriminator = Self::initial_discriminator(&config, &plain);
         Ok(Self::from_parts(config, generator, discriminator, device))
+    }
+
+    /// The discriminator a fresh run of `config` starts with (also a shipped generator's, which
+    /// has none), on `device` as it is.
+    pub fn initial_discriminator(config: &GanConfig, device: &Device) -> Discriminator {
+        crate::init::seeded(Discriminator::new(config, device), config.seed ^ 0xD15C)
     }
 
     /// A DCGAN from existing networks (e.g. a checkpoint), with fresh optimisers.

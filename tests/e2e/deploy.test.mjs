@@ -29,7 +29,7 @@ for (const base of ['/gan/', '/']) {
       await page.click('[data-testid="step"]');
       await page.waitForSelector('[data-testid="samples"][data-step="1"]', { timeout: TIMEOUT });
       await page.waitForFunction(() => Number(document.querySelector('[data-testid="preview"]')?.dataset.drawn) > 0, null, { timeout: TIMEOUT });
-      assert.match(await page.textContent('[data-testid="explorer"]'), /Pretrained on digits \(\d+ steps\)/, 'the pretrained generator loaded');
+      assert.match(await page.textContent('[data-testid="explorer"]'), /Pretrained on emoji faces \(\d+ steps\)/, 'the pretrained generator loaded');
       assert.deepEqual(failed, [], 'no failed request');
       assert.deepEqual(errors, [], 'no console error');
     } finally {

@@ -42,7 +42,7 @@ async function slide(page, testid, value) {
 
 test('the pretrained generator is there at once, and a z slider changes the preview', async () => {
   const { page, context, errors } = await openExplorer();
-  await page.waitForFunction(() => /Pretrained on digits \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: TIMEOUT });
+  await page.waitForFunction(() => /Pretrained on emoji faces \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: TIMEOUT });
   await waitDrawn(page, 0);
   assert.equal(await page.$$eval('[data-testid="z-sliders"] input', (s) => s.length), 64, 'a slider per dimension');
   const before = await canvasFingerprint(page, 'preview');
@@ -69,7 +69,7 @@ test('each slider move redraws the preview (latency printed, a generous bound), 
   const median = [...latencies].sort((x, y) => x - y)[latencies.length >> 1];
   assert.ok(median <= 250, `median slider-to-preview ${median} ms`);
   const sorted = [...latencies].sort((a, b) => a - b);
-  console.log(`# slider to preview on the CPU device (pretrained digits, not training): median ${sorted[sorted.length >> 1].toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms over ${sorted.length} moves (target 50 ms)`);
+  console.log(`# slider to preview on the CPU device (pretrained emoji faces, not training): median ${sorted[sorted.length >> 1].toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms over ${sorted.length} moves (target 50 ms)`);
 
   // 40 positions in one burst: at most one render runs and one waits, so only a few are drawn,
   // and the last drawn is the last position.

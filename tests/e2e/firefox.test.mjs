@@ -50,7 +50,7 @@ test('Firefox: the page says which device trains and why, and trains a step ther
 test('Firefox: the explorer draws the pretrained generator', async () => {
   const { page } = session;
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="preview"]')?.dataset.drawn) > 0, { timeout: TIMEOUT });
-  assert.match(await text('explorer'), /Pretrained on digits \(\d+ steps\)/);
+  assert.match(await text('explorer'), /Pretrained on emoji faces \(\d+ steps\)/);
 });
 
 test('Firefox: a bad file is refused with its reason, the good one loads', async () => {

@@ -10,8 +10,8 @@ const TIMEOUT = 180_000;
 
 test('after a step on the user\'s images, the explorer draws the user\'s model', async () => {
   const { page } = session;
-  await page.waitForFunction(() => /Pretrained on digits/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: TIMEOUT });
-  assert.ok(await page.isChecked('[data-testid="source-pretrained"]'), 'opens on the pretrained generator');
+  await page.waitForFunction(() => /Pretrained on emoji faces/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: TIMEOUT });
+  assert.ok(await page.isChecked('[data-testid="source-faces"]'), 'opens on the pretrained generator');
   const good = ['red-ring.png', 'green-square.jpg', 'blue-ring.gif', 'yellow-square.webp', 'purple-ring.bmp'];
   await page.setInputFiles('[data-testid="file-input"]', good.map((f) => join(fixtures, f)));
   await page.waitForFunction(() => /Your images \(5 images\)/.test(document.querySelector('[data-testid="dataset"]')?.textContent), null, { timeout: TIMEOUT });
@@ -20,8 +20,8 @@ test('after a step on the user\'s images, the explorer draws the user\'s model',
   await page.waitForSelector('[data-testid="explorer-follows"]', { timeout: TIMEOUT });
   assert.ok(await page.isChecked('[data-testid="source-training"]'), 'the explorer shows the user\'s model');
   // The user may go back to the pretrained generator, and it stays there.
-  await page.check('[data-testid="source-pretrained"]');
+  await page.check('[data-testid="source-faces"]');
   await page.click('[data-testid="step"]');
   await page.waitForSelector('[data-testid="samples"][data-step="2"]', { timeout: TIMEOUT });
-  assert.ok(await page.isChecked('[data-testid="source-pretrained"]'), 'the user\'s choice stands');
+  assert.ok(await page.isChecked('[data-testid="source-faces"]'), 'the user\'s choice stands');
 });

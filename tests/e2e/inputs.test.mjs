@@ -62,7 +62,7 @@ test('the built-in sets\' buttons choose them; Train on these and Clear all act 
   const { page, context, errors } = await openPage();
   const dataset = () => page.textContent('[data-testid="dataset"]');
   const labels = await page.$$eval('[data-testid^="builtin-"]', (b) => b.map((e) => e.textContent));
-  assert.equal(labels.length, 3);
+  assert.equal(labels.length, 5);
   for (let i = labels.length - 1; i >= 0; i -= 1) {
     await page.click(`[data-testid="builtin-${i}"]`);
     await page.waitForFunction((label) => document.querySelector('[data-testid="dataset"]')?.textContent.includes(label), labels[i], { timeout: TIMEOUT });

@@ -195,6 +195,16 @@ export class Playground {
     return this.page.textContent('[data-testid="dataset"]');
   }
 
+  /** Chooses the built-in set whose button reads `label`; waits until the page trains on it. */
+  async chooseBuiltin(label) {
+    await this.page.click(`[data-testid^="builtin-"]:text-is("${label}")`);
+    await this.page.waitForFunction(
+      (label) => document.querySelector('[data-testid="dataset"]')?.textContent.includes(`${label} (`),
+      label,
+      { timeout: TIMEOUT },
+    );
+  }
+
   /** The step the page shows (−1 before the first). */
   async step() {
     return this.page.$eval('[data-testid="stats"]', (p) => Number(/step (\d+) /.exec(p.textContent)?.[1] ?? -1));
@@ -296,7 +306,7 @@ export class Playground {
     await this.page.setInputFiles('[data-testid="project-input"]', file);
   }
 
-  /** Chooses the explorer's generator: 'pretrained' (digits), 'food' or 'training'. */
+  /** Chooses the explorer's generator by its link name ('faces', 'emoji', 'digits') or 'training'. */
   async chooseGenerator(name) {
     await this.page.check(`[data-testid="source-${name}"]`);
   }

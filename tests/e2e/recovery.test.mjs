@@ -1,6 +1,6 @@
 // Getting back what the user had, the ways the README promises: after non-finite losses with
 // no good state in memory (before the first kept state), the page offers the autosave and
-// goes back to it; offline, the WebGPU worker and the food generator come from the kept files.
+// goes back to it; offline, the WebGPU worker and the emoji generator come from the kept files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, useBrowser } from './harness.mjs';
@@ -41,26 +41,26 @@ test('NaN before any kept state: the page offers the autosave, and going back to
   await context.close();
 });
 
-test('offline: the WebGPU worker and the food generator, once used, come from the kept files', async (t) => {
+test('offline: the WebGPU worker and the emoji generator, once used, come from the kept files', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
   const { context, errors } = await session.freshContext();
-  // Online first: the page on WebGPU, the food generator chosen (both kept when first fetched).
+  // Online first: the page on WebGPU, the emoji generator chosen (both kept when first fetched).
   const app = await Playground.open(context, `${server.url}?gpu`);
   await app.waitForDevice(/Training on your GPU \(WebGPU/);
   await app.page.waitForSelector('[data-testid="offline"][data-ready="true"]', { timeout: TIMEOUT });
-  await app.page.check('[data-testid="source-food"]');
-  await app.page.waitForFunction(() => /Pretrained on food emoji \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: TIMEOUT });
+  await app.page.check('[data-testid="source-emoji"]');
+  await app.page.waitForFunction(() => /Pretrained on emoji \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: TIMEOUT });
   const link = app.page.url();
   await server.close();
-  // The server gone: the same link opens on WebGPU, trains a step, and draws the food generator.
+  // The server gone: the same link opens on WebGPU, trains a step, and draws the emoji generator.
   await app.page.goto(link);
   await app.waitForDevice(/Training on your GPU \(WebGPU/);
   await app.page.waitForSelector('[data-testid="samples"][data-step]', { timeout: TIMEOUT });
   await app.page.waitForSelector('[data-testid="step"]:not([disabled])', { timeout: TIMEOUT });
   await app.stepOnce();
-  assert.ok(await app.page.isChecked('[data-testid="source-food"]'), 'the link keeps the food generator');
-  await app.page.waitForFunction(() => /Pretrained on food emoji \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: TIMEOUT });
+  assert.ok(await app.page.isChecked('[data-testid="source-emoji"]'), 'the link keeps the emoji generator');
+  await app.page.waitForFunction(() => /Pretrained on emoji \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: TIMEOUT });
   await app.page.waitForFunction(() => Number(document.querySelector('[data-testid="preview"]')?.dataset.drawn) > 0, null, { timeout: TIMEOUT });
   assert.deepEqual(errors, [], 'no console errors');
   await context.close();

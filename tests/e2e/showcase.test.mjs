@@ -1,5 +1,5 @@
-// The second shipped generator (issue 12, part 4): the explorer opens on the digits and offers
-// a colourful one, pretrained on the food emoji, loaded only when chosen; its link opens it
+// The shipped generators (issues 12 and 33): the explorer opens on the emoji faces and offers
+// the others (all emoji, the digits), each loaded only when chosen; each one's link opens it
 // again; a broken file says so and leaves the others usable. Each test has its own context.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,46 +24,63 @@ async function open(url) {
   return { app, context, requests, errors };
 }
 
-test('the food generator loads when chosen, draws in colour, and its link opens it', async () => {
+// Each shipped generator other than the opening one: its link name, its label, and whether
+// it draws in colour.
+const others = [
+  { name: 'emoji', label: 'emoji', colour: true },
+  { name: 'digits', label: 'digits', colour: false },
+];
+
+test('the explorer opens on the emoji faces; each other generator loads when chosen, draws, and its link opens it', async () => {
   const { app, context, requests, errors } = await open(`${session.server.url}?cpu`);
-  await app.waitForExplorerText(/Pretrained on digits \(\d+ steps\)/);
+  await app.waitForExplorerText(/Pretrained on emoji faces \(\d+ steps\)/);
+  assert.ok(await app.page.isChecked('[data-testid="source-faces"]'));
   let drawn = await app.previewDrawn();
-  assert.ok((await app.previewColourShare()) < 0.01, 'the digits are grey');
-  assert.ok(!requests.some((p) => p.endsWith('/food.gan')), 'not fetched before it is chosen');
-
-  await app.chooseGenerator('food');
-  await app.waitForExplorerText(/Pretrained on food emoji \(\d+ steps\)/);
-  drawn = await app.previewDrawn(drawn);
-  assert.ok((await app.previewColourShare()) > 0.1, 'the food emoji are colourful');
-  assert.match(app.page.url(), /#src=food&/);
-
-  // The link, in another context: the explorer opens on the food generator.
-  const link = app.page.url();
+  assert.ok((await app.previewColourShare()) > 0.1, 'the faces are colourful');
+  for (const { name } of others) {
+    assert.ok(!requests.some((p) => p.endsWith(`/${name}.gan`)), `${name} not fetched before it is chosen`);
+  }
+  const links = [];
+  for (const { name, label, colour } of others) {
+    await app.chooseGenerator(name);
+    await app.waitForExplorerText(new RegExp(`Pretrained on ${label} \\(\\d+ steps\\)`));
+    drawn = await app.previewDrawn(drawn);
+    const share = await app.previewColourShare();
+    assert.ok(colour ? share > 0.1 : share < 0.01, `${name}: coloured share ${share}`);
+    assert.match(app.page.url(), new RegExp(`#src=${name}&`));
+    links.push(app.page.url());
+  }
   await context.close();
-  const again = await open(link);
+
+  // Each link, in another context: the explorer opens on its generator.
   await mkdir(screenshots, { recursive: true });
-  await again.app.waitForExplorerText(/Pretrained on food emoji \(\d+ steps\)/);
-  await again.app.previewDrawn();
-  assert.ok(await again.app.page.isChecked('[data-testid="source-food"]'));
-  assert.ok((await again.app.previewColourShare()) > 0.1);
-  await again.app.page.locator('[data-testid="explorer"]').screenshot({ path: join(screenshots, 'explorer-food.png') });
-  assert.deepEqual([...errors, ...again.errors], [], 'no console errors');
-  await again.context.close();
+  for (const [i, { name, label, colour }] of others.entries()) {
+    const again = await open(links[i]);
+    await again.app.waitForExplorerText(new RegExp(`Pretrained on ${label} \\(\\d+ steps\\)`));
+    await again.app.previewDrawn();
+    assert.ok(await again.app.page.isChecked(`[data-testid="source-${name}"]`), `${name}'s link keeps it`);
+    const share = await again.app.previewColourShare();
+    assert.ok(colour ? share > 0.1 : share < 0.01, `${name} again: coloured share ${share}`);
+    await again.app.page.locator('[data-testid="explorer"]').screenshot({ path: join(screenshots, `explorer-${name}.png`) });
+    errors.push(...again.errors);
+    await again.context.close();
+  }
+  assert.deepEqual(errors, [], 'no console errors');
 });
 
-test('a broken food file says so; the digits stay usable', async () => {
+test('a broken emoji file says so; the faces stay usable', async () => {
   const dist = await mkdtemp(join(tmpdir(), 'gan-dist-'));
   await cp(join(root, 'dist'), dist, { recursive: true });
-  await writeFile(join(dist, 'pretrained', 'food.gan'), 'GANPLAY\0 not really a checkpoint');
+  await writeFile(join(dist, 'pretrained', 'emoji.gan'), 'GANPLAY\0 not really a checkpoint');
   session.broken = await startServer(dist);
   const { app, context } = await open(`${session.broken.url}?cpu`);
-  await app.waitForExplorerText(/Pretrained on digits \(\d+ steps\)/);
-  await app.chooseGenerator('food');
-  await app.waitForExplorerText(/Pretrained on food emoji \(unavailable\)/);
+  await app.waitForExplorerText(/Pretrained on emoji faces \(\d+ steps\)/);
+  await app.chooseGenerator('emoji');
+  await app.waitForExplorerText(/Pretrained on emoji \(unavailable\)/);
   const message = await app.page.textContent('[data-testid="pretrained-error"]');
-  assert.match(message, /food emoji could not be loaded \(.+\)/);
+  assert.match(message, /on emoji could not be loaded \(.+\)/);
   const drawn = Number(await app.page.getAttribute('[data-testid="preview"]', 'data-drawn'));
-  await app.chooseGenerator('pretrained');
+  await app.chooseGenerator('faces');
   await app.previewDrawn(drawn);
   assert.equal(await app.page.$('[data-testid="pretrained-error"]'), null, 'the message goes with it');
   await context.close();

@@ -137,7 +137,7 @@ test('the game\'s views come from the model on WebGPU too', async () => {
 
 test('the explorer draws on the WebGPU device, each slider move (latency printed, a generous bound)', async () => {
   const { page, context, errors } = await openGpu({ small: false });
-  await page.waitForFunction(() => /Pretrained on digits \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: SOFTWARE_GPU_TIMEOUT });
+  await page.waitForFunction(() => /Pretrained on emoji faces \(\d+ steps\)/.test(document.querySelector('[data-testid="explorer"]')?.textContent), null, { timeout: SOFTWARE_GPU_TIMEOUT });
   const drawn = () => page.$eval('[data-testid="preview"]', (c) => Number(c.dataset.drawn));
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="preview"]')?.dataset.drawn) > 0, null, { timeout: SOFTWARE_GPU_TIMEOUT });
   // Measured once the page has loaded: the default model's first grid follows the first preview

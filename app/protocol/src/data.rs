@@ -2,6 +2,7 @@
 //! geometry and the one seed of its fixed latent vectors (the worker draws the grid from them;
 //! the page finds a tile's z from them).
 
+use model::emoji::EmojiSet;
 use model::procedural::Procedural;
 use serde::{Deserialize, Serialize};
 
@@ -18,14 +19,18 @@ pub enum Builtin {
     Drawn(Procedural),
     /// 1797 handwritten digits (UCI, CC BY 4.0), `public/datasets/digits.png`.
     Digits,
+    /// Emoji (Twemoji, CC BY 4.0): a sheet in `public/datasets/` fetched when chosen.
+    Emoji(EmojiSet),
 }
 
 impl Builtin {
     /// Every built-in set, in the order the page lists them.
-    pub const ALL: [Builtin; 3] = [
+    pub const ALL: [Builtin; 5] = [
         Builtin::Drawn(Procedural::Rings),
         Builtin::Drawn(Procedural::Stripes),
         Builtin::Digits,
+        Builtin::Emoji(EmojiSet::Faces),
+        Builtin::Emoji(EmojiSet::All),
     ];
 
     /// A short human name.
@@ -33,6 +38,7 @@ impl Builtin {
         match self {
             Builtin::Drawn(p) => p.label(),
             Builtin::Digits => "Handwritten digits (UCI)",
+            Builtin::Emoji(set) => set.label(),
         }
     }
 }

@@ -721,9 +721,9 @@ mod tests {
             }]
         );
         assert_eq!(
-            page.apply(Response::Pretrained(Showcase::Food, Err("offline".into()))),
+            page.apply(Response::Pretrained(Showcase::Emoji, Err("offline".into()))),
             vec![Effect::ExplorerPretrained(
-                Showcase::Food,
+                Showcase::Emoji,
                 Err("offline".into())
             )]
         );

@@ -3,7 +3,7 @@
 //! the strip's length), the panels to hide (a teacher can show only the explorer on a
 //! projector), the lesson's step, the theme and the text size.
 //!
-//! `#src=pre&seed=3&z=…&a=…&b=…&t=0.500&mode=slerp&frames=12&hide=data,train,live`
+//! `#src=faces&seed=3&z=…&a=…&b=…&t=0.500&mode=slerp&frames=12&hide=data,train,live`
 //!
 //! Latent vectors are written as base64url of little-endian i16 in thousandths: 64 numbers take
 //! 171 characters. The view keeps every vector already rounded to thousandths, so what a link
@@ -326,11 +326,12 @@ fn parse_source(value: &str) -> Result<GeneratorSource, String> {
     if value == "own" {
         return Ok(GeneratorSource::Training);
     }
-    Showcase::ALL
-        .into_iter()
-        .find(|s| s.link_name() == value)
+    Showcase::from_link_name(value)
         .map(GeneratorSource::Pretrained)
-        .ok_or_else(|| "is none of pre, food and own".into())
+        .ok_or_else(|| {
+            let names: Vec<_> = Showcase::ALL.map(Showcase::link_name).into();
+            format!("is none of {} and own", names.join(", "))
+        })
 }
 
 fn parse_t(value: &str) -> Result<f32, String> {
@@ -447,13 +448,15 @@ mod tests {
             };
             assert_eq!(PageView::from_hash(&view.to_hash(), 8), (view, vec![]));
         }
-        let (view, problems) = PageView::from_hash("src=pre", 8);
-        assert_eq!(view.source, GeneratorSource::Pretrained(Showcase::Digits));
-        assert!(problems.is_empty());
+        for (old, showcase) in [("pre", Showcase::Digits), ("food", Showcase::Emoji)] {
+            let (view, problems) = PageView::from_hash(&format!("src={old}"), 8);
+            assert_eq!(view.source, GeneratorSource::Pretrained(showcase));
+            assert!(problems.is_empty());
+        }
         let (view, problems) = PageView::from_hash("src=cats", 8);
         assert_eq!(view.source, GeneratorSource::default());
         assert!(
-            problems[0].contains("none of pre, food and own"),
+            problems[0].contains("none of faces, emoji, digits and own"),
             "{problems:?}"
         );
     }

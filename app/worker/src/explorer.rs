@@ -342,17 +342,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(directions.directions.len(), 8.min(DIRECTION_COUNT));
-        // Each shipped generator is its own: the food one is not loaded yet, then is.
-        let food = GeneratorSource::Pretrained(Showcase::Food);
+        // Each shipped generator is its own: the emoji one is not loaded yet, then is.
+        let emoji = GeneratorSource::Pretrained(Showcase::Emoji);
         let zs = seeded_normal(1, 2, 8);
-        let missing = explorer.draw(food, &trainer, &zs).unwrap_err();
-        assert!(missing.contains("food emoji is not loaded"), "{missing}");
+        let missing = explorer.draw(emoji, &trainer, &zs).unwrap_err();
+        assert!(missing.contains("emoji is not loaded"), "{missing}");
         let colour = Gan::new(config.with_channels(3), &device).unwrap();
         let bytes = model::checkpoint::save(&colour, None).unwrap();
         explorer
-            .load_pretrained(Showcase::Food, &bytes, &device)
+            .load_pretrained(Showcase::Emoji, &bytes, &device)
             .unwrap();
-        let drawing = explorer.draw(food, &trainer, &zs).unwrap();
+        let drawing = explorer.draw(emoji, &trainer, &zs).unwrap();
         assert_eq!(drawing.images.dims(), [2, 3, 32, 32]);
         let digits = GeneratorSource::Pretrained(Showcase::Digits);
         let drawing = explorer.draw(digits, &trainer, &zs).unwrap();

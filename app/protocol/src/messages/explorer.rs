@@ -8,37 +8,56 @@ use serde_bytes::ByteBuf;
 /// made).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Showcase {
-    /// Handwritten digits, grey: what the explorer opens with.
+    /// Emoji faces, in colour: what the explorer opens with.
+    Faces,
+    /// 1 412 emoji of every kind, in colour (loaded when first chosen).
+    Emoji,
+    /// Handwritten digits, grey (loaded when first chosen).
     Digits,
-    /// Food and drink emoji, in colour (loaded when first chosen).
-    Food,
 }
 
 impl Showcase {
     /// Every shipped generator, in the order the explorer lists them.
-    pub const ALL: [Showcase; 2] = [Showcase::Digits, Showcase::Food];
+    pub const ALL: [Showcase; 3] = [Showcase::Faces, Showcase::Emoji, Showcase::Digits];
+
+    /// The one the explorer opens with (fetched with the page; the others when chosen): the
+    /// crispest and most varied to a visitor's eye.
+    pub const OPENING: Showcase = Showcase::Faces;
 
     /// Its file, relative to the page.
     pub fn url(self) -> &'static str {
         match self {
+            Showcase::Faces => "pretrained/faces.gan",
+            Showcase::Emoji => "pretrained/emoji.gan",
             Showcase::Digits => "pretrained/digits.gan",
-            Showcase::Food => "pretrained/food.gan",
         }
     }
 
     /// What it learned from, for its label.
     pub fn trained_on(self) -> &'static str {
         match self {
+            Showcase::Faces => "emoji faces",
+            Showcase::Emoji => "emoji",
             Showcase::Digits => "digits",
-            Showcase::Food => "food emoji",
         }
     }
 
-    /// Its name in the explorer's link (`pre` was the only one's, so old links still open).
+    /// Its name in the explorer's link.
     pub fn link_name(self) -> &'static str {
         match self {
-            Showcase::Digits => "pre",
-            Showcase::Food => "food",
+            Showcase::Faces => "faces",
+            Showcase::Emoji => "emoji",
+            Showcase::Digits => "digits",
+        }
+    }
+
+    /// The generator a link names, its older names included: `pre` (the digits, when they
+    /// were the only one) and `food` (the food emoji, which the emoji generator's set holds).
+    pub fn from_link_name(name: &str) -> Option<Showcase> {
+        match name {
+            "pre" => Some(Showcase::Digits),
+            "food" => Some(Showcase::Emoji),
+            _ => Showcase::ALL.into_iter().find(|s| s.link_name() == name),
         }
     }
 }
@@ -54,7 +73,7 @@ pub enum GeneratorSource {
 
 impl Default for GeneratorSource {
     fn default() -> Self {
-        GeneratorSource::Pretrained(Showcase::Digits)
+        GeneratorSource::Pretrained(Showcase::OPENING)
     }
 }
 
@@ -103,4 +122,23 @@ pub struct PretrainedInfo {
     pub config: GanConfig,
     /// Steps it was trained for.
     pub step: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_generator_is_named_by_its_link_and_old_links_still_open() {
+        for showcase in Showcase::ALL {
+            assert_eq!(
+                Showcase::from_link_name(showcase.link_name()),
+                Some(showcase)
+            );
+        }
+        assert_eq!(Showcase::from_link_name("pre"), Some(Showcase::Digits));
+        assert_eq!(Showcase::from_link_name("food"), Some(Showcase::Emoji));
+        assert_eq!(Showcase::from_link_name("cats"), None);
+        assert!(Showcase::ALL.contains(&Showcase::OPENING));
+    }
 }

@@ -19,6 +19,7 @@ impl Trainer {
                 count: BUILTIN_COUNT,
             },
             Source::Builtin(Builtin::Digits) => ProjectData::Digits,
+            Source::Builtin(Builtin::Emoji(set)) => ProjectData::Emoji(set),
             Source::User => ProjectData::Images,
         };
         (data, self.library.project_images())
@@ -42,6 +43,7 @@ impl Trainer {
         self.source = match project.data {
             ProjectData::Drawn { kind, .. } => Source::Builtin(Builtin::Drawn(kind)),
             ProjectData::Digits => Source::Builtin(Builtin::Digits),
+            ProjectData::Emoji(set) => Source::Builtin(Builtin::Emoji(set)),
             ProjectData::Images => Source::User,
         };
         self.install(gan);

@@ -12,8 +12,12 @@ mod library;
 
 use burn::tensor::{Device, Tensor};
 use library::{ImageLibrary, Rejected};
+use std::collections::HashMap;
+
+use image::DynamicImage;
 use model::anatomy::Architecture;
 use model::data::DataPosition;
+use model::emoji::EmojiSet;
 use model::guard::{Fallback, RunGuard};
 use model::health::Alarm;
 use model::procedural::Procedural;
@@ -71,6 +75,8 @@ pub struct Trainer {
     /// False from a non-finite step until the model is replaced or goes back: such a state is
     /// never autosaved over a good one.
     healthy: bool,
+    /// The emoji sets' drawings, once their sheets were fetched ([`Trainer::add_sheet`]).
+    sheets: HashMap<EmojiSet, Vec<DynamicImage>>,
 }
 
 impl Trainer {
@@ -96,6 +102,7 @@ impl Trainer {
             verdict_pixels: [Vec::new(), Vec::new()],
             resumed_position: None,
             healthy: true,
+            sheets: HashMap::new(),
         })
     }
 
@@ -154,6 +161,7 @@ impl Trainer {
             Source::Builtin(Builtin::Digits) => {
                 (Builtin::Digits.label().to_string(), model::digits::COUNT)
             }
+            Source::Builtin(Builtin::Emoji(set)) => (set.label().to_string(), set.count()),
             Source::Builtin(b) => (b.label().to_string(), BUILTIN_COUNT),
             Source::User => ("Your images".to_string(), self.library.len()),
         }
@@ -200,10 +208,37 @@ impl Trainer {
         }
     }
 
-    /// Trains on a built-in set from now on.
-    pub fn use_builtin(&mut self, kind: Builtin) {
+    /// Trains on a built-in set from now on; an emoji set once its sheet is here
+    /// ([`Trainer::add_sheet`]).
+    pub fn use_builtin(&mut self, kind: Builtin) -> Result<(), String> {
+        if let Builtin::Emoji(set) = kind
+            && !self.sheets.contains_key(&set)
+        {
+            return Err(format!("the built-in set “{}” has not been fetched", set.label()));
+        }
         self.source = Source::Builtin(kind);
         self.dataset = None;
+        Ok(())
+    }
+
+    /// The emoji set whose sheet training needs and does not have (a project opened on it).
+    pub fn missing_sheet(&self) -> Option<EmojiSet> {
+        match self.source {
+            Source::Builtin(Builtin::Emoji(set)) if !self.sheets.contains_key(&set) => Some(set),
+            _ => None,
+        }
+    }
+
+    /// Whether `set`'s sheet is here.
+    pub fn has_sheet(&self, set: EmojiSet) -> bool {
+        self.sheets.contains_key(&set)
+    }
+
+    /// Keeps `set`'s drawings from its sheet's bytes; a file that is not its sheet is refused.
+    pub fn add_sheet(&mut self, set: EmojiSet, png: &[u8]) -> Result<(), String> {
+        let images = set.images(png).map_err(|e| e.to_string())?;
+        self.sheets.insert(set, images);
+        Ok(())
     }
 
     /// Trains on the user's images from now on.
@@ -289,6 +324,21 @@ impl Trainer {
             Source::Builtin(Builtin::Digits) => {
                 model::digits::pixels(limit, config.channels, config.image_size)
             }
+            Source::Builtin(Builtin::Emoji(set)) => match self.sheets.get(&set) {
+                Some(images) => images
+                    .iter()
+                    .take(limit)
+                    .flat_map(|i| model::images::prepare(i, config.image_size, config.channels))
+                    .collect(),
+                // Not reached: the worker holds every request back until a set's sheet is
+                // here ([`Trainer::missing_sheet`]); the rings keep a dataset non-empty.
+                None => Procedural::Rings.pixels(
+                    limit.min(BUILTIN_COUNT),
+                    config.channels,
+                    config.image_size,
+                    config.seed,
+                ),
+            },
             // The project file's function: a resumed project trains on the same pixels.
             Source::User => model::project::images_pixels(
                 self.library.images().take(limit).map(|u| &u.image),
@@ -586,9 +636,37 @@ mod tests {
     }
 
     #[test]
+    fn an_emoji_set_trains_once_its_sheet_is_here() {
+        let mut t = Trainer::new(Device::flex(), tiny()).unwrap();
+        let faces = Builtin::Emoji(EmojiSet::Faces);
+        assert!(
+            t.use_builtin(faces)
+                .unwrap_err()
+                .contains("not been fetched")
+        );
+        assert_eq!(
+            t.source(),
+            Source::Builtin(Builtin::Drawn(Procedural::Rings))
+        );
+        assert!(t.add_sheet(EmojiSet::Faces, b"not a sheet").is_err());
+        assert!(!t.has_sheet(EmojiSet::Faces));
+        let png = include_bytes!("../../../../public/datasets/faces.png");
+        t.add_sheet(EmojiSet::Faces, png).unwrap();
+        t.use_builtin(faces).unwrap();
+        assert_eq!(t.missing_sheet(), None);
+        assert_eq!(t.dataset_summary(), ("Emoji faces (Twemoji)".into(), 118));
+        assert_eq!(t.pixels(usize::MAX).len(), 118 * 3 * 32 * 32);
+        assert!(
+            pollster::block_on(t.step(StepKind::Full).read())
+                .unwrap()
+                .is_finite()
+        );
+    }
+
+    #[test]
     fn the_digits_set_trains() {
         let mut t = Trainer::new(Device::flex(), tiny().with_channels(1)).unwrap();
-        t.use_builtin(Builtin::Digits);
+        t.use_builtin(Builtin::Digits).unwrap();
         assert_eq!(t.dataset_summary().1, 1797);
         let pixels = t.pixels(usize::MAX);
         assert_eq!(pixels.len(), 1797 * 32 * 32);

@@ -3,15 +3,15 @@
 
 use gloo_worker::WorkerScope;
 use model::checkpoint;
-use protocol::data::Source;
+use protocol::data::{Builtin, Source};
 use protocol::messages::{
     ByteBuf, FeatureMaps, Installed, Rendered, Request, Response, SavePurpose,
 };
 use protocol::store as browser_store;
 use wasm_bindgen_futures::spawn_local;
 
-use super::Caller;
 use super::training::read_floats;
+use super::{AfterSheet, Caller};
 use super::{TrainerWorker, now};
 use crate::error::device_error;
 use crate::explorer::export;
@@ -23,6 +23,11 @@ const FEATURE_MAPS: usize = 8;
 impl TrainerWorker {
     pub(super) fn handle(&mut self, scope: &WorkerScope<Self>, request: Request, to: Caller) {
         let reply = |r: Response| Self::respond(scope, to, r);
+        if self.fetching_sheet.get() {
+            // An emoji sheet on its way: what follows may train on it.
+            self.pending.push((request, to));
+            return;
+        }
         let mut guard = self.trainer.borrow_mut();
         let Some(t) = guard.as_mut() else {
             // Not ready yet: keep the request for when the device is.
@@ -103,10 +108,13 @@ impl TrainerWorker {
                 drop(guard);
                 Self::snapshot(&self.trainer, scope, to);
             }
-            Request::UseBuiltin(kind) => {
-                t.use_builtin(kind);
-                reply(Self::describe_data(t));
+            Request::UseBuiltin(Builtin::Emoji(set)) if !t.has_sheet(set) => {
+                Self::fetch_sheet(&self.fetching_sheet, scope, set, to, AfterSheet::Use);
             }
+            Request::UseBuiltin(kind) => match t.use_builtin(kind) {
+                Ok(()) => reply(Self::describe_data(t)),
+                Err(e) => reply(to.failed(e)),
+            },
             Request::AddFiles(files) => {
                 let (added, rejected) = t.add_files(files);
                 if !added.is_empty() {
@@ -213,16 +221,19 @@ impl TrainerWorker {
                 self.stop_all();
                 reply(Response::Running(false));
                 drop(guard);
-                Self::open_project(&self.trainer, &bytes, scope, to);
+                Self::open_project(&self.trainer, &self.fetching_sheet, &bytes, scope, to);
             }
             Request::OpenSaved(run_id) => {
                 self.stop_all();
                 reply(Response::Running(false));
                 drop(guard);
                 let (scope2, trainer) = (scope.clone(), self.trainer.clone());
+                let fetching = self.fetching_sheet.clone();
                 spawn_local(async move {
                     match browser_store::load(&run_id).await {
-                        Ok(Some(bytes)) => Self::open_project(&trainer, &bytes, &scope2, to),
+                        Ok(Some(bytes)) => {
+                            Self::open_project(&trainer, &fetching, &bytes, &scope2, to)
+                        }
                         Ok(None) => Self::respond(
                             &scope2,
                             to,

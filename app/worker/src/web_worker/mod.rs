@@ -22,6 +22,8 @@ mod training;
 use crate::error::{WorkerError, with_trainer};
 use crate::explorer::Explorer;
 use crate::trainer::{StepKind, Trainer};
+use model::emoji::EmojiSet;
+use protocol::data::{Builtin, Source};
 use protocol::messages::{
     DataSummary, DeviceInfo, Installed, NewModel, Request, Response, SavePurpose, Showcase, Ticket,
     Ticketed,
@@ -57,6 +59,9 @@ pub struct TrainerWorker {
     /// The client owed the default model's first sample grid (see
     /// [`TrainerWorker::send_owed_grid`]).
     grid_owed: Rc<Cell<Option<Caller>>>,
+    /// True while an emoji set's sheet is being fetched: requests wait in `pending` for it, so
+    /// that nothing trains on a set whose images are not here yet.
+    fetching_sheet: Rc<Cell<bool>>,
 }
 
 /// The latest the default model's first grid waits for the explorer's first preview.
@@ -163,6 +168,66 @@ impl TrainerWorker {
         });
     }
 
+    /// Fetches `set`'s sheet (next to the page, like the generators), holding the page's
+    /// requests back meanwhile; [`Message::Sheet`] brings it to [`TrainerWorker::sheet_arrived`].
+    pub(super) fn fetch_sheet(
+        fetching: &Rc<Cell<bool>>,
+        scope: &WorkerScope<Self>,
+        set: EmojiSet,
+        to: Caller,
+        then: AfterSheet,
+    ) {
+        fetching.set(true);
+        let scope = scope.clone();
+        spawn_local(async move {
+            let bytes = fetch_bytes(&format!("datasets/{}", set.file_name())).await;
+            scope.send_message(Message::Sheet {
+                set,
+                bytes,
+                to,
+                then,
+            });
+        });
+    }
+
+    /// Keeps a fetched sheet and trains on its set, or says why not (a project opened on it
+    /// then trains on the rings, so nothing waits for images that never come); then answers
+    /// the requests held back meanwhile.
+    fn sheet_arrived(
+        &mut self,
+        scope: &WorkerScope<Self>,
+        set: EmojiSet,
+        bytes: Result<Vec<u8>, WorkerError>,
+        to: Caller,
+        then: AfterSheet,
+    ) {
+        self.fetching_sheet.set(false);
+        if let Some(t) = self.trainer.borrow_mut().as_mut() {
+            let added = bytes
+                .map_err(|e| e.to_string())
+                .and_then(|png| t.add_sheet(set, &png))
+                .and_then(|()| match then {
+                    AfterSheet::Use => t.use_builtin(Builtin::Emoji(set)),
+                    AfterSheet::Opened => Ok(()),
+                });
+            if let Err(e) = added {
+                Self::respond(
+                    scope,
+                    to,
+                    to.failed(format!("the built-in set “{}” could not be loaded ({e})", set.label())),
+                );
+                if t.source() == Source::Builtin(Builtin::Emoji(set)) {
+                    let rings = Builtin::Drawn(model::procedural::Procedural::Rings);
+                    t.use_builtin(rings).expect("drawn in code");
+                }
+            }
+            Self::respond(scope, to, Self::describe_data(t));
+        }
+        for (request, to) in std::mem::take(&mut self.pending) {
+            self.handle(scope, request, to);
+        }
+    }
+
     /// Sends the default model's first sample grid if it is still owed. It waits for the
     /// explorer's first preview (or [`FIRST_GRID_LATEST_MS`]): both take the worker's one
     /// thread, and the preview of a trained generator is what a visitor looks at first.
@@ -178,10 +243,30 @@ impl TrainerWorker {
     }
 }
 
-/// Internal messages: the device came up.
+/// Internal messages: the device came up, or an emoji sheet arrived.
 pub enum Message {
     /// The device and a fresh trainer, for the client that asked.
-    Ready(Trainer, DeviceInfo, Caller),
+    Ready(Box<Trainer>, DeviceInfo, Caller),
+    /// An emoji set's sheet, fetched for the client that asked ([`TrainerWorker::fetch_sheet`]).
+    Sheet {
+        /// The set.
+        set: EmojiSet,
+        /// The sheet's bytes, or why it could not be fetched.
+        bytes: Result<Vec<u8>, WorkerError>,
+        /// Who asked.
+        to: Caller,
+        /// What to do with it.
+        then: AfterSheet,
+    },
+}
+
+/// Why an emoji sheet was fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterSheet {
+    /// The page chose the set: train on it.
+    Use,
+    /// A project on the set was opened: it already trains on it.
+    Opened,
 }
 
 impl Worker for TrainerWorker {
@@ -205,11 +290,23 @@ impl Worker for TrainerWorker {
             queued: Rc::new(RefCell::new(std::collections::VecDeque::new())),
             pending: Vec::new(),
             grid_owed: Rc::new(Cell::new(None)),
+            fetching_sheet: Rc::new(Cell::new(false)),
         }
     }
 
     fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
-        let Message::Ready(trainer, info, to) = msg;
+        let (trainer, info, to) = match msg {
+            Message::Ready(trainer, info, to) => (*trainer, info, to),
+            Message::Sheet {
+                set,
+                bytes,
+                to,
+                then,
+            } => {
+                self.sheet_arrived(scope, set, bytes, to, then);
+                return;
+            }
+        };
         self.gpu.set(matches!(info, DeviceInfo::WebGpu { .. }));
         let installed = Self::installed(&trainer, Installed::Started);
         *self.trainer.borrow_mut() = Some(trainer);
@@ -226,7 +323,7 @@ impl Worker for TrainerWorker {
             gloo_timers::future::TimeoutFuture::new(FIRST_GRID_LATEST_MS).await;
             Self::send_owed_grid(&trainer, &grid_owed, &scope2);
         });
-        self.load_pretrained(scope, Showcase::Digits, to);
+        self.load_pretrained(scope, Showcase::OPENING, to);
         for (request, to) in std::mem::take(&mut self.pending) {
             self.handle(scope, request, to);
         }
@@ -245,7 +342,7 @@ impl Worker for TrainerWorker {
                 let (device, info) = start_device(device, remembered, measuring).await;
                 let trainer = Trainer::new(device, default_config())
                     .expect("the default configuration is valid");
-                Message::Ready(trainer, info, to)
+                Message::Ready(Box::new(trainer), info, to)
             });
             return;
         }

@@ -1,7 +1,7 @@
 //! Project files: opening one (a download, or a run autosaved in this browser) and writing
 //! the run as one.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_worker::WorkerScope;
@@ -11,8 +11,8 @@ use protocol::messages::{Installed, Response, SavePurpose};
 use protocol::saved_runs::{PageSnapshot, SavedRun};
 use protocol::store as browser_store;
 
-use super::Caller;
 use super::TrainerWorker;
+use super::{AfterSheet, Caller};
 use crate::error::WorkerError;
 use crate::trainer::Trainer;
 
@@ -21,6 +21,7 @@ impl TrainerWorker {
     /// that changed; on a bad file nothing changes and the page says why.
     pub(super) fn open_project(
         trainer: &Rc<RefCell<Option<Trainer>>>,
+        fetching_sheet: &Rc<Cell<bool>>,
         bytes: &[u8],
         scope: &WorkerScope<Self>,
         to: Caller,
@@ -52,6 +53,9 @@ impl TrainerWorker {
             }
             let epoch = t.data_position().map_or(0, |p| p.epoch as usize);
             reply(Self::installed(t, Installed::Project { page, epoch }));
+            if let Some(set) = t.missing_sheet() {
+                Self::fetch_sheet(fetching_sheet, scope, set, to, AfterSheet::Opened);
+            }
         }
         Self::spawn_refresh(trainer, scope, to);
     }

@@ -12,6 +12,10 @@ pub enum Builtin {
     Stripes,
     /// The 1797 UCI handwritten digits shipped in `public/datasets/`.
     Digits,
+    /// The 118 emoji faces of `public/datasets/faces.png` (Twemoji).
+    Faces,
+    /// The 1 412 emoji of `public/datasets/emoji.png` (Twemoji).
+    Emoji,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, ValueEnum)]
@@ -55,7 +59,7 @@ pub struct Args {
     #[arg(long, default_value_t = 2048)]
     pub builtin_count: usize,
     /// Output folder for sample grids and checkpoints.
-    #[arg(long, required_unless_present_any = ["print_architecture", "score", "export_prepared"])]
+    #[arg(long, required_unless_present_any = ["print_architecture", "score", "export_prepared", "export_sheet"])]
     pub out: Option<PathBuf>,
     /// Print both networks of the configuration layer by layer as JSON (each layer's
     /// operation, output shape for --batch, parameter count) and exit: the numbers the page's
@@ -167,11 +171,13 @@ pub struct Args {
     /// Leave Adam's state out of the checkpoint (a third of the size; for shipping a model).
     #[arg(long)]
     pub weights_only: bool,
-    /// For shipping as one of the page's pretrained generators (`public/pretrained/`): as
-    /// --weights-only, and the averaged generator is written in the generator's place (no
-    /// separate average), calibrated on the sample grid's z, with half-precision weights: the
-    /// file draws what the samples showed at a third of the size, and the page draws from it
-    /// without computing anything first. Training resumed from it starts from that average.
+    /// For shipping as one of the page's pretrained generators (`public/pretrained/`): the
+    /// averaged generator alone (no discriminator, no Adam state) in the generator's place,
+    /// calibrated on the sample grid's z, with half-precision weights: the file draws what the
+    /// samples showed in 1.8 MB at width 64 (a checkpoint: 23 MB), and the page draws from it
+    /// without computing
+    /// anything first. Training resumed from it starts from that average with a fresh
+    /// discriminator.
     #[arg(long)]
     pub ship: bool,
     /// The filter that scales --data's images to the training size (the page's is lanczos3).
@@ -181,6 +187,10 @@ pub struct Args {
     /// size) to DIR and stop: to give another trainer the very same pixels.
     #[arg(long)]
     pub export_prepared: Option<PathBuf>,
+    /// Write the training images as prepared, tiled 32 to a row in one PNG, to FILE and stop:
+    /// how the built-in emoji sets are made (`scripts/emoji-sets.sh`).
+    #[arg(long)]
+    pub export_sheet: Option<PathBuf>,
 }
 
 impl Args {

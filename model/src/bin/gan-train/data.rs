@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
+use model::emoji::EmojiSet;
 use model::procedural::Procedural;
 use model::project::Project;
 use model::{GanConfig, images};
@@ -71,13 +72,50 @@ pub fn training_pixels(
                 Builtin::Digits => model::digits::pixels(count, channels, size),
                 Builtin::Rings => Procedural::Rings.pixels(count, channels, size, config.seed),
                 Builtin::Stripes => Procedural::Stripes.pixels(count, channels, size, config.seed),
+                Builtin::Faces | Builtin::Emoji => {
+                    let set = match b {
+                        Builtin::Faces => EmojiSet::Faces,
+                        _ => EmojiSet::All,
+                    };
+                    let png = set.read_shipped()?;
+                    set.images(&png)?
+                        .iter()
+                        .take(count)
+                        .flat_map(|i| images::prepare(i, size, channels))
+                        .collect()
+                }
             }
         }
         (None, None) => match project {
-            Some(project) => project.pixels(config),
+            Some(project) => project.pixels(config).map_err(anyhow::Error::msg)?,
             None => bail!("give --data DIR, --builtin NAME or --resume a project file"),
         },
     })
+}
+
+/// `--export-sheet`: every image as prepared, tiled 32 to a row in one PNG (how the built-in
+/// sets ship: `model::sheet`).
+pub fn export_sheet(file: &Path, pixels: &[f32], config: &GanConfig) -> anyhow::Result<()> {
+    let (channels, size) = (config.channels, config.image_size);
+    let tiles: Vec<image::RgbImage> = pixels
+        .chunks(channels * size * size)
+        .map(|p| image::DynamicImage::ImageRgba8(images::to_rgba(p, channels, size)).to_rgb8())
+        .collect();
+    let layout = model::sheet::SpriteSheet {
+        tile: size as u32,
+        per_row: 32,
+        count: tiles.len(),
+    };
+    let png = layout.png(&tiles)?;
+    std::fs::write(file, &png).with_context(|| file.display().to_string())?;
+    let (width, height) = layout.dimensions();
+    eprintln!(
+        "wrote {} images to {} ({width} × {height}, {} bytes)",
+        tiles.len(),
+        file.display(),
+        png.len()
+    );
+    Ok(())
 }
 
 /// `--export-prepared`: each image as the training size's PNG in `dir`.

@@ -55,6 +55,9 @@ fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let pixels = data::training_pixels(&args, &gan.config, project.as_ref())?;
+    if let Some(file) = &args.export_sheet {
+        return data::export_sheet(file, &pixels, &gan.config);
+    }
     if let Some(dir) = &args.export_prepared {
         return data::export_prepared(dir, &pixels, &gan.config);
     }

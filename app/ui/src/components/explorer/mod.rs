@@ -133,11 +133,7 @@ pub fn ExplorerPanel() -> impl IntoView {
             <div class="source" role="radiogroup" aria-label="Generator">
                 {Showcase::ALL.map(|showcase| {
                     let shipped = GeneratorSource::Pretrained(showcase);
-                    // The digits' id predates the others.
-                    let testid = match showcase {
-                        Showcase::Digits => "source-pretrained".to_string(),
-                        other => format!("source-{}", other.link_name()),
-                    };
+                    let testid = format!("source-{}", showcase.link_name());
                     view! {
                         <label>
                             <input type="radio" name="source" data-testid=testid

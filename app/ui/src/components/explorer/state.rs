@@ -148,7 +148,7 @@ impl ExplorerState {
         Self {
             view: RwSignal::new(view),
             pretrained: RwSignal::new(HashMap::new()),
-            requested: StoredValue::new(vec![Showcase::Digits]),
+            requested: StoredValue::new(vec![Showcase::OPENING]),
             preview: RwSignal::new(None),
             strip: RwSignal::new(None),
             render_error: RwSignal::new(None),
@@ -188,7 +188,7 @@ impl ExplorerState {
         self.preview_pending.set(false);
         self.strips.set_value(Coalescer::default());
         self.pretrained.set(HashMap::new());
-        self.requested.set_value(vec![Showcase::Digits]);
+        self.requested.set_value(vec![Showcase::OPENING]);
         self.computing.set(false);
     }
 
