@@ -2,8 +2,8 @@
 //! user runs them: `--ship` writes the averaged generator in the generator's place (the same
 //! images as the full file's average, in a smaller file that still loads), and `--score` rates
 //! sample grids against a folder and refuses what is not a grid; the built-in sets, `--diffaug`,
-//! `--ada`, `--export-prepared` with `--resize` and `--on-collapse restore` as the README
-//! describes them.
+//! `--ada`, `--export-prepared` with `--resize`, `--export-sheet`, `--score-floor` and
+//! `--on-collapse restore` as the README describes them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -190,7 +190,7 @@ fn scratch(name: &str) -> PathBuf {
 
 #[test]
 fn builtin_sets_train_without_any_files() {
-    for builtin in ["rings", "stripes", "digits"] {
+    for builtin in ["rings", "stripes", "digits", "faces", "emoji"] {
         let out = scratch(builtin);
         let printed = gan_train(&[
             "--builtin",
@@ -327,6 +327,50 @@ fn export_prepared_writes_the_training_pixels_with_the_chosen_filter() {
             .to_rgb8()
     };
     assert_ne!(read("lanczos3"), read("area"));
+    std::fs::remove_dir_all(out).unwrap();
+}
+
+#[test]
+fn export_sheet_tiles_the_prepared_images_and_score_floor_scores_the_data_against_itself() {
+    let out = scratch("sheet");
+    let data = fixtures();
+    let (sheet, prepared) = (out.join("sheet.png"), out.join("prepared"));
+    for (flag, path) in [("--export-sheet", &sheet), ("--export-prepared", &prepared)] {
+        gan_train(&[
+            "--data",
+            data.to_str().unwrap(),
+            flag,
+            path.to_str().unwrap(),
+        ]);
+    }
+    let count = std::fs::read_dir(&prepared).unwrap().count();
+    let layout = model::sheet::SpriteSheet {
+        tile: 32,
+        per_row: 32,
+        count,
+    };
+    let tiles = layout.cut(&std::fs::read(&sheet).unwrap()).unwrap();
+    for (i, tile) in tiles.iter().enumerate() {
+        let file = image::open(prepared.join(format!("{i:05}.png"))).unwrap();
+        assert_eq!(
+            tile.to_rgb8(),
+            file.to_rgb8(),
+            "tile {i} is image {i} as prepared"
+        );
+    }
+    let floor = gan_train(&["--data", data.to_str().unwrap(), "--score-floor"]);
+    let text = String::from_utf8(floor.stdout).unwrap();
+    let swd: f32 = text
+        .split("swd_x1e3=")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(swd.is_finite() && swd > 0.0, "{text}");
+    assert!(
+        text.contains(&format!("two halves of {count} images")),
+        "{text}"
+    );
     std::fs::remove_dir_all(out).unwrap();
 }
 

@@ -23,18 +23,16 @@ fn shipped() -> Vec<(String, Vec<u8>)> {
 #[test]
 fn each_shipped_generator_is_small_loads_and_draws_varied_images() {
     let files = shipped();
-    assert!(files.len() >= 2, "digits and food");
+    assert!(files.len() >= 3, "faces, emoji and digits");
     let device = Device::flex();
     for (name, bytes) in files {
         assert!(bytes.len() <= MAX_BYTES, "{name}: {} bytes", bytes.len());
-        // Half-precision weights: well under what the f32 networks take.
+        // The generator alone in half precision: about two bytes per weight of G, no D.
         let (config, step, generator) = checkpoint::load_generator(&bytes, &device).unwrap();
-        let f32_bytes = 4
-            * (model::Generator::new(&config, &device).num_params()
-                + model::Discriminator::new(&config, &device).num_params());
+        let half_g = 2 * model::Generator::new(&config, &device).num_params();
         assert!(
-            bytes.len() < f32_bytes * 6 / 10,
-            "{name}: {} bytes",
+            bytes.len() < half_g + 50_000,
+            "{name}: {} bytes for {half_g} bytes of f16 weights",
             bytes.len()
         );
         assert!(step > 0, "{name} is trained");

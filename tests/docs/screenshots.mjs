@@ -6,9 +6,12 @@
 // - `lab` → docs/lab.png: the 2-D lab after 500 steps at its defaults (the ring of eight
 //   Gaussians);
 // - `explorer` → docs/explorer.png: the explorer alone (`#hide=lab,data,train,live,game`) on the
-//   pretrained digits generator, its interpolation strip drawn.
+//   generator it opens with (the emoji faces), its interpolation strip drawn;
+// - `lesson` → docs/lesson.png: the lesson's "One D step" on a projector (light theme), on the
+//   built-in emoji faces, after three Step D only clicks: D's verdict before → after and the
+//   loss formulas with those numbers.
 //
-//   trunk build --release && node tests/docs/screenshots.mjs [--only page|lab|explorer] [--steps 1200]
+//   trunk build --release && node tests/docs/screenshots.mjs [--only page|lab|explorer|lesson] [--steps 1200]
 //
 // About 2 minutes on a 2-core machine, each run seeded (the same pictures again). Not part of the
 // test command (it only checks that this file parses): a picture is looked at, not asserted.
@@ -33,7 +36,7 @@ const wanted = (name) => !args.only || args.only === name;
 async function trainedPage(context) {
   const app = await Playground.open(context, `${server.url}?cpu`);
   await app.ready();
-  await app.page.click('[data-testid="builtin-2"]'); // Handwritten digits (UCI)
+  await app.chooseBuiltin('Handwritten digits (UCI)');
   await app.newModel({ colour: 1, width: 16, 'batch-size': 32 });
   const started = Date.now();
   // One step by hand after the pause: the grid and D's verdict then show that very step.
@@ -65,7 +68,7 @@ async function lab(context) {
   console.log(`lab: step ${step}`);
 }
 
-/** The explorer alone on the pretrained digits generator: docs/explorer.png. */
+/** The explorer alone on the generator it opens with: docs/explorer.png. */
 async function explorer(context) {
   const page = await context.newPage();
   await page.goto(`${server.url}?cpu#hide=lab,data,train,live,game`);
@@ -78,6 +81,28 @@ async function explorer(context) {
   console.log('explorer: drawn');
 }
 
+/** The lesson's "One D step" after three Step D only clicks on the emoji faces: docs/lesson.png. */
+async function lesson(context) {
+  const app = await Playground.open(context, `${server.url}?cpu#lesson=10&theme=light`);
+  await app.ready();
+  await app.chooseBuiltin('Emoji faces (Twemoji)');
+  const page = app.page;
+  const version = () => page.getAttribute('[data-testid="verdict"]', 'data-version').then(Number);
+  for (let i = 0; i < 3; i += 1) {
+    const before = await version();
+    await page.click('[data-testid="game-step-d"]');
+    await page.waitForFunction((v) => {
+      const verdict = document.querySelector('[data-testid="verdict"]');
+      return Number(verdict?.dataset.version) > v && verdict?.dataset.judged === 'AfterStepD';
+    }, before, { timeout: TIMEOUT });
+  }
+  await page.locator('[data-testid="game-step-d"]').scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.querySelector('[data-testid="game-step-d"]').scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, -120));
+  await page.screenshot({ path: join(docs, 'lesson.png') });
+  console.log(`lesson: ${await page.textContent('[data-testid="lesson"] .lesson-title')}`);
+}
+
 const server = await startServer(args.dist);
 const browser = await launchBrowser();
 try {
@@ -85,6 +110,7 @@ try {
     ['page', trainedPage, { width: 1400, height: 1250 }],
     ['lab', lab, { width: 1400, height: 1000 }],
     ['explorer', explorer, { width: 1400, height: 1000 }],
+    ['lesson', lesson, { width: 1280, height: 900 }],
   ]) {
     if (!wanted(name)) continue;
     const context = await browser.newContext({ viewport });

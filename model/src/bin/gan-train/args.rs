@@ -59,7 +59,7 @@ pub struct Args {
     #[arg(long, default_value_t = 2048)]
     pub builtin_count: usize,
     /// Output folder for sample grids and checkpoints.
-    #[arg(long, required_unless_present_any = ["print_architecture", "score", "export_prepared", "export_sheet"])]
+    #[arg(long, required_unless_present_any = ["print_architecture", "score", "score_floor", "export_prepared", "export_sheet"])]
     pub out: Option<PathBuf>,
     /// Print both networks of the configuration layer by layer as JSON (each layer's
     /// operation, output shape for --batch, parameter count) and exit: the numbers the page's
@@ -71,6 +71,12 @@ pub struct Args {
     /// seeds; `model::swd::benchmark_score`), one line per grid, and exit.
     #[arg(long, num_args = 1.., requires = "data")]
     pub score: Vec<PathBuf>,
+    /// Score the images of --data against themselves with --score's metric, and exit: five
+    /// random splits into two halves, 64 images of one half (each once before any twice)
+    /// against the other. The data's floor: what samples as varied and as close as the images
+    /// themselves would score.
+    #[arg(long, requires = "data")]
+    pub score_floor: bool,
     /// With an averaged G (--ema > 0), also write the raw generator's grid as raw_<step>.png
     /// next to each samples_<step>.png: one run gives both recipes' samples.
     #[arg(long)]

@@ -107,6 +107,9 @@ pub fn export_sheet(file: &Path, pixels: &[f32], config: &GanConfig) -> anyhow::
         count: tiles.len(),
     };
     let png = layout.png(&tiles)?;
+    if let Some(folder) = file.parent() {
+        std::fs::create_dir_all(folder).with_context(|| folder.display().to_string())?;
+    }
     std::fs::write(file, &png).with_context(|| file.display().to_string())?;
     let (width, height) = layout.dimensions();
     eprintln!(

@@ -38,6 +38,10 @@ fn main() -> anyhow::Result<()> {
         let data = args.data.as_deref().expect("clap requires --data");
         return score::score(&args.score, data, args.size, args.channels);
     }
+    if args.score_floor {
+        let data = args.data.as_deref().expect("clap requires --data");
+        return score::floor(data, args.size, args.channels);
+    }
     let device = args.backend.device().map_err(anyhow::Error::msg)?;
     let (gan, resumed_data, project) = match &args.resume {
         Some(path) => resume(path, &device)?,
