@@ -214,7 +214,10 @@ impl Trainer {
         if let Builtin::Emoji(set) = kind
             && !self.sheets.contains_key(&set)
         {
-            return Err(format!("the built-in set “{}” has not been fetched", set.label()));
+            return Err(format!(
+                "the built-in set “{}” has not been fetched",
+                set.label()
+            ));
         }
         self.source = Source::Builtin(kind);
         self.dataset = None;

@@ -214,7 +214,10 @@ impl TrainerWorker {
                 Self::respond(
                     scope,
                     to,
-                    to.failed(format!("the built-in set “{}” could not be loaded ({e})", set.label())),
+                    to.failed(format!(
+                        "the built-in set “{}” could not be loaded ({e})",
+                        set.label()
+                    )),
                 );
                 if t.source() == Source::Builtin(Builtin::Emoji(set)) {
                     let rings = Builtin::Drawn(model::procedural::Procedural::Rings);
