@@ -33,6 +33,7 @@ test('an emoji set is fetched when chosen, trains, and a project on it opens on 
   await app.useTinyModel();
   await app.chooseBuiltin(FACES);
   assert.match(await app.dataset(), /Emoji faces \(Twemoji\) \(118 images\)/);
+  await app.page.waitForSelector('[data-testid="fetching-set"]', { state: 'detached', timeout: 10_000 });
   assert.equal(fetched('faces.png'), 1);
   assert.equal(fetched('emoji.png'), 0, 'only the chosen set');
   await app.stepOnce();
@@ -69,6 +70,7 @@ test('a broken sheet says so, and the page trains on what it had', async () => {
   await app.page.click(`[data-testid^="builtin-"]:text-is("${FACES}")`);
   assert.match(await app.error(), /the built-in set “Emoji faces \(Twemoji\)” could not be loaded \(not an image/);
   assert.equal(await app.dataset(), before, 'the data stays');
+  await app.page.waitForSelector('[data-testid="fetching-set"]', { state: 'detached', timeout: 10_000 });
   await app.stepOnce();
   await context.close();
 });

@@ -83,6 +83,19 @@ pub fn DataPanel() -> impl IntoView {
         over_listener.remove();
         paste_listener.remove();
     });
+    // An emoji set's sheet is fetched when first chosen (1.9 MB for the larger): say so until
+    // the worker answers, which it does with the data whether the fetch worked or not.
+    let fetching = RwSignal::new(None::<&'static str>);
+    Effect::new(move |_| {
+        state.dataset.track();
+        fetching.set(None);
+    });
+    let choose = move |kind: Builtin| {
+        if let Builtin::Emoji(set) = kind {
+            fetching.set(Some(set.label()));
+        }
+        worker.send(Request::UseBuiltin(kind));
+    };
 
     // `webkitdirectory` makes the picker choose a folder; leptos has no typed attribute for it.
     let folder = NodeRef::<leptos::html::Input>::new();
@@ -101,12 +114,17 @@ pub fn DataPanel() -> impl IntoView {
             </p>
             <div class="builtin">
                 {Builtin::ALL.iter().enumerate().map(|(i, &kind)| view! {
-                    <button data-testid=format!("builtin-{i}") on:click=move |_| worker.send(Request::UseBuiltin(kind))>{kind.label()}</button>
+                    <button data-testid=format!("builtin-{i}") on:click=move |_| choose(kind)>{kind.label()}</button>
                 }).collect_view()}
             </div>
             <p class="current" data-testid="dataset">
                 "Training on: " {move || { let (name, count) = state.dataset.get(); format!("{name} ({count} images)") }}
             </p>
+            <Show when=move || fetching.get().is_some()>
+                <p class="hint" role="status" data-testid="fetching-set">
+                    {move || format!("Fetching “{}”… (once; the page keeps it for offline use)", fetching.get().unwrap_or_default())}
+                </p>
+            </Show>
             <div class="pickers">
                 <label class="button">"Add images…"
                     <input type="file" multiple accept="image/*" data-testid="file-input" on:change=on_pick/>
