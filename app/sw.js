@@ -2,8 +2,9 @@
 // visit starts without the network and the page works offline after one load (classrooms have
 // bad wifi). scripts/precache.sh writes it into the build with VERSION and FILES above this
 // line: every file of the build with a hash of its content, and whether the first visit keeps
-// it at once (the page, the CPU worker, the digits generator) or when first fetched (the WebGPU
-// worker, the food generator: large, and not every visitor needs them). Of the two CPU workers
+// it at once (the page, the CPU worker, the explorer's opening generator) or when first fetched
+// (the WebGPU worker, the other generators, the emoji sets' sheets: large, and not every
+// visitor needs them). Of the two CPU workers
 // ('relaxed-simd', 'no-relaxed-simd') it keeps the one the page will load.
 //
 // A new build has new hashes, so a new VERSION and a new service worker: it fills its own

@@ -241,6 +241,10 @@ impl Trainer {
     pub fn add_sheet(&mut self, set: EmojiSet, png: &[u8]) -> Result<(), String> {
         let images = set.images(png).map_err(|e| e.to_string())?;
         self.sheets.insert(set, images);
+        if self.source == Source::Builtin(Builtin::Emoji(set)) {
+            // Whatever stood in for the set until now.
+            self.dataset = None;
+        }
         Ok(())
     }
 
@@ -333,8 +337,9 @@ impl Trainer {
                     .take(limit)
                     .flat_map(|i| model::images::prepare(i, config.image_size, config.channels))
                     .collect(),
-                // Not reached: the worker holds every request back until a set's sheet is
-                // here ([`Trainer::missing_sheet`]); the rings keep a dataset non-empty.
+                // Only until the sheet is here (the worker holds the page's requests back
+                // meanwhile, [`Trainer::missing_sheet`]): the rings stand in, never with the
+                // saved run's data position, and `add_sheet` drops them.
                 None => Procedural::Rings.pixels(
                     limit.min(BUILTIN_COUNT),
                     config.channels,
@@ -360,8 +365,11 @@ impl Trainer {
             self.training_pixels = pixels.clone();
             let mut dataset =
                 Dataset::from_pixels(pixels, channels, size, &self.device, seed, true);
-            // Other data than the saved run's keeps its fresh order.
-            if let Some(position) = self.resumed_position.take() {
+            // Other data than the saved run's keeps its fresh order; a project opened on an emoji
+            // set keeps its position until the set's sheet is here.
+            if self.missing_sheet().is_none()
+                && let Some(position) = self.resumed_position.take()
+            {
                 let _ = dataset.set_position(&position);
             }
             self.dataset = Some(dataset);
@@ -664,6 +672,39 @@ mod tests {
                 .unwrap()
                 .is_finite()
         );
+    }
+
+    #[test]
+    fn a_project_on_an_emoji_set_trains_on_it_once_its_sheet_is_here() {
+        let png = include_bytes!("../../../../public/datasets/faces.png");
+        let mut first = Trainer::new(Device::flex(), tiny()).unwrap();
+        first.add_sheet(EmojiSet::Faces, png).unwrap();
+        first.use_builtin(Builtin::Emoji(EmojiSet::Faces)).unwrap();
+        for _ in 0..2 {
+            pollster::block_on(first.step(StepKind::Full).read()).unwrap();
+        }
+        let (data, images) = first.project_data();
+        let checkpoint = checkpoint::save(&first.gan(), first.data_position().as_ref()).unwrap();
+        let project = model::project::Project {
+            data,
+            images,
+            checkpoint,
+            page: serde_json::Value::Null,
+        };
+        let mut second = Trainer::new(Device::flex(), tiny()).unwrap();
+        second.open_project(project).unwrap();
+        assert_eq!(second.missing_sheet(), Some(EmojiSet::Faces));
+        // Something that reads the data before the sheet arrives (a verdict) …
+        second.dataset();
+        second.add_sheet(EmojiSet::Faces, png).unwrap();
+        assert_eq!(second.missing_sheet(), None);
+        // … leaves no trace: the faces, at the saved run's position, the same next steps.
+        for _ in 0..2 {
+            let a = pollster::block_on(first.step(StepKind::Full).read()).unwrap();
+            let b = pollster::block_on(second.step(StepKind::Full).read()).unwrap();
+            assert_eq!(a, b);
+        }
+        assert_eq!(second.training_pixels.len(), 118 * 3 * 32 * 32);
     }
 
     #[test]

@@ -23,7 +23,7 @@ const FEATURE_MAPS: usize = 8;
 impl TrainerWorker {
     pub(super) fn handle(&mut self, scope: &WorkerScope<Self>, request: Request, to: Caller) {
         let reply = |r: Response| Self::respond(scope, to, r);
-        if self.fetching_sheet.get() {
+        if self.fetching_sheet.get() && waits_for_sheet(&request) {
             // An emoji sheet on its way: what follows may train on it.
             self.pending.push((request, to));
             return;
@@ -366,4 +366,18 @@ async fn read_frames(drawing: &crate::explorer::Drawing) -> Result<Vec<image::Rg
         .await
         .map_err(|e| e.to_string())?;
     Ok(drawing.frames(&pixels))
+}
+
+/// Whether `request` waits for an emoji sheet being fetched: all but Pause and the explorer's,
+/// which do not read the training data (a large sheet on slow wifi must not stop them).
+fn waits_for_sheet(request: &Request) -> bool {
+    !matches!(
+        request,
+        Request::Pause
+            | Request::LoadPretrained(_)
+            | Request::Render { .. }
+            | Request::Export { .. }
+            | Request::ComputeDirections(_)
+            | Request::TimelapseGif { .. }
+    )
 }

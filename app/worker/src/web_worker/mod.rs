@@ -226,6 +226,9 @@ impl TrainerWorker {
             }
             Self::respond(scope, to, Self::describe_data(t));
         }
+        if then == AfterSheet::Opened {
+            Self::spawn_refresh(&self.trainer, scope, to);
+        }
         for (request, to) in std::mem::take(&mut self.pending) {
             self.handle(scope, request, to);
         }

@@ -54,7 +54,9 @@ impl TrainerWorker {
             let epoch = t.data_position().map_or(0, |p| p.epoch as usize);
             reply(Self::installed(t, Installed::Project { page, epoch }));
             if let Some(set) = t.missing_sheet() {
+                // The grid and D's verdict once the set's images are here.
                 Self::fetch_sheet(fetching_sheet, scope, set, to, AfterSheet::Opened);
+                return;
             }
         }
         Self::spawn_refresh(trainer, scope, to);

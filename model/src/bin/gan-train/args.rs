@@ -181,8 +181,7 @@ pub struct Args {
     /// averaged generator alone (no discriminator, no Adam state) in the generator's place,
     /// calibrated on the sample grid's z, with half-precision weights: the file draws what the
     /// samples showed in 1.8 MB at width 64 (a checkpoint: 23 MB), and the page draws from it
-    /// without computing
-    /// anything first. Training resumed from it starts from that average with a fresh
+    /// without computing anything first. Training resumed from it starts from that average with a fresh
     /// discriminator.
     #[arg(long)]
     pub ship: bool,
