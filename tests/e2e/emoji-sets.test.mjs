@@ -17,14 +17,7 @@ const FACES = 'Emoji faces (Twemoji)';
 const ALL = '1 412 emoji (Twemoji)';
 
 /** A ready page of `url` in a fresh context, with the requests it makes and its errors. */
-async function open(url) {
-  const { context, errors } = await session.freshContext();
-  const requests = [];
-  context.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  const app = await Playground.open(context, url);
-  await app.ready();
-  return { app, context, requests, errors };
-}
+const open = (url) => Playground.recorded(session, url);
 
 test('an emoji set is fetched when chosen, trains, and a project on it opens on it again', async () => {
   const { app, context, requests, errors } = await open(`${session.server.url}?cpu`);

@@ -29,6 +29,17 @@ export class Playground {
     return { app, page: app.page, context, errors };
   }
 
+  /** A ready page of `url` in a fresh context of `session`, with the paths it requests and the
+   * console errors it logs (for tests of what is fetched when). */
+  static async recorded(session, url) {
+    const { context, errors } = await session.freshContext();
+    const requests = [];
+    context.on('request', (r) => requests.push(new URL(r.url()).pathname));
+    const app = await Playground.open(context, url);
+    await app.ready();
+    return { app, context, requests, errors };
+  }
+
   /** A page at `url` with a tiny model (see `useTinyModel`) stepped by hand to `steps` and
    * autosaved there. */
   static async tinyRunSavedAt(context, url, steps) {

@@ -15,14 +15,7 @@ after(async () => {
 });
 
 /** A ready page of `url` in a fresh context, with the requests it makes and its errors. */
-async function open(url) {
-  const { context, errors } = await session.freshContext();
-  const requests = [];
-  context.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  const app = await Playground.open(context, url);
-  await app.ready();
-  return { app, context, requests, errors };
-}
+const open = (url) => Playground.recorded(session, url);
 
 // Each shipped generator other than the opening one: its link name, its label, and whether
 // it draws in colour.
