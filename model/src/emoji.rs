@@ -69,6 +69,22 @@ impl EmojiSet {
     }
 }
 
+/// The first `limit` of a set's drawings as `count × channels × size × size` pixels in [-1, 1],
+/// prepared as the page prepares any image (like [`crate::digits::pixels`]).
+#[cfg(feature = "burn")]
+pub fn pixels(
+    images: &[image::DynamicImage],
+    limit: usize,
+    channels: usize,
+    size: usize,
+) -> Vec<f32> {
+    images
+        .iter()
+        .take(limit)
+        .flat_map(|i| crate::images::prepare(i, size, channels))
+        .collect()
+}
+
 #[cfg(all(test, feature = "burn"))]
 mod tests {
     use super::*;

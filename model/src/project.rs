@@ -202,10 +202,7 @@ impl Project {
             ProjectData::Emoji(set) => {
                 let png = set.read_shipped().map_err(|e| e.to_string())?;
                 let images = set.images(&png).map_err(|e| e.to_string())?;
-                images
-                    .iter()
-                    .flat_map(|i| crate::images::prepare(i, size, channels))
-                    .collect()
+                crate::emoji::pixels(&images, usize::MAX, channels, size)
             }
             ProjectData::Images => images_pixels(self.images.iter().map(|i| &i.image), config),
         })

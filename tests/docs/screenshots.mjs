@@ -96,7 +96,6 @@ async function lesson(context) {
       return Number(verdict?.dataset.version) > v && verdict?.dataset.judged === 'AfterStepD';
     }, before, { timeout: TIMEOUT });
   }
-  await page.locator('[data-testid="game-step-d"]').scrollIntoViewIfNeeded();
   await page.evaluate(() => document.querySelector('[data-testid="game-step-d"]').scrollIntoView({ block: 'start' }));
   await page.evaluate(() => window.scrollBy(0, -120));
   await page.screenshot({ path: join(docs, 'lesson.png') });

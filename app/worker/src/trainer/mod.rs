@@ -309,11 +309,9 @@ impl Trainer {
                 model::digits::pixels(limit, config.channels, config.image_size)
             }
             Source::Builtin(Builtin::Emoji(set)) => match self.sheets.get(&set) {
-                Some(images) => images
-                    .iter()
-                    .take(limit)
-                    .flat_map(|i| model::images::prepare(i, config.image_size, config.channels))
-                    .collect(),
+                Some(images) => {
+                    model::emoji::pixels(images, limit, config.channels, config.image_size)
+                }
                 // Only until the sheet is here (the worker holds the page's requests back
                 // meanwhile, [`Trainer::missing_sheet`]): the rings stand in, never with the
                 // saved run's data position, and `add_sheet` drops them.

@@ -78,11 +78,7 @@ pub fn training_pixels(
                         _ => EmojiSet::All,
                     };
                     let png = set.read_shipped()?;
-                    set.images(&png)?
-                        .iter()
-                        .take(count)
-                        .flat_map(|i| images::prepare(i, size, channels))
-                        .collect()
+                    model::emoji::pixels(&set.images(&png)?, count, channels, size)
                 }
             }
         }
