@@ -7,6 +7,9 @@
 #   OUT/emoji/  the 1 412 drawings of every category but flags, symbols and components
 #               (faces, people and body, animals and nature, food and drink, travel and
 #               places, activities, objects), without the skin-tone recolourings
+#   OUT/food/   the 131 food and drink emoji, what public/datasets/food was made from (that set
+#               is already 32×32, so a resize filter cannot act on it; the learning benchmark's
+#               filter comparison trains on the first 20 of these, SUBSET=20)
 #
 #   scripts/emoji-sets.sh [OUT=target/emoji64]
 #
@@ -19,7 +22,7 @@ OUT=${1:-target/emoji64}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm pack --silent emoji-datasource-twitter@16.0.0 >/dev/null && tar xzf emoji-datasource-twitter-16.0.0.tgz)
-rm -rf "$OUT" && mkdir -p "$OUT/faces" "$OUT/emoji"
+rm -rf "$OUT" && mkdir -p "$OUT/faces" "$OUT/emoji" "$OUT/food"
 python3 - "$work/package" "$OUT" <<'PY'
 import json, shutil, sys
 package, out = sys.argv[1:]
@@ -28,7 +31,8 @@ drawn = [e for e in json.load(open(f"{package}/emoji.json")) if e.get("has_img_t
 faces = [e for e in drawn
          if e["category"] == "Smileys & Emotion" and e["subcategory"].startswith("face-")]
 emoji = [e for e in drawn if e["category"] not in left_out]
-for folder, chosen in (("faces", faces), ("emoji", emoji)):
+food = [e for e in drawn if e["category"] == "Food & Drink"]
+for folder, chosen in (("faces", faces), ("emoji", emoji), ("food", food)):
     for e in chosen:
         shutil.copy(f"{package}/img/twitter/64/{e['image']}", f"{out}/{folder}/{e['short_name']}.png")
     print(f"{len(chosen)} images in {out}/{folder}")
