@@ -11,7 +11,7 @@ use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
 mod dispatch;
@@ -71,6 +71,11 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
+/// The longest a fetch may take, body included. A stalled connection would otherwise hold the
+/// page's requests behind an emoji sheet forever; the largest file (1.9 MB) arrives well within
+/// it on any link the page is usable on (16 kB/s).
+const FETCH_LATEST_MS: u32 = 120_000;
+
 /// The bytes at `url` (same origin), fetched from the worker.
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, WorkerError> {
     let failed = |reason: String| WorkerError::Fetch {
@@ -78,9 +83,13 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, WorkerError> {
         reason,
     };
     let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-    let response: web_sys::Response = JsFuture::from(scope.fetch_with_str(url))
+    let init = web_sys::RequestInit::new();
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
+        FETCH_LATEST_MS,
+    )));
+    let response: web_sys::Response = JsFuture::from(scope.fetch_with_str_and_init(url, &init))
         .await
-        .map_err(|e| failed(format!("{e:?}")))?
+        .map_err(|e| failed(fetch_failure(&e)))?
         .unchecked_into();
     if !response.ok() {
         return Err(failed(format!("HTTP {}", response.status())));
@@ -90,8 +99,19 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, WorkerError> {
         .map_err(|e| failed(format!("{e:?}")))?;
     let buffer = JsFuture::from(buffer)
         .await
-        .map_err(|e| failed(format!("{e:?}")))?;
+        .map_err(|e| failed(fetch_failure(&e)))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Why a fetch failed, in words: the timeout's own, else the browser's.
+fn fetch_failure(error: &JsValue) -> String {
+    match error.dyn_ref::<js_sys::Error>() {
+        Some(e) if e.name() == "TimeoutError" => {
+            format!("no complete answer within {} s", FETCH_LATEST_MS / 1000)
+        }
+        Some(e) => String::from(e.message()),
+        None => format!("{error:?}"),
+    }
 }
 
 /// Whom a response goes to: the page's bridge, and the ticket of the request it answers.
