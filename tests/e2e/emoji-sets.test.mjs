@@ -1,6 +1,7 @@
 // The built-in emoji sets (issue 33, part 1): each sheet is fetched only when its set is
 // chosen, trains, and a project on it opens again on it; a broken sheet says so and the page
-// keeps training on what it had. Each test has its own context.
+// keeps training on what it had, and so does a sheet the network does not deliver. Each test
+// has its own context.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, writeFile, mkdtemp } from 'node:fs/promises';
@@ -62,6 +63,21 @@ test('a broken sheet says so, and the page trains on what it had', async () => {
   const before = await app.dataset();
   await app.page.click(`[data-testid^="builtin-"]:text-is("${FACES}")`);
   assert.match(await app.error(), /the built-in set “Emoji faces \(Twemoji\)” could not be loaded \(not an image/);
+  assert.equal(await app.dataset(), before, 'the data stays');
+  await app.page.waitForSelector('[data-testid="fetching-set"]', { state: 'detached', timeout: 10_000 });
+  await app.stepOnce();
+  await context.close();
+});
+
+test('a sheet the network does not deliver says why, and the page trains on what it had', async () => {
+  const { app, context } = await open(`${session.server.url}?cpu`);
+  // The connection drops as the worker asks for the sheet (a stalled one ends the same way,
+  // after the worker's 120 s limit: "no complete answer within 120 s").
+  await context.route('**/datasets/emoji.png', (route) => route.abort('connectionreset'));
+  await app.useTinyModel();
+  const before = await app.dataset();
+  await app.page.click(`[data-testid^="builtin-"]:text-is("${ALL}")`);
+  assert.match(await app.error(), /the built-in set “1 412 emoji \(Twemoji\)” could not be loaded \(datasets\/emoji\.png could not be fetched: Failed to fetch\)/);
   assert.equal(await app.dataset(), before, 'the data stays');
   await app.page.waitForSelector('[data-testid="fetching-set"]', { state: 'detached', timeout: 10_000 });
   await app.stepOnce();
