@@ -1,8 +1,9 @@
 // The README's pictures, made from the built page (`--only` one of them):
 // - `page` → docs/screenshot.png, the first picture: the page after training, as a visitor would
-//   leave it — the handwritten digits (real images, a built-in set) learnt on the CPU device by a
-//   narrow model (width 16, grey, batch 32) for `--steps` steps, paused, the sample grid and the
-//   charts in view;
+//   leave it — the 118 emoji faces (real images in colour, a built-in set) learnt on the CPU
+//   device by a narrow model (width 16, batch 32, adaptive augmentation at target 0.6: varied
+//   faces sooner; the page's other defaults) for `--steps` steps,
+//   paused, the sample grid and the charts in view;
 // - `lab` → docs/lab.png: the 2-D lab after 500 steps at its defaults (the ring of eight
 //   Gaussians);
 // - `explorer` → docs/explorer.png: the explorer alone (`#hide=lab,data,train,live,game`) on the
@@ -11,9 +12,9 @@
 //   built-in emoji faces, after three Step D only clicks: D's verdict before → after and the
 //   loss formulas with those numbers.
 //
-//   trunk build --release && node tests/docs/screenshots.mjs [--only page|lab|explorer|lesson] [--steps 1200]
+//   trunk build --release && node tests/docs/screenshots.mjs [--only page|lab|explorer|lesson] [--steps 2000]
 //
-// About 2 minutes on a 2-core machine, each run seeded (the same pictures again). Not part of the
+// About 4 minutes on a 2-core machine, each run seeded (the same pictures again). Not part of the
 // test command (it only checks that this file parses): a picture is looked at, not asserted.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,7 @@ import { Playground } from '../e2e/playground.mjs';
 const { values: args } = parseArgs({
   options: {
     only: { type: 'string', default: '' },
-    steps: { type: 'string', default: '1200' },
+    steps: { type: 'string', default: '2000' },
     dist: { type: 'string', default: join(root, 'dist') },
   },
 });
@@ -32,12 +33,12 @@ const docs = join(root, 'docs');
 const TIMEOUT = 300_000;
 const wanted = (name) => !args.only || args.only === name;
 
-/** The page after `--steps` steps on the digits: docs/screenshot.png. */
+/** The page after `--steps` steps on the emoji faces: docs/screenshot.png. */
 async function trainedPage(context) {
   const app = await Playground.open(context, `${server.url}?cpu`);
   await app.ready();
-  await app.chooseBuiltin('Handwritten digits (UCI)');
-  await app.newModel({ colour: 1, width: 16, 'batch-size': 32 });
+  await app.chooseBuiltin('Emoji faces (Twemoji)');
+  await app.newModel({ width: 16, 'batch-size': 32, 'ada-target': 0.6 });
   const started = Date.now();
   // One step by hand after the pause: the grid and D's verdict then show that very step.
   const step = (await app.trainTo(Number(args.steps))) + 1;
