@@ -210,11 +210,11 @@ mod tests {
             file("blue.png", png([0, 0, 255])),
         ]);
         t.use_user().unwrap();
-        pollster::block_on(t.step(StepKind::Full).read()).unwrap();
+        full_step(&mut t);
         let per = 3 * 32 * 32;
         assert_eq!(t.training_pixels.len(), 2 * per);
         t.add_files(vec![file("green.png", png([0, 255, 0]))]);
-        pollster::block_on(t.step(StepKind::Full).read()).unwrap();
+        full_step(&mut t);
         assert_eq!(t.training_pixels.len(), 3 * per, "the data was built again");
     }
 }

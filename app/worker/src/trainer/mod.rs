@@ -467,6 +467,11 @@ pub(crate) mod test_support {
             .with_batch_size(4)
     }
 
+    /// One full training step, its values read back synchronously.
+    pub(crate) fn full_step(t: &mut Trainer) -> StepValues {
+        pollster::block_on(t.step(StepKind::Full).read()).unwrap()
+    }
+
     /// A step's values where neither player is winning.
     pub(crate) fn balanced_values() -> StepValues {
         StepValues {
@@ -543,7 +548,7 @@ mod tests {
         assert!(finite(&t));
         t.poison_weights();
         assert!(!finite(&t), "NaN weights are seen");
-        let values = pollster::block_on(t.step(StepKind::Full).read()).unwrap();
+        let values = full_step(&mut t);
         assert!(!values.is_finite());
         assert_eq!(t.go_back(true), Ok(200));
         assert!(t.healthy());
@@ -631,11 +636,7 @@ mod tests {
         // Ink is white on black: some pixels bright, most dark.
         let bright = pixels.iter().filter(|&&v| v > 0.5).count() as f32 / pixels.len() as f32;
         assert!((0.05..0.5).contains(&bright), "{bright}");
-        assert!(
-            pollster::block_on(t.step(StepKind::Full).read())
-                .unwrap()
-                .is_finite()
-        );
+        assert!(full_step(&mut t).is_finite());
     }
 
     #[test]
@@ -659,9 +660,9 @@ mod tests {
         assert_eq!(t.step_count(), 2, "a bad checkpoint leaves the model");
         t.configure(tiny().with_image_size(64)).unwrap();
         assert_eq!(t.step_count(), 0);
-        pollster::block_on(t.step(StepKind::Full).read()).unwrap();
+        full_step(&mut t);
         t.load(&saved).unwrap();
         assert_eq!((t.step_count(), t.config().image_size), (2, 32));
-        pollster::block_on(t.step(StepKind::Full).read()).unwrap();
+        full_step(&mut t);
     }
 }
