@@ -6,7 +6,7 @@
 #
 #   [DATA=public/datasets/food] [SUBSET=N] [STEPS=2000] [EVERY=500] [SEEDS="0 1 2"] [WIDTH=64] \
 #   [BATCH=64] [LR_D=0.0002] [AUGS="0 1"] [ADA=0.6] [RESIZE=lanczos3] [PREPARE=0] [JOBS=2] \
-#   [PEER_EPOCHS=0] [PYTHON=python3] [OUT=target/learning] tests/bench/learning/compare.sh
+#   [PEER_EPOCHS=0] [WHO="ours ref"] [PYTHON=python3] [OUT=target/learning] tests/bench/learning/compare.sh
 #
 # SUBSET=N trains on the first N images of DATA (by name), copied to OUT/data, to try a smaller
 # set; AUGS="0" runs only the recipes without DiffAugment (plain and +EMA), half the cost;
@@ -17,6 +17,7 @@
 # drop alpha and resize again);
 # PEER_EPOCHS=1 has the reference serve shuffled epochs as gan-train does (`ref_train.py
 # --epochs`) instead of sampling each batch with replacement;
+# WHO="ours" (or "ref") trains only that trainer's runs (the other's, if written, are still scored);
 # SCORE_ONLY=1 trains nothing and scores the grids already written (runs cut short included:
 # the last column gives how many seeds each row has, ours/PyTorch).
 #
@@ -40,7 +41,7 @@ mkdir -p "$OUT"
 if [[ -n ${SUBSET:-} ]]; then
     rm -rf "$OUT/data" && mkdir -p "$OUT/data"
     find "$DATA" -maxdepth 1 -type f \( -name '*.png' -o -name '*.jpg' -o -name '*.jpeg' \) |
-        LC_ALL=C sort | head -n "$SUBSET" | xargs -d '\n' cp -t "$OUT/data"
+        LC_ALL=C sort | sed -n "1,${SUBSET}p" | xargs -d '\n' cp -t "$OUT/data"
     DATA=$OUT/data
     echo "training on $(find "$DATA" -type f | wc -l) images in $DATA" >&2
 fi
@@ -77,7 +78,7 @@ run() { # who seed augment
 export -f run
 export DATA STEPS EVERY WIDTH BATCH OUT LR_D ADA PYTHON PEER_EPOCHS
 if [[ ${SCORE_ONLY:-0} != 1 ]]; then
-    for seed in $SEEDS; do for aug in $AUGS; do for who in ours ref; do echo "$who $seed $aug"; done; done; done |
+    for seed in $SEEDS; do for aug in $AUGS; do for who in ${WHO:-ours ref}; do echo "$who $seed $aug"; done; done; done |
         xargs -P "$JOBS" -L 1 bash -c 'run "$@"' _
 fi
 
@@ -93,7 +94,7 @@ for seed in $SEEDS; do for aug in $AUGS; do
     done
 done; done
 todo=()
-if [[ ${SCORE_ONLY:-0} == 1 ]]; then
+if [[ ${SCORE_ONLY:-0} == 1 || ${WHO:-ours ref} != "ours ref" ]]; then
     written=()
     for grid in "${grids[@]}"; do [[ -e $grid ]] && written+=("$grid"); done
     grids=("${written[@]}")
