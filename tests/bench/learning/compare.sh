@@ -136,4 +136,28 @@ for aug, name in [("0", "plain"), ("1", "DiffAugment"), ("ada", "ADA")]:
                        if len(p) == 2] for who in ("ours", "ref")}
         seeds = " | ".join(" ".join(f"{g:+.1f}" for g in gains[who]) for who in ("ours", "ref"))
         print(f"{name:13} {step:5}  {cell(gains['ours'])}  {cell(gains['ref'])}  {seeds}")
+print()
+# The quality alarm's rule (model::health's defaults): a score above 1.5× the best so far and 15
+# above it means the run fell apart.
+print("Per run: best score, where it first fell apart (the quality alarm's rule: > 1.5 × best so far")
+print("and > best + 15), and the last step's score against the run's best")
+print(f"{'recipe':13} {'who':4} {'seed':>4}  {'best':>14}  {'fell apart':33}  last / best")
+for recipe in ["plain", "+EMA", "+DiffAugment", "+both", "+ADA", "+ADA+EMA"]:
+    aug, ema = {"plain": ("0", False), "+EMA": ("0", True), "+DiffAugment": ("1", False),
+                "+both": ("1", True), "+ADA": ("ada", False), "+ADA+EMA": ("ada", True)}[recipe]
+    for who in ("ours", "ref"):
+        seeds = sorted({seed for w, a, _ in pairs if (w, a) == (who, aug)
+                        for seed in pairs[(w, a, _)]})
+        for seed in seeds:
+            series = sorted((step, p[seed][ema]) for (w, a, step), p in pairs.items()
+                            if (w, a) == (who, aug) and ema in p.get(seed, {}))
+            best, fell = None, "held"
+            for step, swd in series:
+                if best and fell == "held" and swd > 1.5 * best[0] and swd > best[0] + 15:
+                    fell = f"at {step} ({best[0]:.1f} at {best[1]} → {swd:.1f})"
+                if best is None or swd < best[0]:
+                    best = (swd, step)
+            last = series[-1]
+            print(f"{recipe:13} {who:4} {seed:>4}  {best[0]:6.1f} at {best[1]:5}  {fell:33}  "
+                  f"{last[1] / best[0]:.2f} at {last[0]}")
 EOF
