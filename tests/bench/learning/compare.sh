@@ -107,7 +107,8 @@ fi
 for grid in "${grids[@]}"; do cat "$grid.swd"; done >"$OUT/scores.txt"
 python3 - "$OUT/scores.txt" <<'EOF'
 import re, statistics, sys
-rows, pairs = {}, {}
+order = ["plain", "+EMA", "+DiffAugment", "+both", "+ADA", "+ADA+EMA"]
+rows, pairs, runs = {}, {}, {}
 for line in open(sys.argv[1]):
     path, swd = line.split(" swd_x1e3=")
     m = re.search(r"(ours|ref)-s(\d+)-aug(\w+)/(raw_|samples_|grid-ema-|grid-)0*(\d+)\.png", path)
@@ -117,11 +118,12 @@ for line in open(sys.argv[1]):
               ("ada", 0): "+ADA", ("ada", 1): "+ADA+EMA"}[(aug, ema)]
     rows.setdefault((recipe, int(step)), {}).setdefault(who, []).append(float(swd))
     pairs.setdefault((who, aug, int(step)), {}).setdefault(seed, {})[ema] = float(swd)
+    runs.setdefault((recipe, who, int(seed)), []).append((int(step), float(swd)))
 def cell(xs):
     sd = statistics.stdev(xs) if len(xs) > 1 else 0.0
     return f"{statistics.mean(xs):6.1f} ± {sd:4.1f}" if xs else f"{'—':>13}"
 print(f"{'recipe':13} {'step':>5}  {'gan-train':>13}  {'PyTorch':>13}  ratio  seeds")
-for recipe in ["plain", "+EMA", "+DiffAugment", "+both", "+ADA", "+ADA+EMA"]:
+for recipe in order:
     for step in sorted(s for r, s in rows if r == recipe):
         r = rows[(recipe, step)]
         ours, ref = r.get("ours", []), r.get("ref", [])
@@ -142,22 +144,13 @@ print()
 print("Per run: best score, where it first fell apart (the quality alarm's rule: > 1.5 × best so far")
 print("and > best + 15), and the last step's score against the run's best")
 print(f"{'recipe':13} {'who':4} {'seed':>4}  {'best':>14}  {'fell apart':33}  last / best")
-for recipe in ["plain", "+EMA", "+DiffAugment", "+both", "+ADA", "+ADA+EMA"]:
-    aug, ema = {"plain": ("0", False), "+EMA": ("0", True), "+DiffAugment": ("1", False),
-                "+both": ("1", True), "+ADA": ("ada", False), "+ADA+EMA": ("ada", True)}[recipe]
-    for who in ("ours", "ref"):
-        seeds = sorted({seed for w, a, _ in pairs if (w, a) == (who, aug)
-                        for seed in pairs[(w, a, _)]})
-        for seed in seeds:
-            series = sorted((step, p[seed][ema]) for (w, a, step), p in pairs.items()
-                            if (w, a) == (who, aug) and ema in p.get(seed, {}))
-            best, fell = None, "held"
-            for step, swd in series:
-                if best and fell == "held" and swd > 1.5 * best[0] and swd > best[0] + 15:
-                    fell = f"at {step} ({best[0]:.1f} at {best[1]} → {swd:.1f})"
-                if best is None or swd < best[0]:
-                    best = (swd, step)
-            last = series[-1]
-            print(f"{recipe:13} {who:4} {seed:>4}  {best[0]:6.1f} at {best[1]:5}  {fell:33}  "
-                  f"{last[1] / best[0]:.2f} at {last[0]}")
+for recipe, who, seed in sorted(runs, key=lambda r: (order.index(r[0]), r[1], r[2])):
+    best, fell = None, "held"
+    for step, swd in sorted(runs[(recipe, who, seed)]):
+        if best and fell == "held" and swd > 1.5 * best[0] and swd > best[0] + 15:
+            fell = f"at {step} ({best[0]:.1f} at {best[1]} → {swd:.1f})"
+        if best is None or swd < best[0]:
+            best = (swd, step)
+    print(f"{recipe:13} {who:4} {seed:>4}  {best[0]:6.1f} at {best[1]:5}  {fell:33}  "
+          f"{swd / best[0]:.2f} at {step}")
 EOF
