@@ -11,8 +11,8 @@
 #
 # AUGS="0 1 ada" adds fixed DiffAugment; every other variable is compare.sh's. Needs npm (the faces'
 # sources, fetched once by scripts/emoji-sets.sh into target/emoji64) and python3 with torch,
-# numpy and pillow. 2026-12-05, two cores: about 30 minutes of training for the 12 runs of
-# AUGS="0 ada", then about 2.7 s of scoring a grid on one core (576 grids at EVERY=500).
+# numpy and pillow. 2026-12-05, two cores: about 36 minutes of training for the 12 runs of
+# AUGS="0 ada" (other work beside them), then about 2.7 s of scoring a grid on one core (576 grids at EVERY=500).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 [[ -d target/emoji64/faces ]] || scripts/emoji-sets.sh target/emoji64
