@@ -9,7 +9,7 @@
 //! - **Quality fell**: the sliced Wasserstein distance to the training images rose far above the
 //!   best value of the run.
 //! - **Oscillation** (BCE): the players take turns winning — D(G(z)), averaged over blocks of
-//!   steps, swings between "G fools D" and "D rejects G" again and again instead of settling.
+//!   steps, swings up ("G fools D") and down ("D rejects G") again and again instead of settling.
 //! - **Non-finite losses** are named by whoever reads them ([`Alarm::NonFinite`]).
 //!
 //! [`RunWatch`] is plain Rust: it sees the values the trainer already reads back, never tensors.
@@ -38,16 +38,18 @@ pub struct WatchConfig {
     pub quality_margin: f32,
     /// Oscillation: steps per block over which D(G(z)) is averaged …
     pub swing_block: u64,
-    /// … a block above this is one where G fools D …
-    pub swing_high: f32,
-    /// … one below this, where D rejects G …
-    pub swing_low: f32,
-    /// … and this many turns between the two within the last [`SWING_BLOCKS`] blocks ring.
+    /// … a swing is a move of the block average by at least this much from its last turning
+    /// point (up: G now fools D more; down: D rejects G again) …
+    pub swing_amplitude: f32,
+    /// … and this many swings within the last [`SWING_BLOCKS`] blocks ring.
     pub swing_turns: usize,
 }
 
-/// Blocks of D(G(z)) averages kept to judge oscillation.
-pub const SWING_BLOCKS: usize = 10;
+/// Blocks of D(G(z)) averages kept to judge oscillation: 600 steps at 20 a block. The swings
+/// runs really show last 100–300 steps each way (stripes at width 2, β1 0.99: `model/tests/
+/// oscillation.rs`), so four of them need a few hundred steps; the 200 steps this once was
+/// never saw four, in any configuration searched.
+pub const SWING_BLOCKS: usize = 30;
 
 impl Default for WatchConfig {
     fn default() -> Self {
@@ -59,8 +61,7 @@ impl Default for WatchConfig {
             quality_ratio: 1.5,
             quality_margin: 15.0,
             swing_block: 20,
-            swing_high: 0.4,
-            swing_low: 0.1,
+            swing_amplitude: 0.25,
             swing_turns: 4,
         }
     }
@@ -116,12 +117,13 @@ pub enum Alarm {
         /// The best SWD ×10³.
         best: f32,
     },
-    /// The players take turns winning: averaged D(G(z)) swung between high and low `turns`
-    /// times in the last [`SWING_BLOCKS`] blocks of steps.
+    /// The players take turns winning: averaged D(G(z)) swung up and down by at least
+    /// [`WatchConfig::swing_amplitude`] `turns` times in the last [`SWING_BLOCKS`] blocks of
+    /// steps.
     Oscillating {
         /// Step at which it was seen.
         step: u64,
-        /// Turns between "G fools D" and "D rejects G".
+        /// Swings between "G fools D more" and "D rejects G again".
         turns: usize,
         /// Lowest and highest block average of D(G(z)) in that stretch.
         range: (f32, f32),
@@ -315,8 +317,8 @@ impl RunWatch {
         Some(Alarm::DiscriminatorWins { step, won })
     }
 
-    /// Adds D(G(z)) at `step` to its block; when a block closes, looks for turns between high
-    /// and low blocks (middle ones neither break nor make a turn).
+    /// Adds D(G(z)) at `step` to its block; when a block closes, counts the swings of the
+    /// kept block averages.
     fn observe_swing(&mut self, step: u64, d_fake: f32) -> Option<Alarm> {
         let c = self.config;
         let block = step / c.swing_block.max(1);
@@ -334,16 +336,7 @@ impl RunWatch {
             None => {}
         }
         self.swing_open = Some((block, d_fake, 1));
-        let sides: Vec<bool> = self
-            .swing_blocks
-            .iter()
-            .filter_map(|&v| {
-                (v > c.swing_high)
-                    .then_some(true)
-                    .or((v < c.swing_low).then_some(false))
-            })
-            .collect();
-        let turns = sides.windows(2).filter(|w| w[0] != w[1]).count();
+        let turns = swings(&self.swing_blocks, c.swing_amplitude);
         if turns < c.swing_turns {
             self.swing_rung = false;
             return None;
@@ -401,6 +394,41 @@ impl RunWatch {
             best,
         })
     }
+}
+
+/// The swings of `averages` by at least `amplitude`: a zigzag count. The first swing is the
+/// first move of `amplitude` from the lowest or highest value before it; each later one
+/// reverses the last, starting from that swing's extreme. A steady drift is one swing, noise
+/// smaller than `amplitude` none.
+fn swings(averages: &[f32], amplitude: f32) -> usize {
+    let Some((&first, rest)) = averages.split_first() else {
+        return 0;
+    };
+    let (mut low, mut high) = (first, first);
+    // The direction of the swing under way (true: up) and its extreme so far.
+    let mut swing: Option<(bool, f32)> = None;
+    let mut count = 0;
+    for &v in rest {
+        match swing {
+            None => {
+                low = low.min(v);
+                high = high.max(v);
+                if v - low >= amplitude || high - v >= amplitude {
+                    swing = Some((v - low >= amplitude, v));
+                    count = 1;
+                }
+            }
+            Some((up, extreme)) => {
+                if (up && v > extreme) || (!up && v < extreme) {
+                    swing = Some((up, v));
+                } else if (v - extreme).abs() >= amplitude {
+                    swing = Some((!up, v));
+                    count += 1;
+                }
+            }
+        }
+    }
+    count
 }
 
 #[cfg(test)]
@@ -603,11 +631,16 @@ mod tests {
     #[test]
     fn a_settled_or_drifting_run_is_not_oscillating() {
         for series in [
-            (0..400).map(|_| 0.3).collect::<Vec<f32>>(),
-            (0..400).map(|s| 0.6 - s as f32 / 800.0).collect(),
-            // Noisy around the middle: neither high nor low blocks.
-            (0..400)
+            (0..800).map(|_| 0.3).collect::<Vec<f32>>(),
+            // A steady fall, as D gets the upper hand: one swing.
+            (0..800).map(|s| 0.6 - s as f32 / 1600.0).collect(),
+            // Noisy around the middle, step by step: every block averages 0.25.
+            (0..800)
                 .map(|s| if s % 2 == 0 { 0.35 } else { 0.15 })
+                .collect(),
+            // Blocks wandering by 0.2, less than a swing.
+            (0..800)
+                .map(|s| if (s / 40) % 2 == 0 { 0.3 } else { 0.1 })
                 .collect(),
         ] {
             let mut watch = RunWatch::new(LossKind::Bce, WatchConfig::default());
@@ -619,6 +652,31 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn swings_as_slow_as_real_runs_ring() {
+        // 120 steps up, 120 down, as stripes at width 2 and β1 0.99 swing (their turns came
+        // 100–300 steps apart): four swings need 480 steps, more than 200.
+        let mut watch = RunWatch::new(LossKind::Bce, WatchConfig::default());
+        let rang = (0..800u64).find_map(|step| {
+            let d_fake = if (step / 120) % 2 == 0 { 0.5 } else { 0.05 };
+            watch.observe_step(step, &bce_values(d_fake))
+        });
+        assert!(
+            matches!(rang, Some(Alarm::Oscillating { turns: 4, .. })),
+            "{rang:?}"
+        );
+    }
+
+    #[test]
+    fn swings_are_counted_from_turning_points() {
+        assert_eq!(swings(&[], 0.25), 0);
+        assert_eq!(swings(&[0.5, 0.4, 0.3, 0.2, 0.1], 0.25), 1);
+        // The first swing counts from the highest value before it (0.5, not 0.4), the next
+        // from the first's extreme (0.2: 0.3 is no swing, 0.5 is; 0.3 after it is none).
+        assert_eq!(swings(&[0.5, 0.4, 0.2, 0.3, 0.5, 0.3], 0.25), 2);
+        assert_eq!(swings(&[0.3, 0.2, 0.3, 0.2, 0.3], 0.25), 0);
     }
 
     #[test]

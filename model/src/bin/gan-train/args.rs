@@ -119,6 +119,11 @@ pub struct Args {
     /// [default: 2e-4; with --loss wgan: 5e-5]
     #[arg(long)]
     pub lr_d: Option<f64>,
+    /// Adam's β1, the momentum of both players (the page's "β1"). DCGAN's 0.5: Radford et al.
+    /// found Adam's suggested 0.9 "resulted in training oscillation and instability".
+    /// [default: 0.5]
+    #[arg(long)]
+    pub beta1: Option<f32>,
     /// Discriminator updates per generator update. [default: 1; with --loss wgan: 5]
     #[arg(long)]
     pub d_steps: Option<usize>,
@@ -229,6 +234,7 @@ impl Args {
             },
             learning_rate_g: self.lr_g.unwrap_or(recipe.learning_rate_g),
             learning_rate_d: self.lr_d.unwrap_or(recipe.learning_rate_d),
+            beta1: self.beta1.unwrap_or(recipe.beta1),
             d_steps: self.d_steps.unwrap_or(recipe.d_steps),
             wgan_clip: self.wgan_clip.unwrap_or(recipe.wgan_clip),
             ..recipe
