@@ -144,7 +144,7 @@ fn score_rates_grids_against_a_folder_and_refuses_other_images() {
 }
 
 #[test]
-fn wgan_trains_with_its_papers_recipe_unless_a_flag_says_otherwise() {
+fn each_loss_trains_with_its_papers_recipe_unless_a_flag_says_otherwise() {
     let dir = std::env::temp_dir().join(format!("gan-train-wgan-{}", std::process::id()));
     let config = |extra: &[&str]| {
         let bytes = train(&dir, extra);
@@ -166,9 +166,11 @@ fn wgan_trains_with_its_papers_recipe_unless_a_flag_says_otherwise() {
     );
     let bce = config(&[]);
     assert_eq!(
-        (bce.optimizer, bce.learning_rate_d, bce.d_steps),
-        (model::OptimizerKind::Adam, 2e-4, 1)
+        (bce.optimizer, bce.learning_rate_d, bce.d_steps, bce.beta1),
+        (model::OptimizerKind::Adam, 2e-4, 1, 0.5)
     );
+    let momentum = config(&["--beta1", "0.9"]);
+    assert_eq!((momentum.beta1, momentum.learning_rate_d), (0.9, 2e-4));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

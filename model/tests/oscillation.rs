@@ -49,7 +49,10 @@ fn oscillation_warning(beta1: f32, seed: u64) -> Option<u64> {
 
 #[test]
 fn high_momentum_makes_the_players_take_turns_and_the_watch_says_so() {
-    let high: Vec<Option<u64>> = SEEDS.iter().map(|&s| oscillation_warning(0.99, s)).collect();
+    let high: Vec<Option<u64>> = SEEDS
+        .iter()
+        .map(|&s| oscillation_warning(0.99, s))
+        .collect();
     let dcgan: Vec<Option<u64>> = SEEDS.iter().map(|&s| oscillation_warning(0.5, s)).collect();
     eprintln!("first warning per seed, β1 0.99: {high:?}; β1 0.5: {dcgan:?}");
     assert!(

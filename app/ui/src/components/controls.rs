@@ -105,7 +105,7 @@ pub fn ControlPanel() -> impl IntoView {
                         value=Signal::derive(move || draft.with(|c| c.learning_rate_d)) step="0.0001"
                         set=move |v| draft.update(|c| c.learning_rate_d = v)/>
                     <NumberField label="Adam β1" testid="beta1" explain="Adam's momentum; DCGAN lowered it from 0.9 to 0.5 to steady training. RMSProp has none."
-                        value=Signal::derive(move || draft.with(|c| c.beta1 as f64)) step="0.05"
+                        value=Signal::derive(move || draft.with(|c| shortest(c.beta1))) step="0.001"
                         set=move |v| draft.update(|c| c.beta1 = v as f32)/>
                     <ChoiceField label="Loss" testid="loss"
                         explain="BCE is DCGAN's. Hinge keeps G's gradient linear in D's score, but does not hold D back. WGAN's clipped critic is a Lipschitz constraint on D. Choosing a loss sets its paper's optimiser, learning rates and D steps; change any of them after."
