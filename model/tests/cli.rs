@@ -144,7 +144,7 @@ fn score_rates_grids_against_a_folder_and_refuses_other_images() {
 }
 
 #[test]
-fn each_loss_trains_with_its_papers_recipe_unless_a_flag_says_otherwise() {
+fn wgan_and_bce_train_with_their_papers_recipes_unless_a_flag_says_otherwise() {
     let dir = std::env::temp_dir().join(format!("gan-train-wgan-{}", std::process::id()));
     let config = |extra: &[&str]| {
         let bytes = train(&dir, extra);

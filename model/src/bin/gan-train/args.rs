@@ -119,9 +119,9 @@ pub struct Args {
     /// [default: 2e-4; with --loss wgan: 5e-5]
     #[arg(long)]
     pub lr_d: Option<f64>,
-    /// Adam's β1, the momentum of both players (the page's "β1"). DCGAN's 0.5: Radford et al.
-    /// found Adam's suggested 0.9 "resulted in training oscillation and instability".
-    /// [default: 0.5]
+    /// Adam's β1, the momentum of both players (the page's "β1"; RMSProp has none). DCGAN's
+    /// 0.5: Radford et al. found Adam's suggested 0.9 "resulted in training oscillation and
+    /// instability". [default: 0.5]
     #[arg(long)]
     pub beta1: Option<f32>,
     /// Discriminator updates per generator update. [default: 1; with --loss wgan: 5]
