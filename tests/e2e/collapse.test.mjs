@@ -99,10 +99,11 @@ test('when the samples sit on the training images, the page warns of copying', a
 test('when Adam\'s momentum is high, the players take turns winning and the page says so and trains on', async () => {
   const { app, page, context, errors } = await openPage();
   // What Radford et al. warn against (β1 0.9 "resulted in training oscillation"), pushed to
-  // 0.995 on a tiny model: D(G(z)) swings up and down for hundreds of steps. Natively
-  // (model/tests/oscillation.rs's setting at β1 0.995, seeds 0–11, 1 200 steps) these rates
-  // rang for 11, 11 and 9 of 12 seeds, first at steps 140–880. Where D wins for good first
-  // (no swings left to see), the test starts a new model with the next rates.
+  // 0.995 on a tiny model: D(G(z)) swings up and down for hundreds of steps. Natively, these
+  // rates warned before any D-wins alarm for 11, 11 and 9 of 12 seeds, at steps 140–880
+  // (`gan-train --builtin stripes --builtin-count 512 --width 2 --latent 4 --batch 8 --beta1
+  // 0.995 --lr-g G --lr-d D --steps 1200 --log-every 1 --seed S`, seeds 0–11). Where D wins for good first (no swings
+  // left to see), the test starts a new model with the next rates.
   await app.chooseBuiltin('Stripes (drawn in code)');
   page.on('dialog', (d) => d.accept()); // a new model "discards the trained one. Continue?"
   // Every alarm the page shows, as it appears: a quality alarm at the same step may replace the
