@@ -101,23 +101,13 @@ test('when Adam\'s momentum is high, the players take turns winning and the page
   // What Radford et al. warn against (β1 0.9 "resulted in training oscillation"), pushed to
   // 0.995 on a tiny model: D(G(z)) swings up and down for hundreds of steps. Natively, these
   // rates warned before any D-wins alarm for 11, 11 and 9 of 12 seeds, at steps 140–880
-  // (`gan-train --builtin stripes --builtin-count 512 --width 2 --latent 4 --batch 8 --beta1
-  // 0.995 --lr-g G --lr-d D --steps 1200 --log-every 1 --seed S`, seeds 0–11). Where D wins for good first (no swings
-  // left to see), the test starts a new model with the next rates.
+  // (`gan-train --builtin stripes --builtin-count 512 --width 2 --latent 4 --batch 8
+  // --beta1 0.995 --lr-g G --lr-d D --steps 1200 --log-every 1 --seed S`, seeds 0–11). Where D
+  // wins for good first (no swings left to see), the test starts a new model with the next rates.
   await app.chooseBuiltin('Stripes (drawn in code)');
   page.on('dialog', (d) => d.accept()); // a new model "discards the trained one. Continue?"
-  // Every alarm the page shows, as it appears: a quality alarm at the same step may replace the
-  // warning before a poll sees it.
-  await page.evaluate(() => {
-    window.alarmsShown = [];
-    new MutationObserver(() => {
-      const a = document.querySelector('[data-testid="alarm"]');
-      const last = window.alarmsShown.at(-1);
-      if (a && a.textContent !== last?.text) window.alarmsShown.push({ text: a.textContent, pauses: a.dataset.pauses });
-    }).observe(document.body, { childList: true, subtree: true, characterData: true });
-  });
-  const warningShown = () => page.evaluate(() => window.alarmsShown.find((a) => /take turns winning/.test(a.text)));
-  const pausing = () => page.$eval('[data-testid="alarm"][data-pauses="true"]', (a) => a.textContent).catch(() => null);
+  await app.recordAlarms();
+  const takingTurns = /the players take turns winning/;
   const rates = [[0.007, 0.007], [0.005, 0.01], [0.01, 0.01]];
   const tried = [];
   let warning;
@@ -129,36 +119,28 @@ test('when Adam\'s momentum is high, the players take turns winning and the page
     // The samples swing with the game, so quality alarms may pause training (SWD far above its
     // best): a user reads them and keeps training.
     for (let quality = 0; quality < 10; quality++) {
-      await page.waitForFunction(() => window.alarmsShown.some((a) => /take turns winning/.test(a.text))
-        || document.querySelector('[data-testid="alarm"][data-pauses="true"]'), null, { timeout: TIMEOUT });
-      warning = await warningShown();
-      const paused = await pausing();
-      if (warning || !/the samples got much worse/.test(paused)) break;
-      await page.click('[data-testid="keep-training"]');
-      await page.waitForSelector('[data-testid="alarm"][data-pauses="true"]', { state: 'detached' });
+      warning = await app.waitForAlarmOrPause(takingTurns);
+      if (warning || !/the samples got much worse/.test(await app.pausingAlarm())) break;
+      await app.keepTraining();
     }
     if (warning) break;
   }
-  assert.ok(warning, `no oscillation warning (rates tried: ${tried.join(', ')}): ${JSON.stringify(await page.evaluate(() => window.alarmsShown))}`);
+  assert.ok(warning, `no oscillation warning (rates tried: ${tried.join(', ')}): ${JSON.stringify(await app.alarmsShown())}`);
   const [, step, turns, low, high] = /the players take turns winning \(step (\d+)\): D\(G\(z\)\) swung (\d+) times between ([\d.]+) and ([\d.]+) instead of settling/.exec(warning.text) ?? [];
   assert.ok(step, warning.text);
   // Four swings of at least 0.25 (the watch's rule): the averages spread at least that far.
   assert.ok(Number(turns) >= 4 && Number(high) - Number(low) >= 0.25, warning.text);
   assert.match(warning.text, /lower learning rates \(both\) or a lower Adam β1/, 'says what to try');
-  // A warning, not an alarm: training goes on past it (until the next pausing alarm, if any).
+  // A warning, not an alarm: training goes on past it (until the next pausing alarm, if any;
+  // one measured at the warning's very step pauses there, and a user keeps training).
   assert.equal(warning.pauses, 'false');
   if (await page.$('[data-testid="alarm"]:has-text("take turns winning")')) await screenshot(page, 'oscillation-warning');
-  // (A quality alarm measured at the warning's very step pauses there: keep training.)
   for (let tries = 0; tries < 2 && (await app.step()) <= Number(step); tries++) {
-    if (await pausing()) {
-      await page.click('[data-testid="keep-training"]');
-      await page.waitForSelector('[data-testid="alarm"][data-pauses="true"]', { state: 'detached' });
-    }
-    await page.waitForFunction((n) => Number(/step (\d+) /.exec(document.querySelector('[data-testid="stats"]').textContent)?.[1]) >= n
-      || document.querySelector('[data-testid="alarm"][data-pauses="true"]'), Number(step) + 20, { timeout: TIMEOUT });
+    if (await app.pausingAlarm()) await app.keepTraining();
+    await app.waitForStepOrPause(Number(step) + 20);
   }
   assert.ok(await app.step() > Number(step), `trained on past step ${step}`);
-  if (!(await pausing())) await app.pause();
+  if (!(await app.pausingAlarm())) await app.pause();
   assert.deepEqual(errors, [], 'no console errors');
   await context.close();
 });

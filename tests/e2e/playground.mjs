@@ -270,6 +270,56 @@ export class Playground {
     return paused;
   }
 
+  /** Records every alarm the page shows from now on, as it appears: a later alarm (a quality
+   * measure at the same step) may replace one before a poll would see it. */
+  async recordAlarms() {
+    await this.page.evaluate(() => {
+      window.alarmsShown = [];
+      new MutationObserver(() => {
+        const alarm = document.querySelector('[data-testid="alarm"]');
+        if (alarm && alarm.textContent !== window.alarmsShown.at(-1)?.text) {
+          window.alarmsShown.push({ text: alarm.textContent, pauses: alarm.dataset.pauses });
+        }
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
+  }
+
+  /** The alarms shown since [`recordAlarms`](#recordAlarms), oldest first: `{ text, pauses }`. */
+  async alarmsShown() {
+    return this.page.evaluate(() => window.alarmsShown);
+  }
+
+  /** Waits until an alarm matching `pattern` has been shown (since `recordAlarms`) or an alarm
+   * has paused training; returns the first match, if any. */
+  async waitForAlarmOrPause(pattern) {
+    await this.page.waitForFunction(
+      (source) => window.alarmsShown.some((a) => new RegExp(source).test(a.text))
+        || document.querySelector('[data-testid="alarm"][data-pauses="true"]'),
+      pattern.source, { timeout: TIMEOUT },
+    );
+    return (await this.alarmsShown()).find((a) => pattern.test(a.text));
+  }
+
+  /** The text of the alarm that paused training, if one shows. */
+  async pausingAlarm() {
+    return this.page.$eval('[data-testid="alarm"][data-pauses="true"]', (a) => a.textContent).catch(() => null);
+  }
+
+  /** Answers the pausing alarm with Keep training; waits until it is gone. */
+  async keepTraining() {
+    await this.page.click('[data-testid="keep-training"]');
+    await this.page.waitForSelector('[data-testid="alarm"][data-pauses="true"]', { state: 'detached', timeout: TIMEOUT });
+  }
+
+  /** Waits until the step shown is at least `steps` or an alarm has paused training. */
+  async waitForStepOrPause(steps) {
+    await this.page.waitForFunction(
+      (n) => Number(/step (\d+) /.exec(document.querySelector('[data-testid="stats"]')?.textContent)?.[1] ?? -1) >= n
+        || document.querySelector('[data-testid="alarm"][data-pauses="true"]'),
+      steps, { timeout: TIMEOUT },
+    );
+  }
+
   /** Times the worker's step loop has ended so far (`Response::Idle`). */
   async runsEnded() {
     return Number(await this.page.getAttribute('[data-testid="train-panel"]', 'data-runs-ended'));
